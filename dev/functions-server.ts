@@ -1,0 +1,38 @@
+// Serves every edge function under supabase/functions/ the way the Supabase
+// edge runtime routes them: http://<host>:<port>/functions/v1/<name>[/...].
+// Runs under Deno (`deno run`), so the functions execute in the runtime they
+// are deployed to, resolving npm: packages from the local node_modules.
+//
+//   deno run --allow-all dev/functions-server.ts --port 54321
+const functionsDir = new URL("../supabase/functions/", import.meta.url);
+const args = Deno.args;
+const port = Number(args[args.indexOf("--port") + 1] ?? "54321");
+
+type Handler = { fetch: (req: Request) => Response | Promise<Response> };
+const handlers = new Map<string, Handler>();
+for await (const entry of Deno.readDir(functionsDir)) {
+  if (!entry.isDirectory || entry.name.startsWith("_")) continue;
+  const index = new URL(`${entry.name}/index.ts`, functionsDir);
+  try {
+    await Deno.stat(index);
+  } catch {
+    continue;
+  }
+  const module = await import(index.href);
+  handlers.set(entry.name, module.default as Handler);
+}
+
+Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log(`functions ready on http://127.0.0.1:${port}/functions/v1/ (${[...handlers.keys()].sort().join(", ")})`) }, async (req) => {
+  const url = new URL(req.url);
+  const match = /^\/functions\/v1\/([^/]+)/.exec(url.pathname);
+  const handler = match ? handlers.get(match[1]!) : undefined;
+  if (!handler) {
+    return Response.json({ error: "not_found", message: `no function at ${url.pathname}` }, { status: 404 });
+  }
+  try {
+    return await handler.fetch(req);
+  } catch (e) {
+    console.error(e);
+    return Response.json({ error: "internal", message: "internal error" }, { status: 500 });
+  }
+});

@@ -1,0 +1,51 @@
+// braze-scheduler's environment: validated once, mapped to settings and adapters.
+import { z } from "zod";
+import { dbFromSettings } from "../../db/from-env.ts";
+import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
+import { csv, loadEnv } from "../../http/env.ts";
+import { createBrazeClient } from "../../providers/braze/client.ts";
+import { createFootballDataClient } from "../../providers/football-data/client.ts";
+import { systemClock } from "../../ports.ts";
+import type { SchedulerPorts } from "./run.ts";
+import { type SchedulerSettings, schedulerSettingsSchema } from "./settings.ts";
+
+const int = z.coerce.number().int();
+
+export const schedulerEnvSchema = commonEnvSchema.extend({
+  BRAZE_REST_URL: z.url(),
+  BRAZE_API_KEY: z.string().min(1),
+  BRAZE_CAMPAIGN_ID: z.string().min(1),
+  FOOTBALL_DATA_URL: z.url().default("https://api.football-data.org"),
+  FOOTBALL_DATA_TOKEN: z.string().min(1),
+  FOOTBALL_COMPETITIONS: csv.default(["PL", "PD"]),
+  BRAZE_LEAD_MINUTES: int.optional(),
+  BRAZE_UPDATE_BUFFER_MINUTES: int.optional(),
+  BRAZE_WINDOW_DAYS: int.optional(),
+  BRAZE_CONCURRENCY: int.optional(),
+  BRAZE_LEASE_TTL_SECONDS: int.optional(),
+  BRAZE_TEMPLATE_VERSION: z.string().optional(),
+});
+
+export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
+
+export function schedulerFromEnv(source?: Record<string, string | undefined>) {
+  const env = loadEnv(schedulerEnvSchema, source);
+  const settings: SchedulerSettings = schedulerSettingsSchema.parse({
+    campaignId: env.BRAZE_CAMPAIGN_ID,
+    competitions: env.FOOTBALL_COMPETITIONS,
+    leadMinutes: env.BRAZE_LEAD_MINUTES,
+    updateBufferMinutes: env.BRAZE_UPDATE_BUFFER_MINUTES,
+    windowDays: env.BRAZE_WINDOW_DAYS,
+    concurrency: env.BRAZE_CONCURRENCY,
+    leaseTtlSeconds: env.BRAZE_LEASE_TTL_SECONDS,
+    templateVersion: env.BRAZE_TEMPLATE_VERSION,
+  });
+  const ports: SchedulerPorts = {
+    db: dbFromSettings(dbSettings(env)),
+    braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY }),
+    football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
+    clock: systemClock,
+    newId: () => crypto.randomUUID(),
+  };
+  return { env, settings, ports };
+}

@@ -1,0 +1,109 @@
+// The scheduler's decision, as a pure function of the feed, the ledger and the
+// time. Nothing here performs I/O, so every branch is unit-tested directly.
+import type { Match } from "../../ports.ts";
+import type { SchedulerSettings } from "./settings.ts";
+import { type MatchNotification, notificationFor } from "./signature.ts";
+
+/** A live ledger row as ledger_load returns it. */
+export interface LedgerRow {
+  id: number;
+  match_id: number;
+  status: "creating" | "scheduled" | "updating" | "cancelling" | "failed" | "uncertain";
+  version: number;
+  attempt_id: string;
+  braze_schedule_id: string | null;
+  signature: string;
+  send_at: string;
+}
+
+/** Fixtures in these states will be played as scheduled (football-data.org v4 statuses). */
+export const SCHEDULABLE_STATUSES = new Set(["SCHEDULED", "TIMED"]);
+
+export type SkipReason =
+  | "inside_update_buffer"
+  | "too_late_to_create"
+  | "unresolved_row"
+  | "missing_teams";
+
+export type PlannedAction =
+  | { kind: "create"; notification: MatchNotification; revive?: LedgerRow }
+  | { kind: "update"; notification: MatchNotification; row: LedgerRow }
+  | { kind: "cancel"; row: LedgerRow; reason: "left_feed" | "not_schedulable" | "out_of_window" }
+  | { kind: "unchanged"; matchId: number }
+  | { kind: "skip"; matchId: number; reason: SkipReason };
+
+const MINUTE = 60_000;
+const INTERMEDIATE = new Set(["creating", "updating", "cancelling", "uncertain"]);
+
+export function planSchedules(
+  matches: Match[],
+  rows: LedgerRow[],
+  now: Date,
+  settings: Pick<SchedulerSettings, "leadMinutes" | "updateBufferMinutes" | "windowDays" | "templateVersion" | "createMarginSeconds">,
+): PlannedAction[] {
+  const actions: PlannedAction[] = [];
+  const rowsByMatch = new Map(rows.map((row) => [Number(row.match_id), row]));
+  const windowEnd = now.getTime() + settings.windowDays * 24 * 60 * MINUTE;
+  const bufferEnd = now.getTime() + settings.updateBufferMinutes * MINUTE;
+  const seen = new Set<number>();
+  const notSchedulable = new Set<number>();
+
+  for (const match of matches) {
+    if (seen.has(match.id)) continue; // a feed listing a match twice is still one match
+    seen.add(match.id);
+    const row = rowsByMatch.get(match.id);
+    if (!SCHEDULABLE_STATUSES.has(match.status)) {
+      notSchedulable.add(match.id);
+      continue;
+    }
+    const notification = notificationFor(match, settings.leadMinutes, settings.templateVersion);
+    if (!notification) {
+      actions.push({ kind: "skip", matchId: match.id, reason: "missing_teams" });
+      continue;
+    }
+    const sendAt = notification.sendAt.getTime();
+    if (notification.kickoffAt.getTime() > windowEnd) continue; // handled below as out of window
+    if (sendAt <= now.getTime()) {
+      // Too late for this match whatever the ledger says: the send time passed.
+      if (!row) actions.push({ kind: "skip", matchId: match.id, reason: "too_late_to_create" });
+      else if (row.status === "scheduled") actions.push({ kind: "unchanged", matchId: match.id });
+      else actions.push({ kind: "skip", matchId: match.id, reason: "unresolved_row" });
+      continue;
+    }
+
+    if (!row || row.status === "failed") {
+      if (sendAt < now.getTime() + settings.createMarginSeconds * 1000) {
+        actions.push({ kind: "skip", matchId: match.id, reason: "too_late_to_create" });
+      } else {
+        actions.push({ kind: "create", notification, ...(row ? { revive: row } : {}) });
+      }
+    } else if (INTERMEDIATE.has(row.status)) {
+      // Left by a crash or an unknown outcome: reconcile resolves it from the
+      // attempt id; acting on it here could create a second schedule.
+      actions.push({ kind: "skip", matchId: match.id, reason: "unresolved_row" });
+    } else if (row.signature === notification.signature) {
+      actions.push({ kind: "unchanged", matchId: match.id });
+    } else if (Math.min(sendAt, Date.parse(row.send_at)) < bufferEnd) {
+      // Braze may already be preparing the send: changing it now could send
+      // the old and the new message, or neither.
+      actions.push({ kind: "skip", matchId: match.id, reason: "inside_update_buffer" });
+    } else {
+      actions.push({ kind: "update", notification, row });
+    }
+  }
+
+  const wanted = new Set(
+    actions.flatMap((a) => (a.kind === "create" || a.kind === "update" ? [a.notification.matchId] : a.kind === "unchanged" || a.kind === "skip" ? [a.matchId] : [])),
+  );
+  for (const row of rows) {
+    const matchId = Number(row.match_id);
+    if (wanted.has(matchId)) continue;
+    if (INTERMEDIATE.has(row.status)) {
+      actions.push({ kind: "skip", matchId, reason: "unresolved_row" });
+      continue;
+    }
+    const reason = notSchedulable.has(matchId) ? "not_schedulable" : seen.has(matchId) ? "out_of_window" : "left_feed";
+    actions.push({ kind: "cancel", row, reason });
+  }
+  return actions;
+}

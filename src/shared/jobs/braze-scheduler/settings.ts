@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+/** Scheduler settings, with the defaults the issue and README document. */
+export const schedulerSettingsSchema = z.object({
+  campaignId: z.string().min(1).max(200),
+  competitions: z.array(z.string().regex(/^[A-Z0-9]{2,5}$/)).min(1),
+  leadMinutes: z.number().int().min(0).max(24 * 60).default(60),
+  updateBufferMinutes: z.number().int().min(0).max(24 * 60).default(20),
+  windowDays: z.number().int().min(1).max(60).default(14),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  leaseTtlSeconds: z.number().int().min(5).max(3600).default(60),
+  templateVersion: z.string().min(1).max(50).default("v1"),
+  /** A schedule must start at least this far ahead for Braze to accept and send it. */
+  createMarginSeconds: z.number().int().min(0).max(3600).default(60),
+});
+
+export type SchedulerSettings = z.infer<typeof schedulerSettingsSchema>;
+
+export const leaseNameFor = (campaignId: string) => `braze:campaign:${campaignId}`;

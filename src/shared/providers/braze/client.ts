@@ -1,0 +1,114 @@
+// Braze's scheduled API-triggered campaign endpoints.
+// https://www.braze.com/docs/api/endpoints/messaging/schedule_messages/
+//
+// Create is the one call that is not idempotent: Braze has no idempotency key
+// for it, so a create whose answer we did not see may have produced a
+// schedule. It is sent once and an unseen answer is reported as "unknown"; the
+// attempt id inside trigger_properties lets reconcile find what it produced.
+
+import { z } from "zod";
+import { UpstreamError } from "../../errors.ts";
+import type { Braze, BrazeScheduledBroadcast, BrazeScheduleInput } from "../../ports.ts";
+import { requestWithRetry, type RetryTuning } from "../http.ts";
+
+export interface BrazeClientOptions extends RetryTuning {
+  /** The REST endpoint of the workspace's cluster, e.g. https://rest.iad-01.braze.com */
+  baseUrl: string;
+  apiKey: string;
+}
+
+export type BrazeClient = Braze & Required<Pick<Braze, "listSchedules">>;
+
+const SERVICE = "braze";
+
+const createAnswer = z.object({ schedule_id: z.string().min(1), dispatch_id: z.string().optional() });
+const updateAnswer = z.object({ schedule_id: z.string().min(1).optional() }).nullable();
+const listingAnswer = z.object({
+  scheduled_broadcasts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().default(""),
+      next_send_time: z.string(),
+      // Not in Braze's documented listing; the local simulator adds them.
+      schedule_id: z.string().optional(),
+      trigger_properties: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+});
+
+export function createBrazeClient(options: BrazeClientOptions): BrazeClient {
+  const { baseUrl, apiKey, ...tuning } = options;
+  const root = baseUrl.replace(/\/+$/, "");
+  const headers = { authorization: `Bearer ${apiKey}` };
+
+  const post = (path: string, json: unknown, extra: { idempotent: boolean; acceptStatus?: (s: number, b: unknown) => boolean }) =>
+    requestWithRetry({ ...tuning, service: SERVICE, url: root + path, method: "POST", headers, json, ...extra });
+
+  return {
+    async createSchedule(input) {
+      const result = await post("/campaigns/trigger/schedule/create", {
+        campaign_id: input.campaignId,
+        broadcast: true,
+        trigger_properties: triggerProperties(input),
+        schedule: { time: input.sendAt.toISOString() },
+      }, { idempotent: false });
+      const parsed = createAnswer.safeParse(result.body);
+      if (!parsed.success) {
+        // Braze said yes but we cannot tell which schedule it made.
+        throw new UpstreamError(`create answered ${result.status} without a schedule_id`, SERVICE, "unknown", result.status);
+      }
+      return { scheduleId: parsed.data.schedule_id, dispatchId: parsed.data.dispatch_id };
+    },
+
+    async updateSchedule(input) {
+      // Sending the same schedule and properties twice leaves the same state,
+      // so retries are safe.
+      const result = await post("/campaigns/trigger/schedule/update", {
+        campaign_id: input.campaignId,
+        schedule_id: input.scheduleId,
+        schedule: { time: input.sendAt.toISOString() },
+        trigger_properties: triggerProperties(input),
+      }, { idempotent: true });
+      const parsed = updateAnswer.safeParse(result.body);
+      return { scheduleId: (parsed.success && parsed.data?.schedule_id) || input.scheduleId };
+    },
+
+    async deleteSchedule(input) {
+      await post("/campaigns/trigger/schedule/delete", {
+        campaign_id: input.campaignId,
+        schedule_id: input.scheduleId,
+      }, { idempotent: true, acceptStatus: isNotFound });
+    },
+
+    async listSchedules(query) {
+      const url = `${root}/messages/scheduled_broadcasts?end_time=${encodeURIComponent(query.endTime.toISOString())}`;
+      const result = await requestWithRetry({ ...tuning, service: SERVICE, url, method: "GET", headers, idempotent: true });
+      const parsed = listingAnswer.safeParse(result.body);
+      if (!parsed.success) {
+        throw new UpstreamError(`scheduled_broadcasts answered an unexpected shape: ${parsed.error.message}`, SERVICE, "rejected", result.status);
+      }
+      return parsed.data.scheduled_broadcasts.map((entry): BrazeScheduledBroadcast => {
+        const attemptId = entry.trigger_properties?.["attempt_id"];
+        return {
+          // Braze's own listing only carries the campaign id; prefer the schedule id when present.
+          id: entry.schedule_id ?? entry.id,
+          name: entry.name,
+          nextSendTime: entry.next_send_time,
+          attemptId: typeof attemptId === "string" ? attemptId : undefined,
+        };
+      });
+    },
+  };
+}
+
+function triggerProperties(input: BrazeScheduleInput): Record<string, unknown> {
+  return { ...input.triggerProperties, attempt_id: input.attemptId };
+}
+
+/** The schedule is gone either way: deleted before, already sent, or never made. */
+function isNotFound(status: number, body: unknown): boolean {
+  if (status === 404) return true;
+  if (status !== 400) return false;
+  const message = typeof body === "object" && body !== null ? (body as { message?: unknown }).message : body;
+  return typeof message === "string" && /not found|does not exist/i.test(message);
+}
