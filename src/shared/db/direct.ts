@@ -7,18 +7,18 @@ import { fromSqlError } from "./errors.ts";
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * Arguments travel as untyped text (postgres.js sends strings and numbers with
- * type oid 0), so Postgres resolves each one against the function's declared
- * parameter type, as PostgREST does. Objects and arrays go as JSON: every
- * structured parameter of ours is jsonb.
+ * postgres.js describes the statement first and serializes each argument by
+ * the parameter type Postgres reports (jsonb via JSON.stringify, and so on),
+ * which is how PostgREST, too, reads named arguments against the function's
+ * declared types. Arrays are wrapped so they are not mistaken for Postgres
+ * arrays: every structured parameter of ours is jsonb.
  */
-function asParameter(value: unknown): string | boolean | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value);
+function asParameter(sql: Sql, value: unknown): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value) || (value !== null && typeof value === "object" && !(value instanceof Date))) {
+    return sql.json(value as never);
+  }
+  return value;
 }
 
 export function fromPostgres(sql: Sql): Db {
@@ -31,7 +31,7 @@ export function fromPostgres(sql: Sql): Db {
       // Names are checked identifiers; values are bound parameters.
       const call = `select public.${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(", ")}) as result`;
       try {
-        const rows = await sql.unsafe(call, names.map((n) => asParameter(args[n])) as never[]);
+        const rows = await sql.unsafe(call, names.map((n) => asParameter(sql, args[n])) as never[]);
         return (rows[0]?.result ?? null) as T;
       } catch (e) {
         if (e instanceof AppError) throw e;

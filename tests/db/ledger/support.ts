@@ -1,0 +1,29 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../../../src/shared/ports.ts";
+
+export const LEASE = "braze:campaign:c1";
+
+export async function takeLease(db: Db, holder = randomUUID()): Promise<number> {
+  const lease = await db.rpc<{ token: number } | null>("acquire_job_lease", { p_job: LEASE, p_holder: holder, p_ttl_seconds: 60 });
+  if (!lease) throw new Error("lease unexpectedly taken");
+  return Number(lease.token);
+}
+
+export function createIntent(matchId: number, sendAt = "2030-01-01T14:00:00Z") {
+  return {
+    action: "create",
+    match_id: matchId,
+    attempt_id: randomUUID(),
+    signature: `${sendAt}|Home|Away|PL|v1`,
+    send_at: sendAt,
+    kickoff_at: sendAt,
+    message: { match_id: matchId },
+  };
+}
+
+export interface BegunRow {
+  id: number;
+  version: number;
+  match_id: number;
+  status: string;
+}

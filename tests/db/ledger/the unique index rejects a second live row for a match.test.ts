@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+it("refuses a second live row for the same campaign and match, and allows one after cancellation", async () => {
+  const token = await takeLease(t.db);
+  const begin = (intents: unknown[]) =>
+    t.db.rpc<BegunRow[]>("ledger_begin", { p_lease: LEASE, p_token: token, p_campaign_id: "c1", p_intents: intents });
+
+  const [row] = await begin([createIntent(42)]);
+  await expect(begin([createIntent(42)])).rejects.toMatchObject({ name: "ConflictError" });
+  expect((await t.sql`select count(*)::int as n from public.schedule_ledger where match_id = 42`)[0]!.n).toBe(1);
+
+  // Another campaign may schedule the same match.
+  await expect(
+    t.db.rpc("ledger_begin", { p_lease: LEASE, p_token: token, p_campaign_id: "c2", p_intents: [createIntent(42)] }),
+  ).resolves.toHaveLength(1);
+
+  // Once the first row is cancelled it is history, and a new live row may exist.
+  await t.db.rpc("ledger_settle", { p_lease: LEASE, p_token: token, p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "s42" }] });
+  const [cancelling] = await begin([{ action: "cancel", match_id: 42, id: row!.id, version: row!.version + 1, attempt_id: crypto.randomUUID() }]);
+  await t.db.rpc("ledger_settle", { p_lease: LEASE, p_token: token, p_results: [{ id: cancelling!.id, version: cancelling!.version, outcome: "ok" }] });
+  await expect(begin([createIntent(42)])).resolves.toHaveLength(1);
+  const rows = await t.sql`select status from public.schedule_ledger where campaign_id = 'c1' and match_id = 42 order by id`;
+  expect(rows.map((r) => r.status)).toEqual(["cancelled", "creating"]);
+});
