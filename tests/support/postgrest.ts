@@ -25,13 +25,6 @@ export function postgrestStatus(code: string, role: string): number {
   return 500;
 }
 
-function parameter(value: unknown): string | boolean | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "boolean" || typeof value === "string") return value;
-  if (typeof value === "number") return String(value);
-  return JSON.stringify(value);
-}
-
 export async function startPostgrest(options: { databaseUrl: string; jwtSecret: string; poolSize?: number }) {
   const sql = postgres(options.databaseUrl, { max: options.poolSize ?? 4, onnotice: () => {} });
   const key = new TextEncoder().encode(options.jwtSecret);
@@ -73,7 +66,10 @@ export async function startPostgrest(options: { databaseUrl: string; jwtSecret: 
       const result = await sql.begin(async (tx) => {
         await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
         const call = `select public.${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(", ")}) as result`;
-        const rows = await tx.unsafe(call, names.map((n) => parameter(args[n])) as never[]);
+        const rows = await tx.unsafe(call, names.map((n) => {
+          const v = args[n];
+          return v !== null && typeof v === "object" ? tx.json(v as never) : v;
+        }) as never[]);
         return rows[0]?.result ?? null;
       });
       send(200, result);

@@ -1,0 +1,90 @@
+// The rest adapter is exercised through supabase-js itself, against a
+// PostgREST stand-in over the same database (tests/support/postgrest.ts).
+import { createClient } from "@supabase/supabase-js";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromSupabase } from "../../../src/shared/db/rest.ts";
+import type { Db } from "../../../src/shared/ports.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { startPostgrest } from "../../support/postgrest.ts";
+
+const JWT_SECRET = "test-jwt-secret-with-at-least-32-characters";
+let t: TestDatabase;
+let postgrest: Awaited<ReturnType<typeof startPostgrest>>;
+let rest: Db;
+let anon: Db;
+
+const sign = (role: string) =>
+  new SignJWT({ role }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(JWT_SECRET));
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  postgrest = await startPostgrest({ databaseUrl: t.url, jwtSecret: JWT_SECRET });
+  const options = { auth: { persistSession: false, autoRefreshToken: false } };
+  rest = fromSupabase(createClient(postgrest.url, await sign("service_role"), options));
+  anon = fromSupabase(createClient(postgrest.url, await sign("anon"), options));
+});
+afterAll(async () => {
+  await postgrest.close();
+  await t.drop();
+});
+
+/** Runs the same call through both adapters and returns [direct, rest] as {value} or {error name}. */
+async function both(fn: string, args: (adapter: "direct" | "rest") => Record<string, unknown>) {
+  const settle = (p: Promise<unknown>) =>
+    p.then((value) => ({ value }), (e: Error) => ({ error: e.name }));
+  return [await settle(t.db.rpc(fn, args("direct"))), await settle(rest.rpc(fn, args("rest")))];
+}
+
+describe("results", () => {
+  it("returns the same JSON for a granted and a refused lease", async () => {
+    const [direct, viaRest] = await both("acquire_job_lease", (a) => ({ p_job: `job-${a}`, p_holder: "h", p_ttl_seconds: 30 }));
+    expect(direct).toMatchObject({ value: { token: expect.any(Number), expires_at: expect.any(String) } });
+    expect(viaRest).toMatchObject({ value: { token: expect.any(Number), expires_at: expect.any(String) } });
+    expect(await both("acquire_job_lease", (a) => ({ p_job: `job-${a}`, p_holder: "other", p_ttl_seconds: 30 }))).toEqual([
+      { value: null },
+      { value: null },
+    ]);
+  });
+});
+
+describe("errors", () => {
+  it("maps lease_lost, invalid input and conflict identically", async () => {
+    expect(await both("renew_job_lease", () => ({ p_job: "nobody", p_token: 1, p_ttl_seconds: 30 }))).toEqual([
+      { error: "LeaseLostError" },
+      { error: "LeaseLostError" },
+    ]);
+    expect(await both("acquire_job_lease", () => ({ p_job: "x", p_holder: "h", p_ttl_seconds: 0 }))).toEqual([
+      { error: "InvalidInputError" },
+      { error: "InvalidInputError" },
+    ]);
+    const lease = await t.db.rpc<{ token: number }>("acquire_job_lease", { p_job: "braze:campaign:c", p_holder: "h", p_ttl_seconds: 60 });
+    const intent = (attempt: string) => ({
+      action: "create", match_id: 1, attempt_id: attempt, signature: "s",
+      send_at: "2030-01-01T00:00:00Z", kickoff_at: "2030-01-01T01:00:00Z",
+    });
+    await t.db.rpc("ledger_begin", { p_lease: "braze:campaign:c", p_token: lease.token, p_campaign_id: "c", p_intents: [intent(crypto.randomUUID())] });
+    expect(
+      await both("ledger_begin", () => ({
+        p_lease: "braze:campaign:c", p_token: lease.token, p_campaign_id: "c", p_intents: [intent(crypto.randomUUID())],
+      })),
+    ).toEqual([{ error: "ConflictError" }, { error: "ConflictError" }]);
+  });
+
+  it("refuses the anon role: EXECUTE is granted to service_role only", async () => {
+    await expect(anon.rpc("acquire_job_lease", { p_job: "a", p_holder: "h", p_ttl_seconds: 30 })).rejects.toMatchObject({
+      name: "ForbiddenError",
+    });
+    expect((await t.sql`select count(*)::int as n from public.job_leases where job = 'a'`)[0]!.n).toBe(0);
+  });
+});
+
+it("does not keep a session advisory lock from one RPC to the next, which is why leases are rows", async () => {
+  // Two calls through the pool: the lock taken by the first is on a backend
+  // the second may not use, so a session lock proves nothing about the caller.
+  await t.sql`create function public.try_session_lock() returns jsonb language sql as $$ select to_jsonb(pg_try_advisory_lock(42)) $$`;
+  await t.sql`grant execute on function public.try_session_lock() to service_role`;
+  const results = await Promise.all(Array.from({ length: 8 }, () => rest.rpc<boolean>("try_session_lock")));
+  // More than one "holder" got the same lock: it was never mutual exclusion.
+  expect(results.filter(Boolean).length).toBeGreaterThan(1);
+});
