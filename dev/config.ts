@@ -1,0 +1,38 @@
+// Local stack settings: fixed, documented defaults, each overridable from the
+// environment, so the same stack can point at the real Braze or football-data.
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
+
+export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+export function localConfig() {
+  const ports = {
+    functions: port("FUNCTIONS_PORT", 54321),
+    postgres: port("DB_PORT", 54322),
+    braze: port("BRAZE_SIM_PORT", 54340),
+    football: port("FOOTBALL_SIM_PORT", 54341),
+  };
+  const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.postgres}/postgres`;
+  return {
+    ports,
+    dataDir: env("LOCAL_DATA_DIR", ".local/db"),
+    databaseUrl,
+    /** Whether to start a simulator, or talk to the real service named in the environment. */
+    useBrazeSim: !process.env.BRAZE_REST_URL,
+    useFootballSim: !process.env.FOOTBALL_DATA_URL,
+    functionEnv: {
+      CRON_SECRET: env("CRON_SECRET", "local-cron-secret"),
+      SUPABASE_SERVICE_ROLE_KEY: env("SUPABASE_SERVICE_ROLE_KEY", "local-service-role-key"),
+      SUPABASE_JWT_SECRET: env("SUPABASE_JWT_SECRET", LOCAL_JWT_SECRET),
+      SUPABASE_URL: env("SUPABASE_URL", `http://127.0.0.1:${ports.functions}`),
+      SUPABASE_DB_URL: databaseUrl,
+      DB_ADAPTER: "direct",
+      BRAZE_REST_URL: env("BRAZE_REST_URL", `http://127.0.0.1:${ports.braze}`),
+      BRAZE_API_KEY: env("BRAZE_API_KEY", "local-braze-key"),
+      BRAZE_CAMPAIGN_ID: env("BRAZE_CAMPAIGN_ID", "local-match-campaign"),
+      FOOTBALL_DATA_URL: env("FOOTBALL_DATA_URL", `http://127.0.0.1:${ports.football}`),
+      FOOTBALL_DATA_TOKEN: env("FOOTBALL_DATA_TOKEN", "local-football-token"),
+      FOOTBALL_COMPETITIONS: env("FOOTBALL_COMPETITIONS", "PL,PD"),
+    } as Record<string, string>,
+  };
+}
