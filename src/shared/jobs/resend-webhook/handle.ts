@@ -1,0 +1,32 @@
+// The resend-webhook request, end to end: raw body, signature, payload, one
+// RPC. Order matters: the signature is checked over the exact bytes received
+// before anything is parsed, and the payload is validated before anything is
+// stored, so a forged or malformed delivery changes nothing.
+import { readBody } from "../../http/parse.ts";
+import { parseWith } from "../../http/parse.ts";
+import type { Db } from "../../ports.ts";
+import { recordArgs, schemaFor, svixIdSchema } from "./event.ts";
+import type { DeliveryVerifier } from "./verify.ts";
+
+/** Resend's events are a few KiB; anything near this is not one of them. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface WebhookPorts {
+  db: Db;
+  verify: DeliveryVerifier;
+}
+
+export interface WebhookOutcome {
+  duplicate: boolean;
+  applied: boolean;
+  event_type: string;
+  email_id?: string;
+}
+
+export async function handleResendWebhook(ports: WebhookPorts, req: Request, maxBytes = MAX_BODY_BYTES): Promise<WebhookOutcome> {
+  const raw = await readBody(req, maxBytes);
+  const { svixId, payload } = ports.verify(raw, req.headers);
+  const id = parseWith(svixIdSchema, svixId, "svix-id header");
+  const event = parseWith(schemaFor(payload), payload);
+  return await ports.db.rpc<WebhookOutcome>("record_resend_webhook", recordArgs(id, event, payload));
+}

@@ -1,0 +1,328 @@
+-- Email history from Resend webhooks: exact open and click counts under
+-- concurrent, repeated and out-of-order deliveries.
+--
+-- Seed 004 (DI-003) shows the two bugs this replaces: clicks kept in a JSONB
+-- array that the application read, appended to and wrote back (two concurrent
+-- clicks: one is lost), and an application-side "if opened_at is null then
+-- set it" (a later open overwrites the first-open time). Here:
+--
+--   * every delivery is recorded by its svix-id first, and only a new svix-id
+--     applies its event, so Resend's retries (same svix-id, immediately, 5 s,
+--     5 min ... 10 h) are counted once;
+--   * the event is applied with one INSERT ... ON CONFLICT DO UPDATE whose
+--     every assignment commutes: counts are increments, first times are
+--     least(), last times greatest(), status takes the higher rank. Deliveries
+--     can arrive in any order and the row ends up the same;
+--   * individual clicks are rows of email_clicks, appended, never rewritten;
+--     per-link counts are a GROUP BY over them.
+--
+-- No locks or isolation level are needed beyond what the upsert takes: the row
+-- lock of ON CONFLICT DO UPDATE serialises concurrent events on one email, and
+-- each sees the row as the previous one committed it.
+
+create table public.resend_webhook_deliveries (
+  svix_id     text primary key check (length(svix_id) between 1 and 200),
+  event_type  text not null check (length(event_type) between 1 and 200),
+  -- Null for event types that are not about one email (unknown types are kept).
+  email_id    text check (length(email_id) between 1 and 200),
+  occurred_at timestamptz,
+  received_at timestamptz not null default now(),
+  -- The verified body, for audit and for replaying unknown event types later.
+  -- Nulled when the recipient is forgotten (forget_email_recipients).
+  payload     jsonb
+);
+comment on table public.resend_webhook_deliveries is
+  'One row per Resend webhook delivery, keyed by svix-id: a redelivery finds its row and changes nothing.';
+create index resend_webhook_deliveries_email_id on public.resend_webhook_deliveries (email_id);
+
+alter table public.resend_webhook_deliveries enable row level security;
+
+create table public.email_history (
+  email_id            text primary key check (length(email_id) between 1 and 200),
+  status              text not null check (status in
+                        ('sent', 'delivery_delayed', 'delivered', 'opened', 'clicked', 'bounced', 'failed', 'complained')),
+  -- Recipients, trimmed and lower-cased: the webhook carries no user id, so a
+  -- user's history is found by address (delete-user, forget_email_recipients).
+  to_addresses        text[] not null default '{}',
+  subject             text,
+  tags                jsonb,
+  sent_at             timestamptz,
+  delivered_at        timestamptz,
+  delivery_delayed_at timestamptz,
+  bounced_at          timestamptz,
+  complained_at       timestamptz,
+  failed_at           timestamptz,
+  opened_at           timestamptz,  -- first open
+  last_opened_at      timestamptz,
+  open_count          integer not null default 0 check (open_count >= 0),
+  clicked_at          timestamptz,  -- first click
+  last_clicked_at     timestamptz,
+  click_count         integer not null default 0 check (click_count >= 0),
+  event_count         integer not null default 0 check (event_count >= 0),
+  first_event_at      timestamptz,
+  last_event_at       timestamptz,
+  -- Set when the recipient was forgotten: later events still count, but no
+  -- address, subject, tags, IP or user agent is stored again.
+  forgotten_at        timestamptz,
+  created_at          timestamptz not null default now(),
+  updated_at          timestamptz not null default now()
+);
+comment on table public.email_history is
+  'Per-email delivery status and engagement from Resend webhooks. Written only by record_resend_webhook.';
+comment on column public.email_history.to_addresses is
+  'Recipient addresses, trimmed and lower-cased. Search with to_addresses && array[...] (GIN indexed).';
+create index email_history_to_addresses on public.email_history using gin (to_addresses);
+
+alter table public.email_history enable row level security;
+
+create table public.email_clicks (
+  id          bigint generated always as identity primary key,
+  email_id    text not null references public.email_history (email_id) on delete cascade,
+  -- One click per delivery: a redelivered click cannot add a second row.
+  svix_id     text not null unique references public.resend_webhook_deliveries (svix_id) on delete cascade,
+  link        text not null,
+  clicked_at  timestamptz not null,
+  ip_address  text,
+  user_agent  text
+);
+comment on table public.email_clicks is
+  'Every click, appended once per delivery. Per-link counts: select link, count(*) ... group by link.';
+create index email_clicks_email_id_link on public.email_clicks (email_id, link);
+
+alter table public.email_clicks enable row level security;
+
+-- Status moves only forward. Delivery first, then engagement, then the
+-- outcomes that end the email's story: a late `delivered` (Resend retries for
+-- up to a day) must never turn a bounce or a spam complaint back into
+-- delivered. Equal ranks keep the status that arrived first.
+create function public.email_status_rank(p_status text)
+returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_status
+    when 'sent' then 10
+    when 'delivery_delayed' then 20
+    when 'delivered' then 30
+    when 'opened' then 40
+    when 'clicked' then 50
+    when 'bounced' then 60
+    when 'failed' then 60
+    when 'complained' then 70
+    else 0
+  end
+$$;
+
+create function public.record_resend_webhook(
+  p_svix_id     text,
+  p_event_type  text,
+  p_payload     jsonb,
+  p_occurred_at timestamptz default null,
+  p_email_id    text default null,
+  p_to          jsonb default null,
+  p_subject     text default null,
+  p_tags        jsonb default null,
+  p_click       jsonb default null
+)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_status     text;
+  v_to         text[];
+  v_click_at   timestamptz;
+  v_forgotten  timestamptz;
+  v_inserted   text;
+begin
+  if p_svix_id is null or length(p_svix_id) not between 1 and 200 then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'record_resend_webhook: svix_id is required (1..200 characters)';
+  end if;
+  if p_event_type is null or length(p_event_type) not between 1 and 200 then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'record_resend_webhook: event_type is required (1..200 characters)';
+  end if;
+
+  v_status := case p_event_type
+    when 'email.sent' then 'sent'
+    when 'email.delivery_delayed' then 'delivery_delayed'
+    when 'email.delivered' then 'delivered'
+    when 'email.opened' then 'opened'
+    when 'email.clicked' then 'clicked'
+    when 'email.bounced' then 'bounced'
+    when 'email.failed' then 'failed'
+    when 'email.complained' then 'complained'
+  end;
+
+  -- Guard: an event about an email must say which email and when, or it
+  -- cannot be applied commutatively; reject it before anything is stored.
+  if v_status is not null and (p_email_id is null or length(p_email_id) not between 1 and 200 or p_occurred_at is null) then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = format('record_resend_webhook: %s needs email_id and occurred_at', p_event_type);
+  end if;
+  if v_status = 'clicked' then
+    v_click_at := coalesce((p_click ->> 'timestamp')::timestamptz, p_occurred_at);
+    if coalesce(p_click ->> 'link', '') = '' then
+      raise exception using errcode = 'PT400', hint = 'invalid_input',
+        message = 'record_resend_webhook: email.clicked needs click.link';
+    end if;
+  end if;
+  if p_to is not null and jsonb_typeof(p_to) <> 'array' then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'record_resend_webhook: to must be a JSON array of addresses';
+  end if;
+
+  -- Guard: exactly once per svix-id. A concurrent redelivery of the same id
+  -- waits on this unique key until the first commits, then finds it and stops;
+  -- if the first rolled back, the redelivery applies the event instead.
+  insert into public.resend_webhook_deliveries (svix_id, event_type, email_id, occurred_at, payload)
+  values (p_svix_id, p_event_type, case when v_status is not null then p_email_id end, p_occurred_at, p_payload)
+  on conflict (svix_id) do nothing
+  returning svix_id into v_inserted;
+
+  if v_inserted is null then
+    return jsonb_build_object('duplicate', true, 'applied', false, 'event_type', p_event_type);
+  end if;
+
+  -- Unknown event types are kept (above) and acknowledged, never applied.
+  if v_status is null then
+    return jsonb_build_object('duplicate', false, 'applied', false, 'event_type', p_event_type);
+  end if;
+
+  select coalesce(array_agg(distinct lower(btrim(a))) filter (where btrim(a) <> ''), '{}')
+    into v_to
+    from jsonb_array_elements_text(coalesce(p_to, '[]'::jsonb)) as a;
+
+  -- Guard: commutative, conditional updates. Whatever order deliveries arrive
+  -- in, and however many run at once, the row converges on the same values:
+  -- increments for counts, least() for first times (an earlier open that
+  -- arrives late still wins), greatest() for last times, higher rank for
+  -- status. An email first seen through a late event is created, not dropped.
+  insert into public.email_history as h (
+    email_id, status, to_addresses, subject, tags,
+    sent_at, delivered_at, delivery_delayed_at, bounced_at, complained_at, failed_at,
+    opened_at, last_opened_at, open_count,
+    clicked_at, last_clicked_at, click_count,
+    event_count, first_event_at, last_event_at
+  )
+  values (
+    p_email_id, v_status, v_to, p_subject, p_tags,
+    case when v_status = 'sent' then p_occurred_at end,
+    case when v_status = 'delivered' then p_occurred_at end,
+    case when v_status = 'delivery_delayed' then p_occurred_at end,
+    case when v_status = 'bounced' then p_occurred_at end,
+    case when v_status = 'complained' then p_occurred_at end,
+    case when v_status = 'failed' then p_occurred_at end,
+    case when v_status = 'opened' then p_occurred_at end,
+    case when v_status = 'opened' then p_occurred_at end,
+    case when v_status = 'opened' then 1 else 0 end,
+    v_click_at,
+    v_click_at,
+    case when v_status = 'clicked' then 1 else 0 end,
+    1, p_occurred_at, p_occurred_at
+  )
+  on conflict (email_id) do update set
+    status = case when public.email_status_rank(excluded.status) > public.email_status_rank(h.status)
+                  then excluded.status else h.status end,
+    -- Recipients and subject are the same on every event of one email; the
+    -- first non-empty value stays, and a forgotten recipient stays forgotten.
+    to_addresses = case when h.forgotten_at is not null or cardinality(h.to_addresses) > 0
+                        then h.to_addresses else excluded.to_addresses end,
+    subject = case when h.forgotten_at is not null then null else coalesce(h.subject, excluded.subject) end,
+    tags = case when h.forgotten_at is not null then null else coalesce(h.tags, excluded.tags) end,
+    sent_at = least(h.sent_at, excluded.sent_at),
+    delivered_at = least(h.delivered_at, excluded.delivered_at),
+    delivery_delayed_at = least(h.delivery_delayed_at, excluded.delivery_delayed_at),
+    bounced_at = least(h.bounced_at, excluded.bounced_at),
+    complained_at = least(h.complained_at, excluded.complained_at),
+    failed_at = least(h.failed_at, excluded.failed_at),
+    opened_at = least(h.opened_at, excluded.opened_at),
+    last_opened_at = greatest(h.last_opened_at, excluded.last_opened_at),
+    open_count = h.open_count + excluded.open_count,
+    clicked_at = least(h.clicked_at, excluded.clicked_at),
+    last_clicked_at = greatest(h.last_clicked_at, excluded.last_clicked_at),
+    click_count = h.click_count + excluded.click_count,
+    event_count = h.event_count + 1,
+    first_event_at = least(h.first_event_at, excluded.first_event_at),
+    last_event_at = greatest(h.last_event_at, excluded.last_event_at),
+    updated_at = now()
+  returning h.forgotten_at into v_forgotten;
+
+  if v_status = 'clicked' then
+    -- Appended, never read back and rewritten: concurrent clicks each add a row.
+    insert into public.email_clicks (email_id, svix_id, link, clicked_at, ip_address, user_agent)
+    values (p_email_id, p_svix_id, p_click ->> 'link', v_click_at,
+            case when v_forgotten is null then p_click ->> 'ip_address' end,
+            case when v_forgotten is null then p_click ->> 'user_agent' end);
+  end if;
+
+  if v_forgotten is not null then
+    update public.resend_webhook_deliveries set payload = null where svix_id = p_svix_id;
+  end if;
+
+  return jsonb_build_object('duplicate', false, 'applied', true, 'event_type', p_event_type, 'email_id', p_email_id);
+end;
+$$;
+
+-- For delete-user: the webhook has no user id, so a user's email history is
+-- found by address. The rows are kept as anonymous tombstones rather than
+-- deleted, because Resend keeps retrying deliveries for about a day: a deleted
+-- row would be re-created, addresses and all, by the next retry or open.
+create function public.forget_email_recipients(p_addresses jsonb)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_addresses text[];
+  v_emails    text[];
+begin
+  if p_addresses is null or jsonb_typeof(p_addresses) <> 'array' then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'forget_email_recipients: addresses must be a JSON array';
+  end if;
+  select coalesce(array_agg(distinct lower(btrim(a))) filter (where btrim(a) <> ''), '{}')
+    into v_addresses
+    from jsonb_array_elements_text(p_addresses) as a;
+  if cardinality(v_addresses) = 0 then
+    return jsonb_build_object('emails', 0);
+  end if;
+
+  with forgotten as (
+    update public.email_history
+       set to_addresses = '{}', subject = null, tags = null,
+           forgotten_at = coalesce(forgotten_at, now()), updated_at = now()
+     where to_addresses && v_addresses
+    returning email_id
+  )
+  select coalesce(array_agg(email_id), '{}') into v_emails from forgotten;
+
+  update public.email_clicks set ip_address = null, user_agent = null
+   where email_id = any (v_emails);
+  update public.resend_webhook_deliveries set payload = null
+   where email_id = any (v_emails);
+
+  return jsonb_build_object('emails', cardinality(v_emails));
+end;
+$$;
+
+revoke all on table public.resend_webhook_deliveries, public.email_history, public.email_clicks
+  from public, anon, authenticated;
+revoke all on sequence public.email_clicks_id_seq from public, anon, authenticated;
+grant select on table public.resend_webhook_deliveries, public.email_history, public.email_clicks to service_role;
+
+revoke all on function
+  public.email_status_rank(text),
+  public.record_resend_webhook(text, text, jsonb, timestamptz, text, jsonb, text, jsonb, jsonb),
+  public.forget_email_recipients(jsonb)
+from public, anon, authenticated;
+
+grant execute on function
+  public.email_status_rank(text),
+  public.record_resend_webhook(text, text, jsonb, timestamptz, text, jsonb, text, jsonb, jsonb),
+  public.forget_email_recipients(jsonb)
+to service_role;
