@@ -2,8 +2,9 @@
 // RPC. Order matters: the signature is checked over the exact bytes received
 // before anything is parsed, and the payload is validated before anything is
 // stored, so a forged or malformed delivery changes nothing.
-import { readBody } from "../../http/parse.ts";
-import { parseWith } from "../../http/parse.ts";
+import { postHandler } from "../../http/handler.ts";
+import { parseWith, readBody } from "../../http/parse.ts";
+import { json } from "../../http/respond.ts";
 import type { Db } from "../../ports.ts";
 import { recordArgs, schemaFor, svixIdSchema } from "./event.ts";
 import type { DeliveryVerifier } from "./verify.ts";
@@ -29,4 +30,13 @@ export async function handleResendWebhook(ports: WebhookPorts, req: Request, max
   const id = parseWith(svixIdSchema, svixId, "svix-id header");
   const event = parseWith(schemaFor(payload), payload);
   return await ports.db.rpc<WebhookOutcome>("record_resend_webhook", recordArgs(id, event, payload));
+}
+
+/**
+ * The HTTP shape: POST only, 200 with the outcome, typed errors mapped to
+ * 401/400/413/503. `ports` is called per request so the edge function reads
+ * its env lazily (a misconfigured function answers 500 naming the variable).
+ */
+export function resendWebhookHandler(ports: () => WebhookPorts): (req: Request) => Promise<Response> {
+  return postHandler(async (req) => json(200, { received: true, ...(await handleResendWebhook(ports(), req)) }));
 }
