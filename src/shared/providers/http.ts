@@ -195,7 +195,7 @@ function wasNeverSent(error: unknown): boolean {
     if (typeof code === "string" && codes.includes(code)) return true;
     // Deno reports these only in the message.
     const message = (e as { message?: unknown }).message;
-    if (typeof message === "string" && /connection refused|dns error|failed to lookup address/i.test(message)) return true;
+    if (typeof message === "string" && /connection refused|client error \(connect\)|dns error|failed to lookup address/i.test(message)) return true;
   }
   return false;
 }

@@ -1,0 +1,185 @@
+// The Braze simulator's HTTP face: the four REST endpoints the project uses,
+// and /_sim/* to steer and inspect it.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { delay, isRecord, listen, readJson, sendJson } from "../shared.ts";
+import { DefaultRateLimiter, FaultBook, type RateVerdict } from "./faults.ts";
+import { Holds } from "./holds.ts";
+import { BrazeState, SimClock, type Answer, type BrazeSnapshot, type ClockOptions, type SimCall } from "./state.ts";
+
+export interface BrazeSimulatorOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  apiKey?: string;
+  clock?: ClockOptions;
+  rateLimits?: { perMinute?: number; broadcastPerMinute?: number };
+}
+
+export interface BrazeSimulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  state(): BrazeSnapshot;
+}
+
+export const DEFAULT_BRAZE_API_KEY = "local-braze-key";
+
+type Route = (body: unknown, query: URLSearchParams) => Answer;
+
+export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promise<BrazeSimulator> {
+  const apiKey = options.apiKey ?? DEFAULT_BRAZE_API_KEY;
+  const state = new BrazeState(new SimClock(options.clock));
+  const faults = new FaultBook();
+  const holds = new Holds();
+  const limiter = new DefaultRateLimiter({
+    perMinute: options.rateLimits?.perMinute ?? Math.floor(250_000 / 60),
+    broadcastPerMinute: options.rateLimits?.broadcastPerMinute ?? 250,
+  });
+
+  const api: Record<string, Route> = {
+    "POST /campaigns/trigger/schedule/create": (body) => state.create(body),
+    "POST /campaigns/trigger/schedule/update": (body) => state.update(body, faults.faults.newIdOnUpdate === true),
+    "POST /campaigns/trigger/schedule/delete": (body) => state.delete(body),
+    "GET /messages/scheduled_broadcasts": (_body, query) => state.list(query, faults.faults.listLagSeconds ?? 0),
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, route: Route, query: URLSearchParams) {
+    const body = req.method === "GET" ? Object.fromEntries(query) : await readJson(req);
+    let clientGone = false;
+    let record: SimCall | undefined;
+    res.on("close", () => {
+      if (!res.writableFinished) {
+        clientGone = true;
+        if (record) record.client_aborted = true;
+      }
+    });
+    const log = (status: number, fault?: string) => {
+      record = { at: state.nowIso(), endpoint: path, body, status, ...(fault ? { fault } : {}), ...(clientGone ? { client_aborted: true } : {}) };
+      state.calls.push(record);
+    };
+
+    state.fireDue();
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      log(401);
+      return sendJson(res, 401, { message: "Unauthorized: Unknown or missing rest api key." });
+    }
+
+    const bucket = path.endsWith("/create") && isRecord(body) && body.broadcast === true ? "broadcast" : "default";
+    const scenario = faults.rateLimit(state.clock.nowMs());
+    const verdict = scenario?.limited ? scenario : limiter.check(bucket);
+    const rateHeaders = headersOf(scenario ?? verdict);
+    if (verdict.limited) {
+      log(429, scenario?.limited ? "rateLimit" : undefined);
+      return sendJson(res, 429, { message: "API rate limit exceeded" }, rateHeaders);
+    }
+
+    await holds.wait(path, body, state.nowIso());
+    if (faults.faults.latencyMs) await delay(faults.faults.latencyMs);
+    state.fireDue();
+
+    const failure = faults.error5xx(path);
+    if (failure && !failure.afterCommit) {
+      log(failure.status, "errors5xx");
+      return sendJson(res, failure.status, { message: "Internal Server Error" }, rateHeaders);
+    }
+
+    const answer = route(body, query);
+    if (faults.takeTimeoutAfterCommit(path)) {
+      // The write stands; the answer never comes. Only close() or the client ends this.
+      log(answer.status, "timeoutAfterCommit");
+      return;
+    }
+    if (failure?.afterCommit) {
+      log(failure.status, "errors5xxAfterCommit");
+      return sendJson(res, failure.status, { message: "Internal Server Error" }, rateHeaders);
+    }
+    log(answer.status);
+    sendJson(res, answer.status, answer.body, rateHeaders);
+  }
+
+  async function handleSim(req: IncomingMessage, res: ServerResponse, path: string) {
+    const key = `${req.method} ${path}`;
+    const body = req.method === "POST" ? await readJson(req) : {};
+    if (req.method === "POST" && !isRecord(body)) return sendJson(res, 400, { message: "body must be a JSON object" });
+    const input = body as Record<string, unknown>;
+    state.fireDue();
+    switch (key) {
+      case "GET /_sim/state":
+        return sendJson(res, 200, { ...state.snapshot(), faults: faults.faults, held: holds.list() });
+      case "POST /_sim/faults": {
+        const problem = faults.set(input, state.clock.nowMs());
+        return problem ? sendJson(res, 400, { message: problem }) : sendJson(res, 200, { faults: faults.faults });
+      }
+      case "DELETE /_sim/faults":
+        faults.clear();
+        return sendJson(res, 200, { faults: faults.faults });
+      case "POST /_sim/hold": {
+        const count = input.count === undefined ? 1 : Number(input.count);
+        if (typeof input.endpoint !== "string" || !Number.isInteger(count) || count < 1) {
+          return sendJson(res, 400, { message: "hold needs { endpoint: string, count?: positive integer }" });
+        }
+        holds.add(input.endpoint, count);
+        return sendJson(res, 200, { held: holds.list() });
+      }
+      case "POST /_sim/release": {
+        const released = holds.release(typeof input.endpoint === "string" ? input.endpoint : undefined);
+        return sendJson(res, 200, { released });
+      }
+      case "GET /_sim/held":
+        return sendJson(res, 200, { held: holds.list() });
+      case "GET /_sim/clock":
+        return sendJson(res, 200, { clock: state.nowIso(), frozen: state.clock.isFrozen() });
+      case "POST /_sim/clock":
+        return moveClock(res, input);
+      case "POST /_sim/reset":
+        holds.release();
+        faults.clear();
+        limiter.reset();
+        state.reset();
+        return sendJson(res, 200, state.snapshot());
+      default:
+        return sendJson(res, 404, { message: `no simulator route ${key}` });
+    }
+  }
+
+  function moveClock(res: ServerResponse, input: Record<string, unknown>) {
+    const now = state.clock.nowMs();
+    const frozen = typeof input.frozen === "boolean" ? input.frozen : state.clock.isFrozen();
+    let target = now;
+    if (typeof input.set === "string") target = Date.parse(input.set);
+    else if (typeof input.advanceTo === "string") target = Date.parse(input.advanceTo);
+    else if (typeof input.advanceBySeconds === "number") target = now + input.advanceBySeconds * 1000;
+    if (!Number.isFinite(target)) return sendJson(res, 400, { message: "clock needs set, advanceTo (ISO) or advanceBySeconds" });
+    if (input.set === undefined && target < now) return sendJson(res, 400, { message: "advancing cannot move the clock back; use set" });
+    state.clock.set(target, frozen);
+    const fired = state.fireDue();
+    return sendJson(res, 200, { clock: state.nowIso(), frozen: state.clock.isFrozen(), fired });
+  }
+
+  const running = await listen(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://sim");
+    if (url.pathname.startsWith("/_sim/")) return handleSim(req, res, url.pathname);
+    const route = api[`${req.method} ${url.pathname}`];
+    if (!route) return sendJson(res, 404, { message: `Not found: ${req.method} ${url.pathname}` });
+    return handleApi(req, res, url.pathname, route, url.searchParams);
+  }, options.port, options.host);
+
+  return {
+    url: running.url,
+    port: running.port,
+    close: () => {
+      holds.release();
+      return running.close();
+    },
+    state: () => state.snapshot(),
+  };
+}
+
+function headersOf(verdict: RateVerdict): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(verdict.limit),
+    "x-ratelimit-remaining": String(verdict.remaining),
+    "x-ratelimit-reset": String(verdict.resetEpochSeconds),
+  };
+}

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+
+describe("a Braze create answered 500", () => {
+  let sim: BrazeSimulator;
+  beforeAll(async () => {
+    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+  });
+  afterAll(() => sim.close());
+
+  it("is unknown even when Braze did apply it, and is sent once", async () => {
+    const control = simClient(sim.url);
+    await control.faults({ errors5xx: { next: 1, endpoint: "create", afterCommit: true } });
+    const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", maxAttempts: 4, sleep: async () => {} });
+
+    await expect(
+      braze.createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "a-1", triggerProperties: {} }),
+    ).rejects.toMatchObject({ outcome: "unknown", status: 500 });
+
+    const state = await control.state();
+    expect(state.calls.map((c) => [c.endpoint, c.status])).toEqual([["/campaigns/trigger/schedule/create", 500]]);
+    expect(state.schedules.map((s) => s.trigger_properties.attempt_id)).toEqual(["a-1"]);
+  });
+});

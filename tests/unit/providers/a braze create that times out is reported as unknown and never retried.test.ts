@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { UpstreamError } from "../../../src/shared/errors.ts";
+import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+
+describe("a Braze create whose answer never arrives", () => {
+  let sim: BrazeSimulator;
+  beforeAll(async () => {
+    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+  });
+  afterAll(() => sim.close());
+
+  it("throws outcome unknown after one call, and the schedule Braze committed is the only one", async () => {
+    const control = simClient(sim.url);
+    await control.faults({ timeoutAfterCommit: { next: 1 } });
+    const sleeps: number[] = [];
+    const braze = createBrazeClient({
+      baseUrl: sim.url,
+      apiKey: "local-braze-key",
+      timeoutMs: 300,
+      maxAttempts: 5,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+
+    const error = await braze
+      .createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "attempt-1", triggerProperties: { match_id: 42 } })
+      .then(() => undefined, (e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).outcome).toBe("unknown");
+    expect(sleeps).toEqual([]);
+
+    const state = await control.state();
+    const creates = state.calls.filter((c) => c.endpoint === "/campaigns/trigger/schedule/create");
+    expect(creates).toHaveLength(1);
+    expect(creates[0]!.fault).toBe("timeoutAfterCommit");
+    expect(state.schedules).toHaveLength(1);
+    expect(state.schedules[0]).toMatchObject({
+      campaign_id: "camp-1",
+      status: "scheduled",
+      send_at: "2030-01-02T15:00:00.000Z",
+      trigger_properties: { match_id: 42, attempt_id: "attempt-1" },
+    });
+  });
+});
