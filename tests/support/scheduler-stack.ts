@@ -39,7 +39,6 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     FOOTBALL_DATA_URL: football.url,
     FOOTBALL_DATA_TOKEN: "local-football-token",
     FOOTBALL_COMPETITIONS: "PL,PD",
-    BRAZE_WINDOW_DAYS: "10",
     ...options.env,
   });
 

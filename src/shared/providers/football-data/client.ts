@@ -37,29 +37,52 @@ export function createFootballDataClient(options: FootballDataClientOptions): Fo
   const { baseUrl, apiToken, ...tuning } = options;
   const root = baseUrl.replace(/\/+$/, "");
 
+  async function fetchRange(competitions: string[], range: { from: string; to: string }): Promise<Match[]> {
+    const params = new URLSearchParams({ competitions: competitions.join(","), dateFrom: range.from, dateTo: range.to });
+    const result = await requestWithRetry({
+      ...tuning,
+      service: SERVICE,
+      url: `${root}/v4/matches?${params}`,
+      method: "GET",
+      headers: { "x-auth-token": apiToken },
+      idempotent: true,
+      rateLimitDelayMs: footballDataThrottleDelayMs,
+    });
+    const parsed = matchesAnswer.safeParse(result.body);
+    if (!parsed.success) {
+      throw new UpstreamError(`/v4/matches answered an unexpected shape: ${z.prettifyError(parsed.error)}`, SERVICE, "rejected", result.status);
+    }
+    return parsed.data.matches;
+  }
+
   return {
     async listMatches(query): Promise<Match[]> {
-      const params = new URLSearchParams({
-        competitions: query.competitions.join(","),
-        dateFrom: query.dateFrom,
-        dateTo: query.dateTo,
-      });
-      const result = await requestWithRetry({
-        ...tuning,
-        service: SERVICE,
-        url: `${root}/v4/matches?${params}`,
-        method: "GET",
-        headers: { "x-auth-token": apiToken },
-        idempotent: true,
-        rateLimitDelayMs: footballDataThrottleDelayMs,
-      });
-      const parsed = matchesAnswer.safeParse(result.body);
-      if (!parsed.success) {
-        throw new UpstreamError(`/v4/matches answered an unexpected shape: ${z.prettifyError(parsed.error)}`, SERVICE, "rejected", result.status);
+      // /v4/matches refuses a dateFrom..dateTo range over 10 days, so a longer
+      // window is read as consecutive ranges (one request each, in order, to
+      // stay inside the per-minute throttle) and merged by match id.
+      const byId = new Map<number, Match>();
+      for (const range of dateRanges(query.dateFrom, query.dateTo, MAX_RANGE_DAYS)) {
+        for (const match of await fetchRange(query.competitions, range)) byId.set(match.id, match);
       }
-      return parsed.data.matches;
+      return [...byId.values()];
     },
   };
+}
+
+/** The widest dateFrom..dateTo range /v4/matches accepts, both days inclusive. */
+export const MAX_RANGE_DAYS = 10;
+const DAY_MS = 86_400_000;
+
+/** Splits an inclusive YYYY-MM-DD range into inclusive ranges of at most maxDays days. */
+export function dateRanges(from: string, to: string, maxDays: number): { from: string; to: string }[] {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  const ranges: { from: string; to: string }[] = [];
+  for (let day = start; day <= end; day += maxDays * DAY_MS) {
+    const last = Math.min(end, day + (maxDays - 1) * DAY_MS);
+    ranges.push({ from: new Date(day).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) });
+  }
+  return ranges;
 }
 
 /**
