@@ -1,0 +1,66 @@
+// The resolver (cron): every row stuck in flight or uncertain longer than the
+// grace period is taken over and driven again with its stored key, so the
+// provider dedupes whatever the first attempt already did. Runs under a lease
+// so two cron runs never drive the same rows at once.
+import { withLease } from "../lease.ts";
+import { driveOperation } from "./drive.ts";
+import type { BroadcastPorts, BroadcastRow } from "./types.ts";
+
+export interface ResolverSettings {
+  graceSeconds: number;
+  batchSize: number;
+  leaseTtlSeconds: number;
+}
+
+export interface ResolvedItem {
+  broadcast_id: string;
+  action: string | null;
+  key: string | null;
+  outcome: "confirmed" | "rolled_back" | "uncertain";
+  status: string | null;
+  error?: string;
+}
+
+export interface ResolverCounts extends Record<string, unknown> {
+  claimed: number;
+  confirmed: number;
+  rolled_back: number;
+  uncertain: number;
+  /** One line per row, so the run history explains every divergence it met. */
+  items: ResolvedItem[];
+}
+
+export const RESOLVER_LEASE = "broadcasts-resolve";
+
+export async function runBroadcastResolver(ports: BroadcastPorts, settings: ResolverSettings, holder: string) {
+  const { runId, counts } = await withLease(
+    ports.db,
+    { job: "broadcasts-resolve", lease: RESOLVER_LEASE, holder, ttlSeconds: settings.leaseTtlSeconds },
+    async (lease) => {
+      const counts: ResolverCounts = { claimed: 0, confirmed: 0, rolled_back: 0, uncertain: 0, items: [] };
+      lease.progress = counts;
+      const rows = await ports.db.rpc<BroadcastRow[]>("broadcast_claim_stuck", {
+        p_grace_seconds: settings.graceSeconds,
+        p_limit: settings.batchSize,
+      });
+      counts.claimed = rows.length;
+      // One at a time: the batch is small, and Resend's default budget is a
+      // couple of requests per second.
+      for (const row of rows) {
+        lease.assertLive();
+        const result = await driveOperation(ports, row);
+        counts[result.outcome]++;
+        counts.items.push({
+          broadcast_id: row.id,
+          action: row.pending_action,
+          key: row.idempotency_key,
+          outcome: result.outcome,
+          status: result.row?.send_status ?? null,
+          ...("error" in result ? { error: result.error } : {}),
+        });
+      }
+      return counts;
+    },
+  );
+  return { run_id: runId, ...counts };
+}

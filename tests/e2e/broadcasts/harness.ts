@@ -1,0 +1,99 @@
+// One served stack per e2e test file: a fresh database, the Resend simulator
+// and every edge function, with helpers that act the way an editor would.
+import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
+import { resendSimClient, startResendSimulator } from "../../../dev/sim/resend.ts";
+import { createTestDatabase } from "../../support/db.ts";
+import { serveFunctions } from "../../support/functions.ts";
+
+export const CRON_SECRET = "local-cron-secret";
+export const AUDIENCE = "aud_newsletter";
+export const RECIPIENTS = ["ada@example.test", "grace@example.test"];
+
+export interface BroadcastState {
+  id: string;
+  send_status: string;
+  provider_broadcast_id: string | null;
+  publish_at: string | null;
+  last_error: string | null;
+}
+
+export async function startBroadcastStack() {
+  const t = await createTestDatabase();
+  const sim = await startResendSimulator({ port: 0 });
+  const simClient = resendSimClient(sim.url);
+  for (const email of RECIPIENTS) await simClient.addContact(email, AUDIENCE);
+  const fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: t.url,
+    CRON_SECRET,
+    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+    RESEND_API_URL: sim.url,
+    RESEND_API_KEY: "re_local_key",
+    RESEND_FROM: "News <news@example.test>",
+    // One attempt and a short timeout, so a call the simulator never answers
+    // leaves the row uncertain for the resolver instead of being retried inline.
+    RESEND_TIMEOUT_MS: "1000",
+    RESEND_MAX_ATTEMPTS: "1",
+    BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
+  });
+  const editorToken = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "editor" } });
+
+  const post = async (name: string, body: unknown, token = editorToken) => {
+    const res = await fetch(fns.url(name), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+
+  return {
+    t, sim, simClient, fns, editorToken, post,
+    async createBroadcast(subject = "Matchday news") {
+      return t.db.rpc<BroadcastState>("broadcast_create", { p_subject: subject, p_content_html: "<p>news</p>", p_audience_id: AUDIENCE });
+    },
+    act: (action: string, broadcastId: string, publishAt?: string, token?: string) =>
+      post("broadcasts", { action, broadcast_id: broadcastId, ...(publishAt ? { publish_at: publishAt } : {}) }, token),
+    resolve: () => post("broadcasts-resolve", {}, CRON_SECRET),
+    async row(id: string): Promise<BroadcastState> {
+      return t.db.rpc<BroadcastState>("broadcast_get", { p_id: id });
+    },
+    /** Every email the audience would get once every schedule has fired. */
+    async emailsAfterAllFire(broadcastSubject: string) {
+      await simClient.fire();
+      return (await simClient.state()).emails.filter((e) => e.subject === broadcastSubject);
+    },
+    async close() {
+      await fns.close();
+      await sim.close();
+      await t.drop();
+    },
+  };
+}
+
+export type BroadcastStack = Awaited<ReturnType<typeof startBroadcastStack>>;
+
+export const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+
+/**
+ * Makes the next database write that moves a broadcast to `status` fail, once,
+ * as a lost connection or an outage would. A sequence, because nextval is not
+ * undone by the rollback the failure itself causes.
+ */
+export async function failNextTransitionTo(stack: BroadcastStack, status: string) {
+  await stack.t.sql.unsafe(`
+    create sequence if not exists public.test_fail_seq;
+    select setval('public.test_fail_seq', 1, false);
+    create or replace function public.test_fail_transition() returns trigger language plpgsql as $$
+    begin
+      if new.send_status = '${status}' and old.send_status <> '${status}'
+         and nextval('public.test_fail_seq') = 1 then
+        raise exception 'simulated database failure while recording %', new.send_status;
+      end if;
+      return new;
+    end $$;
+    drop trigger if exists test_fail_transition on public.broadcasts;
+    create trigger test_fail_transition before update on public.broadcasts
+      for each row execute function public.test_fail_transition();
+  `);
+}
