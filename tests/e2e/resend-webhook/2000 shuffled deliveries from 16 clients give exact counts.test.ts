@@ -127,6 +127,6 @@ it("counts every open and click exactly once and keeps the earliest open time", 
     const links = Object.fromEntries(perLink.filter((r) => r.email_id === row.email_id).map((r) => [r.link, r.n]));
     expect(links).toEqual(Object.fromEntries(x.perLink));
   }
-  const [{ n }] = await t.sql`select count(*)::int as n from public.resend_webhook_deliveries`;
-  expect(n).toBe(1400);
+  const [stored] = await t.sql`select count(*)::int as n from public.resend_webhook_deliveries`;
+  expect(stored!.n).toBe(1400);
 });
