@@ -18,6 +18,8 @@ export interface ResolvedItem {
   key: string | null;
   outcome: "confirmed" | "rolled_back" | "uncertain";
   status: string | null;
+  /** Why the row was stuck: the divergence recorded when the first attempt ended. */
+  stuck_because: string | null;
   error?: string;
 }
 
@@ -56,6 +58,7 @@ export async function runBroadcastResolver(ports: BroadcastPorts, settings: Reso
           key: row.idempotency_key,
           outcome: result.outcome,
           status: result.row?.send_status ?? null,
+          stuck_because: row.last_error,
           ...("error" in result ? { error: result.error } : {}),
         });
       }
