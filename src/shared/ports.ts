@@ -44,7 +44,9 @@ export interface BrazeScheduleInput {
 }
 
 export interface BrazeScheduledBroadcast {
-  id: string;
+  /** Braze's documented listing names the campaign; only some listings carry the schedule id. */
+  campaignId: string;
+  scheduleId?: string;
   name: string;
   nextSendTime: string;
   attemptId?: string;

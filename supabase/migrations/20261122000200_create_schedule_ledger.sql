@@ -148,6 +148,18 @@ begin
          and fencing_token <= p_token
       returning * into v_row;
 
+    elsif v_action = 'recreate' then
+      -- Reconcile found the row's schedule gone from Braze: create it again,
+      -- on the same row, with a fresh attempt.
+      update public.schedule_ledger
+         set status = 'creating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
+             braze_schedule_id = null, previous = null, last_error = 'schedule missing from Braze; recreating',
+             fencing_token = p_token, updated_at = now()
+       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
+         and version = (v_intent ->> 'version')::integer and status = 'scheduled'
+         and fencing_token <= p_token
+      returning * into v_row;
+
     elsif v_action = 'cancel' then
       -- A failed row owns nothing at Braze: it is cancelled without a call.
       update public.schedule_ledger
@@ -186,10 +198,23 @@ language plpgsql
 volatile
 set search_path = ''
 as $$
+-- Settles the outcome of Braze calls (from the scheduler) or of a resolution
+-- (from reconcile). Outcomes:
+--   ok        the operation took effect: creating/updating -> scheduled (with
+--             the schedule id Braze answered), cancelling -> cancelled
+--   failed    Braze certainly did not apply it: a create -> failed (a later run
+--             revives it); a rejected update or cancel leaves the last
+--             confirmed schedule -> scheduled
+--   uncertain the outcome is unknown (timeout after sending) -> uncertain
+--   lost      Braze no longer has the row's schedule (deleted outside, or an
+--             update answered "not found") -> failed with no schedule id, so
+--             the next run creates it again
+-- An uncertain row settles as the operation it was uncertain about.
 declare
   v_result  jsonb;
   v_outcome text;
   v_row     public.schedule_ledger;
+  v_from    text;
   v_applied integer := 0;
   v_stale   jsonb := '[]'::jsonb;
 begin
@@ -202,71 +227,156 @@ begin
 
   for v_result in select value from jsonb_array_elements(p_results) loop
     v_outcome := v_result ->> 'outcome';
-    if v_outcome is null or v_outcome not in ('ok', 'failed', 'uncertain') then
+    if v_outcome is null or v_outcome not in ('ok', 'failed', 'uncertain', 'lost') then
       raise exception using errcode = 'PT400', hint = 'invalid_input',
-        message = format('ledger_settle: outcome must be ok, failed or uncertain (got %L)', v_outcome);
+        message = format('ledger_settle: outcome must be ok, failed, uncertain or lost (got %L)', v_outcome);
     end if;
-    v_row := null;
 
-    -- Guard: compare-and-set on the version the intent was written with; only
-    -- an intermediate row can be settled. A stale item is reported, not
+    -- Guard: compare-and-set on the version the intent was written with, and
+    -- only an unresolved row can be settled. A stale item is reported, not
     -- applied, and the rest of the batch still lands.
-    update public.schedule_ledger l
-       set status = case
-             when v_outcome = 'uncertain' then 'uncertain'
-             when v_outcome = 'ok' and l.status = 'cancelling' then 'cancelled'
-             when v_outcome = 'ok' then 'scheduled'
-             when l.status = 'creating' then 'failed'
-             else 'scheduled' -- a rejected update or cancel leaves the last confirmed schedule
-           end,
-           uncertain_op = case when v_outcome = 'uncertain' then
-             case l.status when 'creating' then 'create' when 'updating' then 'update' else 'cancel' end
-           end,
-           braze_schedule_id = case
-             when v_outcome = 'ok' and l.status in ('creating', 'updating')
-               then coalesce(v_result ->> 'braze_schedule_id', l.braze_schedule_id)
-             else l.braze_schedule_id
-           end,
-           -- A rejected update restores the target Braze still has.
-           signature  = case when v_outcome = 'failed' and l.status = 'updating'
-                             then l.previous ->> 'signature' else l.signature end,
-           send_at    = case when v_outcome = 'failed' and l.status = 'updating'
-                             then (l.previous ->> 'send_at')::timestamptz else l.send_at end,
-           kickoff_at = case when v_outcome = 'failed' and l.status = 'updating'
-                             then (l.previous ->> 'kickoff_at')::timestamptz else l.kickoff_at end,
-           message    = case when v_outcome = 'failed' and l.status = 'updating'
-                             then l.previous -> 'message' else l.message end,
-           previous   = case when v_outcome = 'uncertain' then l.previous end,
-           last_error = left(v_result ->> 'error', 2000),
-           version = l.version + 1, fencing_token = p_token, updated_at = now()
-     where l.id = (v_result ->> 'id')::bigint
-       and l.version = (v_result ->> 'version')::integer
-       and l.status in ('creating', 'updating', 'cancelling')
-       and l.fencing_token <= p_token
-    returning l.* into v_row;
-
+    select * into v_row
+      from public.schedule_ledger
+     where id = (v_result ->> 'id')::bigint
+       and version = (v_result ->> 'version')::integer
+       and status in ('creating', 'updating', 'cancelling', 'uncertain')
+       and fencing_token <= p_token
+       for update;
     if v_row.id is null then
       v_stale := v_stale || to_jsonb((v_result ->> 'id')::bigint);
-    else
-      v_applied := v_applied + 1;
+      continue;
     end if;
+
+    v_from := case when v_row.status <> 'uncertain' then v_row.status
+                   else case v_row.uncertain_op when 'create' then 'creating'
+                                                when 'update' then 'updating'
+                                                else 'cancelling' end end;
+
+    if v_outcome = 'uncertain' then
+      v_row.uncertain_op := case v_from when 'creating' then 'create' when 'updating' then 'update' else 'cancel' end;
+      v_row.status := 'uncertain';
+    elsif v_outcome = 'ok' then
+      v_row.status := case when v_from = 'cancelling' then 'cancelled' else 'scheduled' end;
+      if v_from in ('creating', 'updating') then
+        v_row.braze_schedule_id := coalesce(v_result ->> 'braze_schedule_id', v_row.braze_schedule_id);
+      end if;
+    elsif v_outcome = 'lost' then
+      v_row.status := 'failed';
+      v_row.braze_schedule_id := null;
+    elsif v_from = 'creating' then
+      v_row.status := 'failed';
+    else
+      v_row.status := 'scheduled';
+      if v_from = 'updating' and v_row.previous is not null then
+        -- Braze still has the previous target; the ledger says so again.
+        v_row.signature  := v_row.previous ->> 'signature';
+        v_row.send_at    := (v_row.previous ->> 'send_at')::timestamptz;
+        v_row.kickoff_at := (v_row.previous ->> 'kickoff_at')::timestamptz;
+        v_row.message    := v_row.previous -> 'message';
+      end if;
+    end if;
+
+    update public.schedule_ledger
+       set status = v_row.status,
+           uncertain_op = case when v_row.status = 'uncertain' then v_row.uncertain_op end,
+           braze_schedule_id = v_row.braze_schedule_id,
+           signature = v_row.signature, send_at = v_row.send_at,
+           kickoff_at = v_row.kickoff_at, message = v_row.message,
+           previous = case when v_row.status = 'uncertain' then v_row.previous end,
+           last_error = left(v_result ->> 'error', 2000),
+           version = version + 1, fencing_token = p_token, updated_at = now()
+     where id = v_row.id;
+    v_applied := v_applied + 1;
   end loop;
 
   return jsonb_build_object('applied', v_applied, 'stale', v_stale);
 end;
 $$;
 
-revoke all on table public.schedule_ledger from public, anon, authenticated;
-grant select on table public.schedule_ledger to service_role;
+create function public.ledger_load_unresolved(p_campaign_id text, p_older_than_seconds integer)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  -- Rows a crash or an unknown outcome left between states, untouched for
+  -- longer than the grace period (database clock), and every live row, so
+  -- reconcile can tell owned schedules from orphans in the same snapshot.
+  select jsonb_build_object(
+    'now', now(),
+    'unresolved', coalesce(jsonb_agg(to_jsonb(l) - 'previous' order by l.id)
+                    filter (where l.status in ('creating', 'updating', 'cancelling', 'uncertain')
+                              and l.updated_at < now() - make_interval(secs => p_older_than_seconds)), '[]'::jsonb),
+    'live', coalesce(jsonb_agg((to_jsonb(l) - 'previous')
+                               || jsonb_build_object('previous_attempt_id', l.previous ->> 'attempt_id')
+                     order by l.id), '[]'::jsonb)
+  )
+  from public.schedule_ledger l
+  where l.campaign_id = p_campaign_id
+    and l.status <> 'cancelled'
+    and (l.send_at > now() - interval '1 day' or l.status in ('creating', 'updating', 'cancelling', 'uncertain'));
+$$;
+
+-- Braze schedules of the campaign that no live ledger row owns, with when
+-- reconcile first saw each. An orphan is cancelled only once it has been seen
+-- for longer than the grace period: a listing may lag behind writes, and a
+-- create still in flight may not have been adopted yet.
+create table public.braze_orphan_sightings (
+  campaign_id   text not null,
+  schedule_id   text not null,
+  attempt_id    text,
+  first_seen_at timestamptz not null default now(),
+  last_seen_at  timestamptz not null default now(),
+  primary key (campaign_id, schedule_id)
+);
+alter table public.braze_orphan_sightings enable row level security;
+
+create function public.ledger_record_orphans(p_lease text, p_token bigint, p_campaign_id text, p_orphans jsonb)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform public.assert_job_lease(p_lease, p_token);
+  if jsonb_typeof(p_orphans) is distinct from 'array' then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'ledger_record_orphans: p_orphans must be a JSON array';
+  end if;
+
+  -- Forget sightings that are no longer orphans (adopted, or gone from Braze).
+  delete from public.braze_orphan_sightings s
+   where s.campaign_id = p_campaign_id
+     and not exists (select from jsonb_array_elements(p_orphans) o where o ->> 'schedule_id' = s.schedule_id);
+
+  insert into public.braze_orphan_sightings as s (campaign_id, schedule_id, attempt_id)
+  select p_campaign_id, o ->> 'schedule_id', o ->> 'attempt_id'
+    from jsonb_array_elements(p_orphans) o
+  on conflict (campaign_id, schedule_id) do update set last_seen_at = now();
+
+  return coalesce((
+    select jsonb_agg(jsonb_build_object('schedule_id', s.schedule_id,
+                                        'seen_for_seconds', extract(epoch from now() - s.first_seen_at)))
+      from public.braze_orphan_sightings s
+     where s.campaign_id = p_campaign_id), '[]'::jsonb);
+end;
+$$;
+
+revoke all on table public.schedule_ledger, public.braze_orphan_sightings from public, anon, authenticated;
+grant select on table public.schedule_ledger, public.braze_orphan_sightings to service_role;
 
 revoke all on function
   public.ledger_load(text),
   public.ledger_begin(text, bigint, text, jsonb),
-  public.ledger_settle(text, bigint, jsonb)
+  public.ledger_settle(text, bigint, jsonb),
+  public.ledger_load_unresolved(text, integer),
+  public.ledger_record_orphans(text, bigint, text, jsonb)
 from public, anon, authenticated;
 
 grant execute on function
   public.ledger_load(text),
   public.ledger_begin(text, bigint, text, jsonb),
-  public.ledger_settle(text, bigint, jsonb)
+  public.ledger_settle(text, bigint, jsonb),
+  public.ledger_load_unresolved(text, integer),
+  public.ledger_record_orphans(text, bigint, text, jsonb)
 to service_role;

@@ -39,6 +39,10 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     FOOTBALL_DATA_URL: football.url,
     FOOTBALL_DATA_TOKEN: "local-football-token",
     FOOTBALL_COMPETITIONS: "PL,PD",
+    // The simulator's listing shows API-triggered schedules with their attempt ids.
+    BRAZE_LISTING: "true",
+    BRAZE_LIST_LAG_SECONDS: "0",
+    BRAZE_RECONCILE_GRACE_SECONDS: "0",
     ...options.env,
   });
 
@@ -58,6 +62,37 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     footballSim: simFootballClient(football.url),
     invoke,
     runScheduler: (init?: { token?: string | null; body?: string }) => invoke("braze-scheduler", init),
+    runReconcile: (init?: { token?: string | null; body?: string }) => invoke("braze-reconcile", init),
+    /** As if the running holder stalled past its TTL: the lease is free to take. */
+    async expireLease() {
+      await database.sql`update public.job_leases set expires_at = now() - interval '1 second'`;
+    },
+    /** Every upcoming match has exactly one live Braze schedule, at the right time, owned by the ledger. */
+    async assertOneOwnedSchedulePerMatch(expected: { id: number; utcDate: string }[], leadMinutes = 60) {
+      const live = (await simClient(braze.url).state()).schedules.filter((s) => s.status === "scheduled");
+      const ledger = await database.sql<{ match_id: string; status: string; braze_schedule_id: string }[]>`
+        select match_id, status, braze_schedule_id from public.schedule_ledger where status <> 'cancelled'`;
+      const problems: string[] = [];
+      for (const m of expected) {
+        const schedules = live.filter((s) => Number(s.trigger_properties.match_id) === m.id);
+        const rows = ledger.filter((r) => Number(r.match_id) === m.id);
+        if (schedules.length !== 1) problems.push(`match ${m.id}: ${schedules.length} live schedules`);
+        else if (Date.parse(schedules[0]!.send_at) !== Date.parse(m.utcDate) - leadMinutes * 60_000) problems.push(`match ${m.id}: wrong send time ${schedules[0]!.send_at}`);
+        if (rows.length !== 1 || rows[0]!.status !== "scheduled") problems.push(`match ${m.id}: ledger ${JSON.stringify(rows)}`);
+        else if (schedules.length === 1 && rows[0]!.braze_schedule_id !== schedules[0]!.id) problems.push(`match ${m.id}: ledger owns ${rows[0]!.braze_schedule_id}, Braze has ${schedules[0]!.id}`);
+      }
+      if (live.length !== expected.length) problems.push(`${live.length} live schedules for ${expected.length} matches`);
+      return problems;
+    },
+    /** Moves the Braze clock past every send time; returns how often each match's notification fired. */
+    async fireEverything() {
+      const latest = Math.max(...(await simClient(braze.url).state()).schedules.map((s) => Date.parse(s.send_at)), Date.now());
+      await simClient(braze.url).clock({ advanceTo: new Date(latest + 60_000).toISOString() });
+      const fired = (await simClient(braze.url).state()).fired;
+      const perMatch = new Map<number, number>();
+      for (const f of fired) perMatch.set(Number(f.trigger_properties.match_id), (perMatch.get(Number(f.trigger_properties.match_id)) ?? 0) + 1);
+      return perMatch;
+    },
     /** Braze schedules that are still going to fire. */
     async liveSchedules() {
       return (await simClient(braze.url).state()).schedules.filter((s) => s.status === "scheduled");

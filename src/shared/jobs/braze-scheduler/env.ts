@@ -14,6 +14,8 @@ const int = z.coerce.number().int();
 export const schedulerEnvSchema = commonEnvSchema.extend({
   BRAZE_REST_URL: z.url(),
   BRAZE_API_KEY: z.string().min(1),
+  /** Per-request timeout; a create still unanswered then is recorded as uncertain. */
+  BRAZE_TIMEOUT_MS: int.optional(),
   BRAZE_CAMPAIGN_ID: z.string().min(1),
   FOOTBALL_DATA_URL: z.url().default("https://api.football-data.org"),
   FOOTBALL_DATA_TOKEN: z.string().min(1),
@@ -42,7 +44,7 @@ export function schedulerFromEnv(source?: Record<string, string | undefined>) {
   });
   const ports: SchedulerPorts = {
     db: dbFromSettings(dbSettings(env)),
-    braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY }),
+    braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS }),
     football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
     clock: systemClock,
     newId: () => crypto.randomUUID(),

@@ -167,13 +167,18 @@ async function callBraze(
       : await braze.updateSchedule({ ...input, scheduleId: action.row.braze_schedule_id! });
     return { ...base, outcome: "ok", braze_schedule_id: scheduleId };
   } catch (e) {
+    if (action.kind === "update" && e instanceof UpstreamError && e.status === 404) {
+      // Deleted outside, or fired early: the ledger drops the id and the next
+      // run creates the schedule again.
+      return { ...base, outcome: "lost", error: e.message };
+    }
     const unknown = !(e instanceof UpstreamError) || e.outcome === "unknown";
     return { ...base, outcome: unknown ? "uncertain" : "failed", error: (e as Error)?.message ?? String(e) };
   }
 }
 
 function tally(counts: SchedulerCounts, kind: "create" | "update" | "cancel", outcome: SettleItem["outcome"]) {
-  if (outcome === "failed") counts.failed++;
+  if (outcome === "failed" || outcome === "lost") counts.failed++;
   else if (outcome === "uncertain") counts.uncertain++;
   else if (kind === "create") counts.created++;
   else if (kind === "update") counts.updated++;

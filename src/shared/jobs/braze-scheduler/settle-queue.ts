@@ -8,7 +8,7 @@ import type { LeaseContext } from "../lease.ts";
 export interface SettleItem {
   id: number;
   version: number;
-  outcome: "ok" | "failed" | "uncertain";
+  outcome: "ok" | "failed" | "uncertain" | "lost";
   braze_schedule_id?: string;
   error?: string;
 }

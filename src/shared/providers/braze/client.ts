@@ -90,8 +90,10 @@ export function createBrazeClient(options: BrazeClientOptions): BrazeClient {
       return parsed.data.scheduled_broadcasts.map((entry): BrazeScheduledBroadcast => {
         const attemptId = entry.trigger_properties?.["attempt_id"];
         return {
-          // Braze's own listing only carries the campaign id; prefer the schedule id when present.
-          id: entry.schedule_id ?? entry.id,
+          // Braze's documented listing carries the campaign id in `id`; the
+          // schedule id is there only where the listing provides it.
+          campaignId: entry.id,
+          scheduleId: entry.schedule_id,
           name: entry.name,
           nextSendTime: entry.next_send_time,
           attemptId: typeof attemptId === "string" ? attemptId : undefined,

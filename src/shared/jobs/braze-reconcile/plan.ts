@@ -1,0 +1,111 @@
+// What reconcile does about each ledger row and each Braze schedule, as a pure
+// function of one ledger snapshot and (when the Braze port can list) one listing.
+import type { BrazeScheduledBroadcast } from "../../ports.ts";
+
+export interface ReconcileRow {
+  id: number;
+  match_id: number;
+  status: "creating" | "scheduled" | "updating" | "cancelling" | "failed" | "uncertain";
+  uncertain_op: "create" | "update" | "cancel" | null;
+  version: number;
+  attempt_id: string;
+  braze_schedule_id: string | null;
+  send_at: string;
+  message: Record<string, unknown>;
+  updated_at: string;
+}
+
+export type Decision =
+  /** Braze has the schedule this attempt made: the ledger adopts it. */
+  | { kind: "adopt"; row: ReconcileRow; scheduleId: string }
+  /** The attempt certainly did not take effect: back to the last confirmed state. */
+  | { kind: "reset"; row: ReconcileRow }
+  /** An update's schedule is gone altogether: the row needs a new create. */
+  | { kind: "lost"; row: ReconcileRow }
+  /** No listing to look in: repeat the idempotent call with the row's target. */
+  | { kind: "retry_update"; row: ReconcileRow }
+  | { kind: "retry_cancel"; row: ReconcileRow }
+  /** A cancel whose schedule Braze no longer lists: it took effect. */
+  | { kind: "confirm_cancel"; row: ReconcileRow }
+  /** A create whose outcome only a listing could tell: left for an operator. */
+  | { kind: "unresolvable"; row: ReconcileRow }
+  /** A scheduled row whose schedule Braze no longer lists. */
+  | { kind: "recreate"; row: ReconcileRow }
+  /** A schedule of this campaign that no live row owns. */
+  | { kind: "orphan"; scheduleId: string; attemptId?: string };
+
+const effectiveOp = (row: ReconcileRow) =>
+  row.status === "uncertain" ? row.uncertain_op : row.status === "creating" ? "create" : row.status === "updating" ? "update" : "cancel";
+
+export function planReconcile(input: {
+  unresolved: ReconcileRow[];
+  live: ReconcileRow[];
+  listing: BrazeScheduledBroadcast[] | null;
+  campaignId: string;
+  nowMs: number;
+  settings: { graceSeconds: number; listLagSeconds: number };
+}): { decisions: Decision[]; unchanged: number } {
+  const { unresolved, live, listing, campaignId, nowMs, settings } = input;
+  const decisions: Decision[] = [];
+
+  if (!listing) {
+    for (const row of unresolved) {
+      const op = effectiveOp(row);
+      if (op === "update") decisions.push({ kind: "retry_update", row });
+      else if (op === "cancel") decisions.push({ kind: "retry_cancel", row });
+      else decisions.push({ kind: "unresolvable", row });
+    }
+    return { decisions, unchanged: live.length - unresolved.length };
+  }
+
+  const ours = listing.filter((entry) => entry.campaignId === campaignId && entry.scheduleId);
+  const byAttempt = new Map<string, string>();
+  const listed = new Set<string>();
+  for (const entry of ours) {
+    listed.add(entry.scheduleId!);
+    if (entry.attemptId && !byAttempt.has(entry.attemptId)) byAttempt.set(entry.attemptId, entry.scheduleId!);
+  }
+
+  const claimed = new Set<string>();
+  const unresolvedIds = new Set(unresolved.map((r) => r.id));
+  for (const row of unresolved) {
+    const op = effectiveOp(row);
+    const attempted = byAttempt.get(row.attempt_id);
+    if (op === "cancel") {
+      decisions.push(row.braze_schedule_id && listed.has(row.braze_schedule_id) ? { kind: "retry_cancel", row } : { kind: "confirm_cancel", row });
+      if (row.braze_schedule_id) claimed.add(row.braze_schedule_id);
+    } else if (attempted) {
+      decisions.push({ kind: "adopt", row, scheduleId: attempted });
+      claimed.add(attempted);
+    } else if (op === "update" && row.braze_schedule_id && listed.has(row.braze_schedule_id)) {
+      decisions.push({ kind: "reset", row }); // the old schedule stands: the update never landed
+      claimed.add(row.braze_schedule_id);
+    } else if (op === "update") {
+      decisions.push({ kind: "lost", row });
+    } else {
+      decisions.push({ kind: "reset", row });
+    }
+  }
+
+  let unchanged = 0;
+  const trustAbsenceBefore = nowMs - Math.max(settings.graceSeconds, settings.listLagSeconds) * 1000;
+  for (const row of live) {
+    if (unresolvedIds.has(row.id)) continue;
+    if (row.braze_schedule_id) claimed.add(row.braze_schedule_id);
+    if (row.status !== "scheduled" || !row.braze_schedule_id) continue;
+    // A listing only shows what is still to fire; judge only rows well ahead
+    // of their send time and older than the listing's lag.
+    const listable = Date.parse(row.send_at) > nowMs + 60_000 && Date.parse(row.updated_at) < trustAbsenceBefore;
+    if (!listed.has(row.braze_schedule_id) && listable) decisions.push({ kind: "recreate", row });
+    else unchanged++;
+  }
+  // Rows still inside the grace period own their attempt's schedule too.
+  const youngAttempts = new Set(live.filter((r) => r.status !== "scheduled" && r.status !== "failed").map((r) => r.attempt_id));
+
+  for (const entry of ours) {
+    if (claimed.has(entry.scheduleId!)) continue;
+    if (entry.attemptId && youngAttempts.has(entry.attemptId)) continue;
+    decisions.push({ kind: "orphan", scheduleId: entry.scheduleId!, ...(entry.attemptId ? { attemptId: entry.attemptId } : {}) });
+  }
+  return { decisions, unchanged };
+}
