@@ -19,11 +19,11 @@ describe("listing Braze schedules", () => {
     await control.faults({ listLagSeconds: 60 });
 
     const lagging = await braze.listSchedules({ endTime: new Date("2030-01-05T00:00:00Z") });
-    expect(lagging).toEqual([{ id: early.scheduleId, name: expect.any(String), nextSendTime: "2030-01-02T15:00:00.000Z", attemptId: "a-early" }]);
+    expect(lagging).toEqual([{ campaignId: "camp-1", scheduleId: early.scheduleId, name: expect.any(String), nextSendTime: "2030-01-02T15:00:00.000Z", attemptId: "a-early" }]);
 
     await control.clock({ advanceBySeconds: 61 });
     const caughtUp = await braze.listSchedules({ endTime: new Date("2030-01-05T00:00:00Z") });
-    expect(caughtUp.map((s) => [s.id, s.attemptId])).toEqual([[early.scheduleId, "a-early"], [fresh.scheduleId, "a-fresh"]]);
+    expect(caughtUp.map((s) => [s.scheduleId, s.attemptId])).toEqual([[early.scheduleId, "a-early"], [fresh.scheduleId, "a-fresh"]]);
   });
 
   it("leaves attemptId undefined when the listing does not expose trigger properties, as real Braze's does not", async () => {
@@ -31,7 +31,7 @@ describe("listing Braze schedules", () => {
       new Response(JSON.stringify({ scheduled_broadcasts: [{ name: "Kickoff push", id: "camp-1", type: "Campaign", tags: [], next_send_time: "2030-01-02T15:00:00Z", schedule_type: "UTC" }] }), { status: 200 });
     const braze = createBrazeClient({ baseUrl: "http://braze.invalid", apiKey: "k", fetch });
     expect(await braze.listSchedules({ endTime: new Date("2030-01-05T00:00:00Z") })).toEqual([
-      { id: "camp-1", name: "Kickoff push", nextSendTime: "2030-01-02T15:00:00Z", attemptId: undefined },
+      { campaignId: "camp-1", scheduleId: undefined, name: "Kickoff push", nextSendTime: "2030-01-02T15:00:00Z", attemptId: undefined },
     ]);
   });
 });
