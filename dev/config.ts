@@ -33,6 +33,9 @@ export function localConfig() {
       FOOTBALL_DATA_URL: env("FOOTBALL_DATA_URL", `http://127.0.0.1:${ports.football}`),
       FOOTBALL_DATA_TOKEN: env("FOOTBALL_DATA_TOKEN", "local-football-token"),
       FOOTBALL_COMPETITIONS: env("FOOTBALL_COMPETITIONS", "PL,PD"),
+      // The simulator's listing shows API-triggered schedules; real Braze's may not.
+      BRAZE_LISTING: env("BRAZE_LISTING", process.env.BRAZE_REST_URL ? "false" : "true"),
+      RESEND_WEBHOOK_SECRET: env("RESEND_WEBHOOK_SECRET", "whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0LWtleSE="),
     } as Record<string, string>,
   };
 }

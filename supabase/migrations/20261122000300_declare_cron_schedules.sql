@@ -19,4 +19,6 @@ grant select on table public.cron_schedules to service_role;
 
 insert into public.cron_schedules (name, schedule, function_name, description) values
   ('braze-scheduler', '*/5 * * * *', 'braze-scheduler',
-   'Diff upcoming matches against the schedule ledger and create, update or cancel Braze schedules.');
+   'Diff upcoming matches against the schedule ledger and create, update or cancel Braze schedules.'),
+  ('braze-reconcile', '2-59/10 * * * *', 'braze-reconcile',
+   'Resolve ledger rows left between states, cancel orphan Braze schedules, re-create lost ones. Offset from the scheduler; they share a lease anyway.');
