@@ -201,12 +201,12 @@ begin
   end if;
 
   begin
+    -- NOT IN over a subquery is planned as a hashed lookup: one pass over
+    -- the payload, not one per stored row. calendar_id is never null here.
     delete from public.managed_calendars as c
      where c.user_id = p_user_id
-       and not exists (
-         select 1
-           from jsonb_array_elements(p_calendars) as e(value)
-          where e.value ->> 'calendar_id' = c.calendar_id
+       and c.calendar_id not in (
+         select e.value ->> 'calendar_id' from jsonb_array_elements(p_calendars) as e(value)
        );
     get diagnostics v_deleted = row_count;
 
