@@ -1,0 +1,71 @@
+// The served function's database connection is terminated while its sync is
+// inside the transaction (blocked on the revision row this test holds, after
+// its deletes and writes). The caller gets a 503, the user keeps exactly the
+// calendars they had, and the next sync works on a fresh connection.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
+import { calendar, calendars, newUserId, storedCalendars, storedRevision, until } from "../../support/calendars.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+
+let t: TestDatabase;
+let fns: ServedFunctions;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: t.url,
+    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+    CRON_SECRET: "local-cron-secret",
+  });
+});
+afterAll(async () => {
+  await fns?.close();
+  await t?.drop();
+});
+
+it("answers 503 and leaves the calendars as they were", async () => {
+  const user = newUserId();
+  const token = await mintAccessToken({ sub: user });
+  const post = (body: unknown) =>
+    fetch(fns.url("calendar-sync"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  expect((await post({ calendars: [calendar("work", { settings: { alerts: "15m" } }), ...calendars(["home", "gym"])] })).status).toBe(200);
+  const before = await storedCalendars(t.sql, user);
+  const revision = await storedRevision(t.sql, user);
+
+  const holder = await t.sql.reserve();
+  await holder`begin`;
+  await holder`select 1 from public.managed_calendar_revisions where user_id = ${user} for update`;
+  const [{ pid: holderPid }] = (await holder`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+
+  const response = post({ calendars: [calendar("work", { name: "Work (new)" }), ...calendars(["travel"])] });
+  let victim = 0;
+  await until(async () => {
+    const rows = await t.sql`
+      select pid from pg_stat_activity
+       where datname = current_database() and query ilike '%sync_managed_calendars%'
+         and ${holderPid}::int = any(pg_blocking_pids(pid))`;
+    victim = (rows[0]?.pid as number | undefined) ?? 0;
+    return victim !== 0;
+  }, "the function's sync waits on the held revision row");
+  await t.sql`select pg_terminate_backend(${victim}::int)`;
+
+  const res = await response;
+  expect(res.status).toBe(503);
+  expect(await res.json()).toMatchObject({ error: "db_unavailable" });
+  await holder`rollback`;
+  holder.release();
+
+  expect(await storedCalendars(t.sql, user)).toEqual(before);
+  expect(await storedRevision(t.sql, user)).toBe(revision);
+
+  // The function recovers: the same request now goes through.
+  const retry = await post({ calendars: [calendar("work", { name: "Work (new)" }), ...calendars(["travel"])] });
+  expect(await retry.json()).toEqual({ inserted: 1, updated: 1, deleted: 2, unchanged: 0, revision: revision + 1 });
+  expect((await storedCalendars(t.sql, user)).find((r) => r.calendar_id === "work")!.settings).toEqual({ alerts: "15m" });
+});
