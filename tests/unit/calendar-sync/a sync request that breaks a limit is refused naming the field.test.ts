@@ -37,6 +37,8 @@ describe("refuses", () => {
     ["calendars.3.is_primary", { is_primary: "true" }],
     ["calendars.3.settings", { settings: { blob: "s".repeat(4096) } }],
     ["calendars.3.settings", { settings: ["not", "an", "object"] }],
+    ["calendars.3.name", { name: "nul\u0000byte" }],
+    ["calendars.3.settings", { settings: { nested: { note: "nul\u0000byte" } } }],
   ])("%s out of bounds", (path, overrides) => {
     const list = [calendar("a"), calendar("b"), calendar("c"), { ...calendar("d"), ...overrides }];
     expect(paths(refusal({ calendars: list }))).toEqual([path]);

@@ -12,11 +12,17 @@ export const MAX_SETTINGS_BYTES = 4096;
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength;
 
+// Postgres text and jsonb cannot hold U+0000: without this check such a
+// request would reach the database and fail there without naming the field.
+const NUL = "\u0000";
+const text = (max: number) =>
+  z.string().min(1, "must not be empty").max(max).refine((s) => !s.includes(NUL), { message: "must not contain NUL (U+0000)" });
+
 export const calendarSchema = z
   .object({
-    calendar_id: z.string().min(1, "must not be empty").max(255),
-    name: z.string().min(1, "must not be empty").max(255),
-    color: z.string().min(1).max(32).nullable().optional(),
+    calendar_id: text(255),
+    name: text(255),
+    color: text(32).nullable().optional(),
     is_primary: z.boolean(),
     // Absent (or null) means "keep what the user has"; an object replaces it.
     settings: z
@@ -25,7 +31,8 @@ export const calendarSchema = z
       .optional()
       .refine((s) => s == null || utf8Length(JSON.stringify(s)) <= MAX_SETTINGS_BYTES, {
         message: `must be at most ${MAX_SETTINGS_BYTES} bytes of JSON`,
-      }),
+      })
+      .refine((s) => s == null || !JSON.stringify(s).includes("\\u0000"), { message: "must not contain NUL (U+0000)" }),
   })
   .strict();
 
