@@ -1,0 +1,76 @@
+// Advancing one claimed saga as far as it will go. Each step is idempotent and
+// recorded (fenced by the claim) before the next begins, so a run that dies
+// anywhere leaves a row the resumer can continue from.
+//
+// Before the pivot the saga can be undone: if blocking fails, the user is
+// unbanned and the saga is aborted with the reason. From the pivot on it can
+// only be finished: a failure is recorded and retried forward with capped
+// exponential backoff. The pivot's own failure is retried forward too: it is
+// one transaction, so a failed pivot changed nothing, and the request stands.
+import { LeaseLostError } from "../../errors.ts";
+import type { DeletionPorts, DeletionRow, SagaSettings } from "./types.ts";
+
+const message = (e: unknown) => (e as Error)?.message ?? String(e);
+
+export async function advanceSaga(ports: DeletionPorts, claimed: DeletionRow, settings: SagaSettings): Promise<DeletionRow> {
+  const claim = claimed.claim_token;
+  if (!claim) throw new Error(`saga of ${claimed.user_id} is not claimed`);
+  const id = claimed.user_id;
+  const key = { p_user_id: id, p_claim: claim };
+  const fail = (error: string, outcome: "retry" | "compensating" | "aborted") =>
+    ports.db.rpc<DeletionRow>("user_deletion_fail", {
+      ...key, p_error: error, p_outcome: outcome,
+      p_base_seconds: settings.backoffBaseSeconds, p_cap_seconds: settings.backoffCapSeconds,
+    });
+  let row = claimed;
+
+  if (row.status === "compensating") return compensate(ports, row, row.last_error ?? "blocking failed", fail);
+
+  if (!row.steps.block) {
+    try {
+      const user = await ports.auth.getUser(id);
+      // No auth user (already deleted): nothing to block, the rest still runs.
+      if (user) await ports.auth.ban(id, settings.banDuration);
+      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "block", p_email: user?.email ?? null });
+    } catch (e) {
+      if (e instanceof LeaseLostError) throw e;
+      return compensate(ports, row, `blocking the user failed: ${message(e)}`, fail);
+    }
+  }
+
+  let step = "pivot";
+  try {
+    if (!row.steps.pivot) row = await ports.db.rpc<DeletionRow>("user_deletion_pivot", key);
+    step = "contact";
+    if (!row.steps.contact) {
+      if (row.email) await ports.contacts.removeContact({ email: row.email, audienceId: settings.audienceId });
+      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "contact" });
+    }
+    step = "auth";
+    if (!row.steps.auth) {
+      await ports.auth.deleteUser(id);
+      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "auth" });
+    }
+    step = "finish";
+    return await ports.db.rpc<DeletionRow>("user_deletion_finish", key);
+  } catch (e) {
+    // Another run owns the saga now; it will record what happens next.
+    if (e instanceof LeaseLostError) throw e;
+    return fail(`step ${step} failed (will retry): ${message(e)}`, "retry");
+  }
+}
+
+/** Undo the block: unban (harmless if the ban never took), then abort with the reason. */
+async function compensate(
+  ports: DeletionPorts,
+  row: DeletionRow,
+  reason: string,
+  fail: (error: string, outcome: "retry" | "compensating" | "aborted") => Promise<DeletionRow>,
+): Promise<DeletionRow> {
+  try {
+    await ports.auth.unban(row.user_id);
+  } catch (e) {
+    return fail(`${reason}; unbanning failed too, will retry: ${message(e)}`, "compensating");
+  }
+  return fail(`${reason}; the user was unbanned and nothing was deleted`, "aborted");
+}
