@@ -68,3 +68,11 @@ export interface Braze {
    */
   listSchedules?(query: { endTime: Date }): Promise<BrazeScheduledBroadcast[]>;
 }
+
+/**
+ * Machine translation of short texts (team names). One call translates many
+ * texts into one target locale; results come back in the same order.
+ */
+export interface Translator {
+  translate(input: { texts: string[]; sourceLocale: string; targetLocale: string }): Promise<string[]>;
+}

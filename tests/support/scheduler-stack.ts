@@ -3,6 +3,7 @@
 import { fixture, type MatchPatch } from "../../dev/sim/fixtures.ts";
 import { simClient, startBrazeSimulator } from "../../dev/sim/braze.ts";
 import { simFootballClient, startFootballDataSimulator } from "../../dev/sim/football-data.ts";
+import { simTranslatorClient, startTranslatorSimulator } from "../../dev/sim/translator.ts";
 import { createTestDatabase } from "./db.ts";
 import { serveFunctions } from "./functions.ts";
 
@@ -28,6 +29,7 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
   const database = await createTestDatabase();
   const braze = await startBrazeSimulator({ port: 0 });
   const football = await startFootballDataSimulator({ port: 0, fixtures: options.matches.map((m) => fixture(m)) });
+  const translator = await startTranslatorSimulator({ port: 0 });
   const functions = await serveFunctions({
     DB_ADAPTER: "direct",
     SUPABASE_DB_URL: database.url,
@@ -39,6 +41,8 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     FOOTBALL_DATA_URL: football.url,
     FOOTBALL_DATA_TOKEN: "local-football-token",
     FOOTBALL_COMPETITIONS: "PL,PD",
+    DEEPL_API_URL: translator.url,
+    DEEPL_API_KEY: "local-deepl-key",
     // The simulator's listing shows API-triggered schedules with their attempt ids.
     BRAZE_LISTING: "true",
     BRAZE_LIST_LAG_SECONDS: "0",
@@ -60,6 +64,7 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     database,
     brazeSim: simClient(braze.url),
     footballSim: simFootballClient(football.url),
+    translatorSim: simTranslatorClient(translator.url),
     invoke,
     runScheduler: (init?: { token?: string | null; body?: string }) => invoke("braze-scheduler", init),
     runReconcile: (init?: { token?: string | null; body?: string }) => invoke("braze-reconcile", init),
@@ -104,6 +109,7 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
       await functions.close();
       await braze.close();
       await football.close();
+      await translator.close();
       await database.drop();
     },
   };

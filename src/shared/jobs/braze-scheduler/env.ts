@@ -3,7 +3,9 @@ import { z } from "zod";
 import { dbFromSettings } from "../../db/from-env.ts";
 import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
 import { csv, loadEnv } from "../../http/env.ts";
+import { ConfigError } from "../../errors.ts";
 import { createBrazeClient } from "../../providers/braze/client.ts";
+import { createDeepLClient } from "../../providers/deepl/client.ts";
 import { createFootballDataClient } from "../../providers/football-data/client.ts";
 import { systemClock } from "../../ports.ts";
 import type { SchedulerPorts } from "./run.ts";
@@ -26,6 +28,10 @@ export const schedulerEnvSchema = commonEnvSchema.extend({
   BRAZE_CONCURRENCY: int.optional(),
   BRAZE_LEASE_TTL_SECONDS: int.optional(),
   BRAZE_TEMPLATE_VERSION: z.string().optional(),
+  BRAZE_LOCALES: csv.default(["en"]),
+  TRANSLATION_BUDGET_SECONDS: int.optional(),
+  DEEPL_API_URL: z.url().default("https://api.deepl.com"),
+  DEEPL_API_KEY: z.string().min(1).optional(),
 });
 
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
@@ -41,11 +47,17 @@ export function schedulerFromEnv(source?: Record<string, string | undefined>) {
     concurrency: env.BRAZE_CONCURRENCY,
     leaseTtlSeconds: env.BRAZE_LEASE_TTL_SECONDS,
     templateVersion: env.BRAZE_TEMPLATE_VERSION,
+    locales: env.BRAZE_LOCALES,
+    translationBudgetSeconds: env.TRANSLATION_BUDGET_SECONDS,
   });
+  if (settings.locales.length > 1 && !env.DEEPL_API_KEY) {
+    throw new ConfigError("BRAZE_LOCALES lists more than one locale, so DEEPL_API_KEY is required");
+  }
   const ports: SchedulerPorts = {
     db: dbFromSettings(dbSettings(env)),
     braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS }),
     football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
+    translator: env.DEEPL_API_KEY ? createDeepLClient({ baseUrl: env.DEEPL_API_URL, apiKey: env.DEEPL_API_KEY }) : undefined,
     clock: systemClock,
     newId: () => crypto.randomUUID(),
   };

@@ -39,7 +39,9 @@ export function planSchedules(
   matches: Match[],
   rows: LedgerRow[],
   now: Date,
-  settings: Pick<SchedulerSettings, "leadMinutes" | "updateBufferMinutes" | "windowDays" | "templateVersion" | "createMarginSeconds">,
+  settings: Pick<SchedulerSettings, "leadMinutes" | "updateBufferMinutes" | "windowDays" | "templateVersion" | "createMarginSeconds"> & {
+    locales?: string[];
+  },
 ): PlannedAction[] {
   const actions: PlannedAction[] = [];
   const rowsByMatch = new Map(rows.map((row) => [Number(row.match_id), row]));
@@ -56,7 +58,7 @@ export function planSchedules(
       notSchedulable.add(match.id);
       continue;
     }
-    const notification = notificationFor(match, settings.leadMinutes, settings.templateVersion);
+    const notification = notificationFor(match, settings.leadMinutes, settings.templateVersion, settings.locales);
     if (!notification) {
       actions.push({ kind: "skip", matchId: match.id, reason: "missing_teams" });
       continue;

@@ -3,16 +3,19 @@
 // settle each outcome in the ledger, fenced by the lease token throughout.
 import pLimit from "p-limit";
 import { UpstreamError } from "../../errors.ts";
-import type { Braze, Clock, Db, FootballData } from "../../ports.ts";
+import type { Braze, Clock, Db, FootballData, Translator } from "../../ports.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
 import { type LedgerRow, type PlannedAction, planSchedules } from "./plan.ts";
 import { leaseNameFor, type SchedulerSettings } from "./settings.ts";
+import { localizedTeams, localizeNames } from "./localize.ts";
 import { SettleQueue, type SettleItem } from "./settle-queue.ts";
 
 export interface SchedulerPorts {
   db: Db;
   braze: Braze;
   football: FootballData;
+  /** Absent: every locale gets the source names. */
+  translator?: Translator;
   clock: Clock;
   newId: () => string;
 }
@@ -25,6 +28,8 @@ export interface SchedulerCounts extends Record<string, unknown> {
   skipped: number;
   failed: number;
   uncertain: number;
+  translator_calls: number;
+  translation_fallbacks: number;
   skip_reasons: Record<string, number>;
 }
 
@@ -72,7 +77,8 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
   const plan = planSchedules(matches, ledger.rows, now, settings);
 
   const counts: SchedulerCounts = {
-    created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0, failed: 0, uncertain: 0, skip_reasons: {},
+    created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0, failed: 0, uncertain: 0,
+    translator_calls: 0, translation_fallbacks: 0, skip_reasons: {},
   };
   lease.progress = counts;
   const work: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>[] = [];
@@ -84,6 +90,7 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
     } else work.push(action);
   }
   if (work.length === 0) return counts;
+  await localizeMessages(ports, settings, lease, work, counts);
 
   // Phase 1: every intent is in the ledger, with its attempt id, before any
   // Braze call. A crash from here on leaves rows reconcile can resolve.
@@ -124,6 +131,30 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
   await settle.drain();
   lease.assertLive();
   return counts;
+}
+
+/** Adds team names in every locale to the messages about to be sent. */
+async function localizeMessages(
+  ports: SchedulerPorts,
+  settings: SchedulerSettings,
+  lease: LeaseContext,
+  work: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>[],
+  counts: SchedulerCounts,
+) {
+  const notifications = work.flatMap((a) => (a.kind === "cancel" ? [] : [a.notification]));
+  const [sourceLocale] = settings.locales as [string, ...string[]];
+  const localized = await localizeNames({
+    db: ports.db,
+    translator: ports.translator,
+    texts: notifications.flatMap((n) => [n.homeTeam, n.awayTeam]),
+    sourceLocale,
+    locales: settings.locales,
+    budgetMs: settings.translationBudgetSeconds * 1000,
+    signal: lease.signal,
+  });
+  counts.translator_calls = localized.translatorCalls;
+  counts.translation_fallbacks = localized.fallbacks;
+  for (const n of notifications) n.message.teams = localizedTeams(localized.names, n.homeTeam, n.awayTeam, sourceLocale);
 }
 
 function intentFor(action: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>, attemptId: string) {

@@ -10,6 +10,10 @@ export const schedulerSettingsSchema = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   leaseTtlSeconds: z.number().int().min(5).max(3600).default(60),
   templateVersion: z.string().min(1).max(50).default("v1"),
+  /** Locales the push carries team names in; the first is the feed's own language. */
+  locales: z.array(z.string().regex(/^[a-z]{2}(-[a-z]{2})?$/)).min(1).default(["en"]),
+  /** How long a run may wait for translations before sending source names. */
+  translationBudgetSeconds: z.number().int().min(1).max(600).default(20),
   /** A schedule must start at least this far ahead for Braze to accept and send it. */
   createMarginSeconds: z.number().int().min(0).max(3600).default(60),
 });

@@ -1,8 +1,8 @@
 // What a match's notification depends on, normalized so that noise in the
 // feed does not look like a change: the send time truncated to the minute (a
 // 1-second wobble in utcDate must not cause an update), team names trimmed
-// with inner whitespace collapsed, and the message template version (a new
-// template is a real change).
+// with inner whitespace collapsed, the message template version and the
+// locales (a new template or a new language is a real change).
 import type { Match } from "../../ports.ts";
 
 export interface MatchNotification {
@@ -26,7 +26,7 @@ export function truncateToMinute(date: Date): Date {
   return new Date(Math.floor(date.getTime() / MINUTE) * MINUTE);
 }
 
-export function notificationFor(match: Match, leadMinutes: number, templateVersion: string): MatchNotification | null {
+export function notificationFor(match: Match, leadMinutes: number, templateVersion: string, locales: string[] = ["en"]): MatchNotification | null {
   const home = match.homeTeam.name ? normalizeTeamName(match.homeTeam.name) : "";
   const away = match.awayTeam.name ? normalizeTeamName(match.awayTeam.name) : "";
   const kickoff = new Date(match.utcDate);
@@ -35,7 +35,8 @@ export function notificationFor(match: Match, leadMinutes: number, templateVersi
   const kickoffAt = truncateToMinute(kickoff);
   const sendAt = new Date(kickoffAt.getTime() - leadMinutes * MINUTE);
   const competition = match.competition.code ?? String(match.competition.id);
-  const signature = [sendAt.toISOString(), home, away, competition, templateVersion].join("|");
+  // The locales are part of what is sent: adding one is a real change.
+  const signature = [sendAt.toISOString(), home, away, competition, templateVersion, locales.join(",")].join("|");
   return {
     matchId: match.id,
     kickoffAt,

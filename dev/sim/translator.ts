@@ -1,0 +1,53 @@
+// A DeepL-shaped translation simulator: POST /v2/translate, with a settable
+// latency per call (a translator can take seconds) and a call counter, so a
+// test can prove the cache saves every second-run call.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+
+export const DEFAULT_DEEPL_KEY = "local-deepl-key";
+
+/** Deterministic stand-in translations: "Arsenal FC" -> "Arsenal FC [de]". */
+export const simulatedTranslation = (text: string, target: string) => `${text} [${target.toLowerCase()}]`;
+
+export async function startTranslatorSimulator(options: { port: number; host?: string; apiKey?: string }) {
+  const apiKey = options.apiKey ?? DEFAULT_DEEPL_KEY;
+  let latencyMs = 0;
+  let calls = 0;
+  let texts = 0;
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://sim");
+    if (url.pathname === "/_sim/state") return sendJson(res, 200, { calls, texts, latencyMs });
+    if (url.pathname === "/_sim/faults" && req.method === "POST") {
+      const body = await readJson(req);
+      latencyMs = isRecord(body) && typeof body.latencyMs === "number" ? body.latencyMs : 0;
+      return sendJson(res, 200, { latencyMs });
+    }
+    if (url.pathname === "/_sim/reset" && req.method === "POST") {
+      calls = texts = latencyMs = 0;
+      return sendJson(res, 200, { calls });
+    }
+    if (url.pathname !== "/v2/translate" || req.method !== "POST") return sendJson(res, 404, { message: "Not found" });
+    if (req.headers.authorization !== `DeepL-Auth-Key ${apiKey}`) return sendJson(res, 403, { message: "Forbidden" });
+    const body = await readJson(req);
+    if (!isRecord(body) || !Array.isArray(body.text) || typeof body.target_lang !== "string" || body.text.length > 50) {
+      return sendJson(res, 400, { message: "Bad request: text (at most 50) and target_lang are required" });
+    }
+    calls++;
+    texts += body.text.length;
+    await delay(latencyMs);
+    const target = body.target_lang;
+    sendJson(res, 200, {
+      translations: body.text.map((t) => ({ detected_source_language: String(body.source_lang ?? "EN"), text: simulatedTranslation(String(t), target) })),
+    });
+  };
+  return listen(handler, options.port, options.host);
+}
+
+export function simTranslatorClient(url: string) {
+  return {
+    state: () => callJson<{ calls: number; texts: number; latencyMs: number }>(url, "GET", "/_sim/state"),
+    faults: (f: { latencyMs: number }) => callJson(url, "POST", "/_sim/faults", f),
+    reset: () => callJson(url, "POST", "/_sim/reset"),
+  };
+}
