@@ -11,6 +11,7 @@ export function localConfig() {
     postgres: port("DB_PORT", 54322),
     braze: port("BRAZE_SIM_PORT", 54340),
     football: port("FOOTBALL_SIM_PORT", 54341),
+    translator: port("TRANSLATOR_SIM_PORT", 54342),
   };
   const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.postgres}/postgres`;
   return {
@@ -20,6 +21,7 @@ export function localConfig() {
     /** Whether to start a simulator, or talk to the real service named in the environment. */
     useBrazeSim: !process.env.BRAZE_REST_URL,
     useFootballSim: !process.env.FOOTBALL_DATA_URL,
+    useTranslatorSim: !process.env.DEEPL_API_URL,
     functionEnv: {
       CRON_SECRET: env("CRON_SECRET", "local-cron-secret"),
       SUPABASE_SERVICE_ROLE_KEY: env("SUPABASE_SERVICE_ROLE_KEY", "local-service-role-key"),
@@ -33,6 +35,9 @@ export function localConfig() {
       FOOTBALL_DATA_URL: env("FOOTBALL_DATA_URL", `http://127.0.0.1:${ports.football}`),
       FOOTBALL_DATA_TOKEN: env("FOOTBALL_DATA_TOKEN", "local-football-token"),
       FOOTBALL_COMPETITIONS: env("FOOTBALL_COMPETITIONS", "PL,PD"),
+      BRAZE_LOCALES: env("BRAZE_LOCALES", "en,de,es"),
+      DEEPL_API_URL: env("DEEPL_API_URL", `http://127.0.0.1:${ports.translator}`),
+      DEEPL_API_KEY: env("DEEPL_API_KEY", "local-deepl-key"),
       // The simulator's listing shows API-triggered schedules; real Braze's may not.
       BRAZE_LISTING: env("BRAZE_LISTING", process.env.BRAZE_REST_URL ? "false" : "true"),
       RESEND_WEBHOOK_SECRET: env("RESEND_WEBHOOK_SECRET", "whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0LWtleSE="),

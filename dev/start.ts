@@ -11,6 +11,7 @@ import { assertPortFree } from "./ports.ts";
 import { applyMigrations, applyPlatformBootstrap, repoRoot, startPostgres } from "./postgres.ts";
 import { startBrazeSimulator } from "./sim/braze.ts";
 import { startFootballDataSimulator } from "./sim/football-data.ts";
+import { startTranslatorSimulator } from "./sim/translator.ts";
 
 const log = (part: string, line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${part.padEnd(9)} ${line}`);
 const config = localConfig();
@@ -23,6 +24,7 @@ async function main() {
   ];
   if (config.useBrazeSim) wanted.push([config.ports.braze, "Braze simulator (BRAZE_SIM_PORT)"]);
   if (config.useFootballSim) wanted.push([config.ports.football, "football-data simulator (FOOTBALL_SIM_PORT)"]);
+  if (config.useTranslatorSim) wanted.push([config.ports.translator, "translator simulator (TRANSLATOR_SIM_PORT)"]);
   for (const [port, what] of wanted) await assertPortFree(port, what);
 
   const pg = await startPostgres({ dataDir: join(repoRoot, config.dataDir), port: config.ports.postgres, persistent: true });
@@ -30,7 +32,8 @@ async function main() {
   await applyPlatformBootstrap(config.databaseUrl);
   const migrated = await applyMigrations(config.databaseUrl);
   log("postgres", `${config.databaseUrl} (data in ${config.dataDir}/)`);
-  for (const line of migrated.split("\n").filter((l) => /Applying|up to date/i.test(l))) log("migrate", line.trim());
+  const applied = migrated.split("\n").filter((l) => /Applying/.test(l));
+  log("migrate", applied.length ? `applied ${applied.length} migration(s) with the Supabase CLI` : "up to date");
 
   if (config.useBrazeSim) {
     const braze = await startBrazeSimulator({ port: config.ports.braze });
@@ -42,6 +45,11 @@ async function main() {
     stops.unshift(() => football.close());
     log("football", `simulator on ${football.url} with a week of fixtures (${football.url}/_sim/matches)`);
   } else log("football", `real football-data at ${config.functionEnv.FOOTBALL_DATA_URL}`);
+  if (config.useTranslatorSim) {
+    const translator = await startTranslatorSimulator({ port: config.ports.translator });
+    stops.unshift(() => translator.close());
+    log("translate", `DeepL-shaped simulator on ${translator.url} (locales ${config.functionEnv.BRAZE_LOCALES})`);
+  }
 
   const functionsUrl = `http://127.0.0.1:${config.ports.functions}/functions/v1`;
   const functions = await serveFunctions(config.ports.functions, config.functionEnv);
