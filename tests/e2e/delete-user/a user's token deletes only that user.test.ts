@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
+import { goTrueSimClient, startGoTrueSimulator } from "../../../dev/sim/gotrue.ts";
+import { resendSimClient, startResendSimulator } from "../../../dev/sim/resend.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+
+const AUDIENCE = "aud_members";
+let t: TestDatabase;
+let gotrue: Awaited<ReturnType<typeof startGoTrueSimulator>>;
+let resend: Awaited<ReturnType<typeof startResendSimulator>>;
+let fns: ServedFunctions;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  gotrue = await startGoTrueSimulator({ port: 0 });
+  resend = await startResendSimulator({ port: 0 });
+  fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: t.url,
+    CRON_SECRET: "local-cron-secret",
+    SUPABASE_SERVICE_ROLE_KEY: "local-service-role-key",
+    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+    AUTH_ADMIN_URL: gotrue.url,
+    RESEND_API_URL: resend.url,
+    RESEND_API_KEY: "re_local_key",
+    RESEND_AUDIENCE_ID: AUDIENCE,
+  });
+});
+afterAll(async () => {
+  await fns?.close();
+  await gotrue?.close();
+  await resend?.close();
+  await t?.drop();
+});
+
+async function seed(email: string) {
+  const user = await goTrueSimClient(gotrue.url).createUser({ email });
+  await resendSimClient(resend.url).addContact(email, AUDIENCE);
+  await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
+  return { ...user, token: await mintAccessToken({ sub: user.id, email }) };
+}
+
+const call = async (name: string, token: string | null, body: unknown) => {
+  const res = await fetch(fns.url(name), {
+    method: "POST",
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting herself is 202 done", async () => {
+  const ada = await seed("ada@example.test");
+  const grace = await seed("grace@example.test");
+
+  const denied = await call("delete-user", ada.token, { user_id: grace.id });
+  expect(denied.status).toBe(403);
+  expect(await t.sql`select 1 from public.user_deletions`).toHaveLength(0);
+  const auth = await goTrueSimClient(gotrue.url).state();
+  expect(auth.users.map((u) => u.id).sort()).toEqual([ada.id, grace.id].sort());
+  expect(auth.calls.filter((c) => c.endpoint !== "create")).toEqual([]);
+
+  expect((await call("delete-user", null, {})).status).toBe(401);
+
+  const own = await call("delete-user", ada.token, {});
+  expect(own).toEqual({
+    status: 202,
+    body: { user_id: ada.id, status: "done", steps_done: ["block", "pivot", "contact", "auth"], advanced: true, last_error: null },
+  });
+  const after = await goTrueSimClient(gotrue.url).state();
+  expect(after.users.map((u) => u.id)).toEqual([grace.id]);
+  expect((await resendSimClient(resend.url).state()).contacts.map((c) => c.email)).toEqual(["grace@example.test"]);
+  const calendars = await t.sql`select user_id from public.managed_calendars`;
+  expect(calendars.map((r) => r.user_id)).toEqual([grace.id]);
+});
+
+test("the service role names the user; the resumer runs under the cron secret", async () => {
+  const lin = await seed("lin@example.test");
+  const res = await call("delete-user", "local-service-role-key", { user_id: lin.id });
+  expect(res.body).toMatchObject({ status: "done" });
+  expect((await call("delete-user", "local-service-role-key", {})).status).toBe(400);
+  const resumed = await call("delete-user-resume", "local-cron-secret", {});
+  expect(resumed.status).toBe(200);
+  expect(resumed.body).toMatchObject({ claimed: 0 });
+});
