@@ -12,6 +12,8 @@ export function localConfig() {
     braze: port("BRAZE_SIM_PORT", 54340),
     football: port("FOOTBALL_SIM_PORT", 54341),
     translator: port("TRANSLATOR_SIM_PORT", 54342),
+    gotrue: port("GOTRUE_SIM_PORT", 54343),
+    resend: port("RESEND_SIM_PORT", 54344),
   };
   const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${ports.postgres}/postgres`;
   return {
@@ -22,6 +24,8 @@ export function localConfig() {
     useBrazeSim: !process.env.BRAZE_REST_URL,
     useFootballSim: !process.env.FOOTBALL_DATA_URL,
     useTranslatorSim: !process.env.DEEPL_API_URL,
+    useResendSim: !process.env.RESEND_API_URL,
+    useGoTrueSim: !process.env.AUTH_ADMIN_URL,
     functionEnv: {
       CRON_SECRET: env("CRON_SECRET", "local-cron-secret"),
       SUPABASE_SERVICE_ROLE_KEY: env("SUPABASE_SERVICE_ROLE_KEY", "local-service-role-key"),
@@ -40,6 +44,11 @@ export function localConfig() {
       DEEPL_API_KEY: env("DEEPL_API_KEY", "local-deepl-key"),
       // The simulator's listing shows API-triggered schedules; real Braze's may not.
       BRAZE_LISTING: env("BRAZE_LISTING", process.env.BRAZE_REST_URL ? "false" : "true"),
+      RESEND_API_URL: env("RESEND_API_URL", `http://127.0.0.1:${ports.resend}`),
+      RESEND_API_KEY: env("RESEND_API_KEY", "re_local_key"),
+      RESEND_FROM: env("RESEND_FROM", "News <news@example.test>"),
+      RESEND_AUDIENCE_ID: env("RESEND_AUDIENCE_ID", "aud_members"),
+      AUTH_ADMIN_URL: env("AUTH_ADMIN_URL", `http://127.0.0.1:${ports.gotrue}`),
       RESEND_WEBHOOK_SECRET: env("RESEND_WEBHOOK_SECRET", "whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0LWtleSE="),
     } as Record<string, string>,
   };

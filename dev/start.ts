@@ -11,6 +11,8 @@ import { assertPortFree } from "./ports.ts";
 import { applyMigrations, applyPlatformBootstrap, repoRoot, startPostgres } from "./postgres.ts";
 import { startBrazeSimulator } from "./sim/braze.ts";
 import { startFootballDataSimulator } from "./sim/football-data.ts";
+import { startGoTrueSimulator } from "./sim/gotrue.ts";
+import { startResendSimulator } from "./sim/resend.ts";
 import { startTranslatorSimulator } from "./sim/translator.ts";
 
 const log = (part: string, line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${part.padEnd(9)} ${line}`);
@@ -25,6 +27,8 @@ async function main() {
   if (config.useBrazeSim) wanted.push([config.ports.braze, "Braze simulator (BRAZE_SIM_PORT)"]);
   if (config.useFootballSim) wanted.push([config.ports.football, "football-data simulator (FOOTBALL_SIM_PORT)"]);
   if (config.useTranslatorSim) wanted.push([config.ports.translator, "translator simulator (TRANSLATOR_SIM_PORT)"]);
+  if (config.useGoTrueSim) wanted.push([config.ports.gotrue, "Auth admin simulator (GOTRUE_SIM_PORT)"]);
+  if (config.useResendSim) wanted.push([config.ports.resend, "Resend simulator (RESEND_SIM_PORT)"]);
   for (const [port, what] of wanted) await assertPortFree(port, what);
 
   const pg = await startPostgres({ dataDir: join(repoRoot, config.dataDir), port: config.ports.postgres, persistent: true });
@@ -49,6 +53,17 @@ async function main() {
     const translator = await startTranslatorSimulator({ port: config.ports.translator });
     stops.unshift(() => translator.close());
     log("translate", `DeepL-shaped simulator on ${translator.url} (locales ${config.functionEnv.BRAZE_LOCALES})`);
+  }
+
+  if (config.useGoTrueSim) {
+    const gotrue = await startGoTrueSimulator({ port: config.ports.gotrue, serviceRoleKey: config.functionEnv.SUPABASE_SERVICE_ROLE_KEY });
+    stops.unshift(() => gotrue.close());
+    log("auth", `GoTrue admin simulator on ${gotrue.url}`);
+  }
+  if (config.useResendSim) {
+    const resend = await startResendSimulator({ port: config.ports.resend, apiKey: config.functionEnv.RESEND_API_KEY });
+    stops.unshift(() => resend.close());
+    log("resend", `simulator on ${resend.url} (state: ${resend.url}/_sim/state)`);
   }
 
   const functionsUrl = `http://127.0.0.1:${config.ports.functions}/functions/v1`;

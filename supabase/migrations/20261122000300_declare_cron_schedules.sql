@@ -21,4 +21,8 @@ insert into public.cron_schedules (name, schedule, function_name, description) v
   ('braze-scheduler', '*/5 * * * *', 'braze-scheduler',
    'Diff upcoming matches against the schedule ledger and create, update or cancel Braze schedules.'),
   ('braze-reconcile', '2-59/10 * * * *', 'braze-reconcile',
-   'Resolve ledger rows left between states, cancel orphan Braze schedules, re-create lost ones. Offset from the scheduler; they share a lease anyway.');
+   'Resolve ledger rows left between states, cancel orphan Braze schedules, re-create lost ones. Offset from the scheduler; they share a lease anyway.'),
+  ('broadcasts-resolve', '*/5 * * * *', 'broadcasts-resolve',
+   'Finish or roll back broadcasts stuck in an intermediate state past the grace period, with their stored idempotency keys.'),
+  ('delete-user-resume', '*/5 * * * *', 'delete-user-resume',
+   'Advance every user-deletion saga that is due: retry forward after the pivot, compensate before it.');
