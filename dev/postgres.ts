@@ -58,12 +58,18 @@ export async function applyPlatformBootstrap(databaseUrl: string): Promise<void>
   }
 }
 
-/** `supabase migration up` against a plain Postgres URL: the real CLI, no Docker. */
+/**
+ * `supabase migration up --db-url`: the real CLI against a plain Postgres URL,
+ * no Docker. The CLI is pinned to 2.117.0 because this workplace's npm mirror
+ * has every platform's binary package for that release but only linux-x64 for
+ * 3.x, and a lock file missing the others makes `npm ci` fail. 3.x spells the
+ * flag `--remote=<url>`.
+ */
 export async function applyMigrations(databaseUrl: string): Promise<string> {
   const bin = join(repoRoot, "node_modules/.bin/supabase");
   const { stdout, stderr } = await run(
     bin,
-    ["migration", "up", "--yes", `--remote=${databaseUrl}`, "--workdir", repoRoot],
+    ["migration", "up", "--db-url", databaseUrl, "--workdir", repoRoot],
     { env: { ...process.env, PGSSLMODE: "disable", SUPABASE_YES: "1", DO_NOT_TRACK: "1" }, maxBuffer: 16 << 20 },
   );
   return `${stdout}${stderr}`;
