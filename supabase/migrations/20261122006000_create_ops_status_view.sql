@@ -1,0 +1,158 @@
+-- The operations page's data: everything /functions/v1/ops-status shows, read
+-- in ONE round trip and one snapshot (a single SQL statement sees one MVCC
+-- snapshot, so a lease and the run holding it cannot disagree on the page).
+--
+-- Read-only and security invoker: it reads only tables service_role can
+-- already SELECT (granted by each table's migration), so it needs no extra
+-- privilege and cannot be used to write anything. Every list is bounded, so a
+-- history of millions of runs or deliveries still renders a page of known size.
+--
+-- "Stuck" means: in an intermediate state and not touched for 10 minutes.
+-- Ten minutes is the broadcasts resolver's default grace period
+-- (BROADCASTS_RESOLVE_GRACE_SECONDS=600) and twice an edge function's
+-- wall-clock limit on the hosted platform (150-400 s), so a row older than
+-- that is no longer in the hands of the request that began it.
+
+create function public.ops_status_snapshot()
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  with params as (
+    select now() as at, interval '10 minutes' as stuck_after
+  ),
+  -- Loose index scan over job_runs (job, started_at desc): one probe per job
+  -- instead of a scan of the whole history to find the distinct job names.
+  jobs as (
+    with recursive j(job) as (
+      (select r.job from public.job_runs r order by r.job limit 1)
+      union all
+      select (select r.job from public.job_runs r where r.job > j.job order by r.job limit 1)
+        from j where j.job is not null
+    )
+    select job from j where job is not null
+  ),
+  last_runs as (
+    select r.*
+      from jobs
+      cross join lateral (
+        select r.id, r.job, r.lease, r.holder, r.fencing_token, r.started_at, r.finished_at,
+               r.outcome, r.counts, left(r.error, 500) as error,
+               -- Unfinished runs: still running while their lease is live;
+               -- a crashed run keeps finished_at null after its lease lapsed.
+               round(extract(epoch from (coalesce(r.finished_at, (select at from params)) - r.started_at)) * 1000)::bigint
+                 as duration_ms,
+               exists (select 1 from public.job_leases l
+                        where l.job = r.lease and l.token = r.fencing_token and l.expires_at > (select at from params))
+                 as lease_live
+          from public.job_runs r
+         where r.job = jobs.job
+         order by r.started_at desc
+         limit 10
+      ) r
+  ),
+  hourly as (
+    select date_trunc('hour', r.started_at) as hour, coalesce(r.outcome, 'running') as outcome, count(*) as runs
+      from public.job_runs r
+     where r.started_at > (select at from params) - interval '24 hours'
+     group by 1, 2
+  ),
+  attention as (
+    select l.id, l.campaign_id, l.match_id, l.status, l.uncertain_op, l.version, l.attempt_id,
+           l.braze_schedule_id, l.send_at, l.updated_at, left(l.last_error, 500) as last_error,
+           case when l.status = 'uncertain' then 'uncertain' else 'stuck' end as reason
+      from public.schedule_ledger l
+     where l.status = 'uncertain'
+        or (l.status in ('creating', 'updating', 'cancelling')
+            and l.updated_at <= (select at - stuck_after from params))
+     order by l.updated_at
+     limit 200
+  ),
+  in_flight_broadcasts as (
+    select b.id, b.subject, b.send_status, b.pending_action, b.previous_status, b.pending_publish_at,
+           b.attempts, left(b.last_error, 500) as last_error, b.updated_at,
+           b.updated_at <= (select at - stuck_after from params) as due
+      from public.broadcasts b
+     where b.send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain')
+     order by b.updated_at
+     limit 200
+  ),
+  -- The saga's email is personal data on its way to being erased: not shown.
+  pending_deletions as (
+    select d.user_id, d.status, d.steps, d.attempts, d.next_attempt_at, left(d.last_error, 500) as last_error,
+           d.claimed_until, d.requested_by, d.requested_at, d.updated_at
+      from public.user_deletions d
+     where d.status in ('in_progress', 'compensating')
+     order by d.next_attempt_at
+     limit 200
+  )
+  select jsonb_build_object(
+    'generated_at', (select at from params),
+    'stuck_after_seconds', (select extract(epoch from stuck_after)::integer from params),
+    'leases', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'job', l.job, 'holder', l.holder, 'token', l.token, 'acquired_at', l.acquired_at,
+               'expires_at', l.expires_at, 'live', l.expires_at > (select at from params))
+             order by l.job), '[]'::jsonb)
+        from public.job_leases l),
+    'runs', (
+      select coalesce(jsonb_agg(to_jsonb(r) order by r.job, r.started_at desc), '[]'::jsonb)
+        from last_runs r),
+    'runs_per_hour', (
+      select coalesce(jsonb_agg(jsonb_build_object('hour', h.hour, 'outcome', h.outcome, 'runs', h.runs)
+             order by h.hour, h.outcome), '[]'::jsonb)
+        from hourly h),
+    'ledger', jsonb_build_object(
+      'by_status', (
+        select coalesce(jsonb_agg(jsonb_build_object('campaign_id', s.campaign_id, 'status', s.status, 'rows', s.n)
+               order by s.campaign_id, s.status), '[]'::jsonb)
+          from (select campaign_id, status, count(*) as n from public.schedule_ledger group by 1, 2) s),
+      'attention', (select coalesce(jsonb_agg(to_jsonb(a) order by a.updated_at), '[]'::jsonb) from attention a)
+    ),
+    'webhooks', jsonb_build_object(
+      'deliveries', (select count(*) from public.resend_webhook_deliveries),
+      'deliveries_24h', (select count(*) from public.resend_webhook_deliveries d
+                          where d.received_at > (select at from params) - interval '24 hours'),
+      'last_received_at', (select max(d.received_at) from public.resend_webhook_deliveries d),
+      'by_event_type', (
+        select coalesce(jsonb_agg(jsonb_build_object('event_type', e.event_type, 'deliveries', e.n, 'last_received_at', e.last_at)
+               order by e.event_type), '[]'::jsonb)
+          from (select event_type, count(*) as n, max(received_at) as last_at
+                  from public.resend_webhook_deliveries group by 1) e),
+      -- Stored but not applied to any email: event types we do not count yet.
+      'not_applied', (select count(*) from public.resend_webhook_deliveries d where d.email_id is null),
+      'emails_by_status', (
+        select coalesce(jsonb_agg(jsonb_build_object('status', e.status, 'emails', e.n) order by e.status), '[]'::jsonb)
+          from (select status, count(*) as n from public.email_history group by 1) e),
+      'opens', (select coalesce(sum(h.open_count), 0) from public.email_history h),
+      'clicks', (select coalesce(sum(h.click_count), 0) from public.email_history h),
+      -- Deliveries refused before storage (bad signature, stale timestamp,
+      -- malformed body) leave no row anywhere: the function answers 4xx and
+      -- logs one JSON line. null says "not recorded", not "zero".
+      'rejected', null
+    ),
+    'broadcasts', jsonb_build_object(
+      'by_status', (
+        select coalesce(jsonb_agg(jsonb_build_object('status', s.send_status, 'broadcasts', s.n) order by s.send_status), '[]'::jsonb)
+          from (select send_status, count(*) as n from public.broadcasts group by 1) s),
+      'in_flight', (select coalesce(jsonb_agg(to_jsonb(b) order by b.updated_at), '[]'::jsonb) from in_flight_broadcasts b)
+    ),
+    'deletions', jsonb_build_object(
+      'by_status', (
+        select coalesce(jsonb_agg(jsonb_build_object('status', s.status, 'sagas', s.n) order by s.status), '[]'::jsonb)
+          from (select status, count(*) as n from public.user_deletions group by 1) s),
+      'pending', (select coalesce(jsonb_agg(to_jsonb(d) order by d.next_attempt_at), '[]'::jsonb) from pending_deletions d)
+    ),
+    'cron', (
+      select coalesce(jsonb_agg(jsonb_build_object('name', c.name, 'schedule', c.schedule, 'function_name', c.function_name)
+             order by c.name), '[]'::jsonb)
+        from public.cron_schedules c)
+  );
+$$;
+
+comment on function public.ops_status_snapshot() is
+  'Everything the ops-status page shows, in one read-only round trip. Bounded lists; stuck = intermediate for 10 minutes.';
+
+revoke all on function public.ops_status_snapshot() from public, anon, authenticated;
+grant execute on function public.ops_status_snapshot() to service_role;
