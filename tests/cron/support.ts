@@ -1,0 +1,61 @@
+// Shared by the tests/cron/ files: a PostgreSQL 15 cluster with pg_cron, built
+// the way a Supabase project is (platform bootstrap, Vault and pg_net
+// stand-ins, then every migration through the Supabase CLI).
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import postgres, { type Sql } from "postgres";
+import { applyMigrations, applyPlatformBootstrap, repoRoot } from "../../dev/postgres.ts";
+import { startPg15WithCron, type Pg15 } from "../support/pg15.ts";
+
+export const PROJECT_URL = "https://project-ref.supabase.co";
+export const CRON_SECRET = "cron-secret-from-vault";
+
+export interface CronProject {
+  pg: Pg15;
+  sql: Sql;
+  notices: string[];
+  stop(): Promise<void>;
+}
+
+export async function startCronProject(): Promise<CronProject> {
+  const pg = await startPg15WithCron();
+  const notices: string[] = [];
+  const sql = postgres(pg.url(), { max: 2, onnotice: (n) => notices.push(n.message) });
+  const stop = async () => {
+    await sql.end({ timeout: 5 });
+    await pg.stop();
+  };
+  try {
+    await applyPlatformBootstrap(pg.url());
+    await sql.unsafe(await readFile(join(repoRoot, "tests/cron/supabase-stand-ins.sql"), "utf8"));
+    try {
+      await applyMigrations(pg.url());
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`migrations failed on PostgreSQL 15: ${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+    }
+    // Stored after the migrations on purpose: the jobs must read Vault when
+    // they run, not when they are scheduled.
+    await sql`insert into vault.secrets (name, secret) values ('project_url', ${PROJECT_URL}), ('cron_secret', ${CRON_SECRET})`;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { pg, sql, notices, stop };
+}
+
+export interface RecordedCall {
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Runs a job's command the way pg_cron's worker would, and returns the HTTP call it made. */
+export async function runJobCommand(sql: Sql, jobname: string): Promise<RecordedCall> {
+  const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = ${jobname}`;
+  if (!job) throw new Error(`no cron job named ${jobname}`);
+  const rows = await sql.unsafe<{ request_id: string }[]>(job.command);
+  const [call] = await sql<RecordedCall[]>`
+    select url, headers, body from net.recorded_calls where id = ${rows[0]!.request_id}`;
+  return call!;
+}
