@@ -55,7 +55,7 @@ export function runsChart(rows: HourlyRuns[], now: Date): Safe {
     i % 3 === 0 ? html`<text x="${left + i * bar + bar / 2}" y="${h - 12}" text-anchor="middle">${hh(slot.start)}</text>` : html``,
   );
   const total = slots.reduce((n, s) => n + s.total, 0);
-  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title">
+  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w * 1.5}px" role="img" aria-labelledby="chart-title">
 <title id="chart-title">Runs per hour by outcome, last 24 hours (${total} runs)</title>
 <line x1="${left}" y1="${top + plot}" x2="${w - 4}" y2="${top + plot}" stroke="#888"/>
 <text x="${left - 6}" y="${top + 10}" text-anchor="end">${max}</text><text x="${left - 6}" y="${top + plot}" text-anchor="end">0</text>

@@ -25,11 +25,14 @@ export function duration(ms: number | null | undefined): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
-/** A run's counts object as "created 3 · uncertain 1"; nested values as JSON. */
+const isEmpty = (v: unknown) =>
+  v === 0 || v === null || v === undefined || v === false || v === "" || (typeof v === "object" && Object.keys(v as object).length === 0);
+
+/** A run's counts object as "created 3 · uncertain 1": zeros and empty values left out, nested values as JSON. */
 export function counts(value: Record<string, unknown> | null | undefined): string {
   if (!value || typeof value !== "object") return "";
   return Object.entries(value)
-    .filter(([k]) => k !== "outcome" && k !== "run_id")
+    .filter(([k, v]) => k !== "outcome" && k !== "run_id" && !isEmpty(v))
     .map(([k, v]) => `${k} ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
     .join(" · ");
 }

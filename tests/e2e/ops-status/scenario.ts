@@ -1,0 +1,140 @@
+// The scripted scenario the status page is checked against. The Braze jobs
+// are driven through the real served functions and simulators; the other jobs'
+// states are reached through their own SQL functions (what their functions
+// call), and only what needs the passage of time (a row untouched for 25
+// minutes, a run that crashed two hours ago) is written directly.
+import { LOCAL_RESEND_WEBHOOK_SECRET } from "../../../src/shared/jobs/resend-webhook/env.ts";
+import { emailEvent, signedHeaders } from "../../../src/shared/jobs/resend-webhook/sign.ts";
+import { simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
+import { fixture } from "../../../dev/sim/fixtures.ts";
+import { simFootballClient, startFootballDataSimulator } from "../../../dev/sim/football-data.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { serveFunctions, type ServedFunctions } from "../../support/functions.ts";
+import { CAMPAIGN_ID, CRON_SECRET, upcomingMatches } from "../../support/scheduler-stack.ts";
+
+export const STUCK_MATCH_ID = 799_001;
+export const CRASHED_HOLDER = "cron:crashed-runner";
+export const BROADCAST_SUBJECT = "Matchday newsletter <b>round 12</b>";
+export const DELETION_USER = "6f1c1e0a-7a3b-4c55-9d2e-0d5e3c1b2a99";
+export const DELETION_ERROR = "auth admin answered 503";
+
+export { CRON_SECRET };
+
+export interface Scenario {
+  database: TestDatabase;
+  functions: ServedFunctions;
+  /** The scheduler run parked inside Braze, holding the lease. */
+  heldRun: Promise<unknown>;
+  close(): Promise<void>;
+  uncertainMatchId: number;
+  lease: { job: string; holder: string };
+  webhookStatuses: number[];
+}
+
+export async function startScenario(): Promise<Scenario> {
+  const matches = upcomingMatches(5);
+  const database = await createTestDatabase();
+  const braze = await startBrazeSimulator({ port: 0 });
+  const football = await startFootballDataSimulator({ port: 0, fixtures: matches.slice(0, 4).map((m) => fixture(m)) });
+  const env = {
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: database.url,
+    CRON_SECRET,
+    SUPABASE_SERVICE_ROLE_KEY: "service-role-key-for-tests",
+    BRAZE_REST_URL: braze.url,
+    BRAZE_API_KEY: "local-braze-key",
+    BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
+    FOOTBALL_DATA_URL: football.url,
+    FOOTBALL_DATA_TOKEN: "local-football-token",
+    FOOTBALL_COMPETITIONS: "PL,PD",
+    BRAZE_LISTING: "true",
+    BRAZE_LIST_LAG_SECONDS: "0",
+    RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET,
+  };
+  // Two servers over the same database, differing only in Braze's timeout: one
+  // gives up on a create after 500 ms (so a commit-then-timeout becomes an
+  // uncertain row), the other waits 10 minutes (so a held create keeps its run
+  // inside Braze, and the lease held, for as long as the test looks).
+  const [impatient, functions] = await Promise.all([
+    serveFunctions({ ...env, BRAZE_TIMEOUT_MS: "500" }),
+    serveFunctions({ ...env, BRAZE_TIMEOUT_MS: "600000" }),
+  ]);
+  const brazeSim = simClient(braze.url);
+  const { sql } = database;
+  const invoke = async (name: string, via = functions) => {
+    const res = await fetch(via.url(name), { method: "POST", headers: { authorization: `Bearer ${CRON_SECRET}`, "content-type": "application/json" }, body: "{}" });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  // 1. A run whose first create times out after Braze committed it: completed, one row uncertain.
+  await brazeSim.faults({ timeoutAfterCommit: { next: 1, endpoint: "create" } });
+  const first = await invoke("braze-scheduler", impatient);
+  if (first.body.uncertain !== 1) throw new Error(`scenario: expected one uncertain create, got ${JSON.stringify(first.body)}`);
+  const [uncertain] = await sql<{ match_id: string }[]>`select match_id from public.schedule_ledger where status = 'uncertain'`;
+
+  // 2. A new match appears; the next run is held inside Braze's create, holding the lease.
+  await simFootballClient(football.url).addMatch(matches[4]!);
+  await brazeSim.hold("create", 1);
+  const heldRun = invoke("braze-scheduler");
+  await brazeSim.waitHeld(1);
+
+  // 3. Reconcile meanwhile finds the lease taken: a "locked" run.
+  const locked = await invoke("braze-reconcile");
+  if (locked.status !== 409) throw new Error(`scenario: expected reconcile to be locked out, got ${locked.status}`);
+  const [lease] = await sql<{ job: string; holder: string }[]>`select job, holder from public.job_leases`;
+
+  // 4. What only time makes: a create intent nobody finished 25 minutes ago,
+  //    a reconcile run that crashed two hours ago, one that failed three hours ago.
+  await sql`
+    insert into public.schedule_ledger (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, fencing_token, created_at, updated_at)
+    values (${CAMPAIGN_ID}, ${STUCK_MATCH_ID}, 'creating', gen_random_uuid(), 'sig', now() + interval '3 days',
+            now() + interval '3 days 1 hour', 0, now() - interval '25 minutes', now() - interval '25 minutes')`;
+  await sql`
+    insert into public.job_runs (job, lease, holder, fencing_token, started_at)
+    values ('braze-reconcile', ${lease!.job}, ${CRASHED_HOLDER}, 0, now() - interval '2 hours')`;
+  await sql`
+    insert into public.job_runs (job, lease, holder, started_at, finished_at, outcome, error)
+    values ('braze-reconcile', ${lease!.job}, 'cron:earlier', now() - interval '3 hours',
+            now() - interval '3 hours' + interval '1.5 seconds', 'failed', 'football-data answered 503')`;
+
+  // 5. Webhooks: an open and a click for one email, and a forged delivery (refused, stored nowhere).
+  const webhookStatuses: number[] = [];
+  const deliver = async (svixId: string, body: string, secret = LOCAL_RESEND_WEBHOOK_SECRET) => {
+    const res = await fetch(functions.url("resend-webhook"), { method: "POST", headers: signedHeaders(secret, { svixId, body, signedAt: new Date() }), body });
+    webhookStatuses.push(res.status);
+    await res.body?.cancel();
+  };
+  const at = new Date().toISOString();
+  await deliver("msg_open_1", emailEvent("email.opened", at, "email-ops-1"));
+  await deliver("msg_click_1", emailEvent("email.clicked", at, "email-ops-1", { click: { link: "https://example.com/match", timestamp: at } }));
+  await deliver("msg_forged", emailEvent("email.clicked", at, "email-ops-2"), "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=");
+
+  // 6. A broadcast whose send began 20 minutes ago and never settled: the resolver's.
+  const [created] = await sql<{ b: { id: string } }[]>`
+    select public.broadcast_create(${BROADCAST_SUBJECT}, '<p>Hello</p>', 'audience-1') as b`;
+  await sql`select public.broadcast_begin(${created!.b.id}::uuid, 'send')`;
+  await sql`update public.broadcasts set updated_at = now() - interval '20 minutes' where id = ${created!.b.id}`;
+
+  // 7. A deletion saga whose auth step failed: retried forward by delete-user-resume.
+  await sql`select public.user_deletion_request(${DELETION_USER}::uuid, 'service_role')`;
+  const [claimed] = await sql<{ c: { claim_token: string }[] }[]>`select public.user_deletion_claim_due(60, 10) as c`;
+  await sql`select public.user_deletion_fail(${DELETION_USER}::uuid, ${claimed!.c[0]!.claim_token}::uuid, ${DELETION_ERROR}, 'retry')`;
+
+  return {
+    database,
+    functions,
+    heldRun,
+    async close() {
+      await brazeSim.release().catch(() => {});
+      await heldRun.catch(() => {});
+      await functions.close();
+      await impatient.close();
+      await braze.close();
+      await football.close();
+      await database.drop();
+    },
+    uncertainMatchId: Number(uncertain!.match_id),
+    lease: lease!,
+    webhookStatuses,
+  };
+}
