@@ -43,7 +43,8 @@ const userWouldDelete = (self: string) => (body: string | Uint8Array) => {
 };
 
 it("refuses every malformed or unauthenticated request, and changes nothing", async () => {
-  const [ada, grace] = stack.users as [{ id: string; token: string }, { id: string; token: string }];
+  const ada = stack.users[0]!;
+  const grace = stack.users[1]!;
   const forged = await forgedTokens(ada.id);
   const someId = fc.oneof(fc.constant(ada.id), fc.constant(grace.id), fc.constant(grace.id.toUpperCase()), fc.uuid());
   const bodies = fc.oneof(

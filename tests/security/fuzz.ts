@@ -183,7 +183,7 @@ export function badAuthorization(valid: string[], forged: string[]): fc.Arbitrar
   );
   const validOne = valid.length ? fc.constantFrom(...valid) : token;
   return fc.oneof(
-    fc.constant([]),
+    fc.constant<string[]>([]),
     token.map((t) => [`Bearer ${t}`]),
     token.map((t) => [`Basic ${Buffer.from(`user:${t}`).toString("base64")}`]),
     validOne.map((t) => [`Token ${t}`]),
