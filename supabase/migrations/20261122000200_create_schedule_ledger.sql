@@ -363,6 +363,8 @@ end;
 $$;
 
 revoke all on table public.schedule_ledger, public.braze_orphan_sightings from public, anon, authenticated;
+-- The identity column's sequence gets Supabase's default grants too.
+revoke all on sequence public.schedule_ledger_id_seq from public, anon, authenticated;
 grant select on table public.schedule_ledger, public.braze_orphan_sightings to service_role;
 
 revoke all on function
