@@ -29,8 +29,9 @@ it("adds, updates and removes its own jobs, and only its own", async () => {
   await sql`delete from public.cron_schedules where name = 'broadcasts-resolve'`;
   await sql`update public.cron_schedules set schedule = '*/15 * * * *' where name = 'delete-user-resume'`;
 
-  const [{ result }] = await sql<{ result: { scheduled: string[]; unscheduled: string[] } }[]>`
+  const [synced] = await sql<{ result: { scheduled: string[]; unscheduled: string[] } }[]>`
     select public.sync_cron_jobs() as result`;
+  const result = synced!.result;
   expect(result.unscheduled).toEqual(["broadcasts-resolve"]);
   expect(result.scheduled).toContain("braze-reconcile-full");
 

@@ -20,7 +20,7 @@ export interface CronProject {
 export async function startCronProject(): Promise<CronProject> {
   const pg = await startPg15WithCron();
   const notices: string[] = [];
-  const sql = postgres(pg.url(), { max: 2, onnotice: (n) => notices.push(n.message) });
+  const sql = postgres(pg.url(), { max: 2, onnotice: (n) => notices.push(String(n.message)) });
   const stop = async () => {
     await sql.end({ timeout: 5 });
     await pg.stop();

@@ -28,10 +28,10 @@ it("keeps the schedule list for the local cron driver", async () => {
 
 it("answers a re-sync with the reason and a NOTICE, not an error", async () => {
   const notices: string[] = [];
-  const sql = postgres(t.url, { max: 1, onnotice: (n) => notices.push(n.message) });
+  const sql = postgres(t.url, { max: 1, onnotice: (n) => notices.push(String(n.message)) });
   try {
-    const [{ result }] = await sql`select public.sync_cron_jobs() as result`;
-    expect(result).toEqual({ skipped: "pg_cron is not installed" });
+    const [row] = await sql`select public.sync_cron_jobs() as result`;
+    expect(row?.result).toEqual({ skipped: "pg_cron is not installed" });
     expect(notices).toEqual([expect.stringContaining("pg_cron is not installed")]);
   } finally {
     await sql.end();
