@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { serviceSecrets } from "../../../src/shared/http/common-env.ts";
 import { postHandler } from "../../../src/shared/http/handler.ts";
-import { parseJson } from "../../../src/shared/http/parse.ts";
+import { parseJsonText, readBody } from "../../../src/shared/http/parse.ts";
 import { json } from "../../../src/shared/http/respond.ts";
 import { deletionTarget } from "../../../src/shared/jobs/delete-user/caller.ts";
 import { deleteUserFromEnv } from "../../../src/shared/jobs/delete-user/env.ts";
@@ -16,8 +16,8 @@ const body = z.object({ user_id: z.uuid().optional() }).strict();
 export default {
   fetch: postHandler(async (req) => {
     const { env, ports, settings, verify } = deleteUserFromEnv();
-    const parsed = await parseJson(req, body);
-    const target = await deletionTarget(req, parsed, serviceSecrets(env), verify);
+    const text = await readBody(req, 8 * 1024);
+    const target = await deletionTarget(req, () => parseJsonText(body, text), serviceSecrets(env), verify);
     return json(202, await requestDeletion(ports, settings, target.userId, target.requestedBy));
   }),
 };

@@ -6,7 +6,8 @@ import { bearerToken, type ServiceSecrets, secretsEqual, type TokenVerifier } fr
 
 export async function deletionTarget(
   req: Request,
-  body: { user_id?: string },
+  /** Parsed only once the caller is authenticated: an anonymous caller learns nothing from validation. */
+  readBody: () => { user_id?: string },
   secrets: ServiceSecrets,
   verify: TokenVerifier,
 ): Promise<{ userId: string; requestedBy: string }> {
@@ -16,10 +17,12 @@ export async function deletionTarget(
     ? "cron"
     : secrets.serviceRoleKey && secretsEqual(token, secrets.serviceRoleKey) ? "service_role" : undefined;
   if (machine) {
+    const body = readBody();
     if (!body.user_id) throw new InvalidInputError("invalid body: user_id: required when called with a service secret");
     return { userId: body.user_id, requestedBy: machine };
   }
   const claims = await verify(token);
+  const body = readBody();
   if (body.user_id !== undefined && body.user_id.toLowerCase() !== claims.sub.toLowerCase()) {
     throw new ForbiddenError("a user may delete only their own account");
   }
