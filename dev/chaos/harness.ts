@@ -5,7 +5,6 @@
 import postgres from "postgres";
 import { reconcileSettingsSchema } from "../../src/shared/jobs/braze-reconcile/settings.ts";
 import { schedulerSettingsSchema } from "../../src/shared/jobs/braze-scheduler/settings.ts";
-import type { Braze } from "../../src/shared/ports.ts";
 import { createBrazeClient } from "../../src/shared/providers/braze/client.ts";
 import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
 import { DEFAULT_BRAZE_API_KEY, simClient, startBrazeSimulator } from "../sim/braze.ts";
@@ -53,41 +52,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const brazeSim = simClient(brazeServer.url);
   const feed = new ChaosFeed(simFootballClient(footballServer.url), rng, feedTally);
   const admin = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
-  const background = new Set<Promise<unknown>>();
   try {
     await feed.seed(options.matches ?? 60);
     const scheduler = schedulerSettingsSchema.parse({ campaignId: CAMPAIGN, competitions: ["PL", "PD"], leaseTtlSeconds: LEASE_TTL_SECONDS, concurrency: 4 });
     const reconcile = reconcileSettingsSchema.parse({ campaignId: CAMPAIGN, graceSeconds: 5, listLagSeconds: 4, leaseTtlSeconds: LEASE_TTL_SECONDS, concurrency: 4 });
     const brazeTuning = { baseUrl: brazeServer.url, apiKey: DEFAULT_BRAZE_API_KEY, timeoutMs: 8_000, maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 500, maxRateLimitWaitMs: 3_000 };
-    const football = createFootballDataClient({ baseUrl: footballServer.url, apiToken: DEFAULT_FOOTBALL_TOKEN, timeoutMs: 8_000, baseDelayMs: 50 });
+    const footballTuning = { baseUrl: footballServer.url, apiToken: DEFAULT_FOOTBALL_TOKEN, timeoutMs: 8_000, baseDelayMs: 50 };
+    const football = createFootballDataClient(footballTuning);
 
-    // What the Braze port saw of each fault, counted where it took effect.
-    const active = { latencyMs: 0, lag: 0, newId: false };
     const client = createBrazeClient(brazeTuning);
-    const braze: Braze = {
-      createSchedule: (i) => (countLatency(), client.createSchedule(i)),
-      updateSchedule: async (i) => {
-        countLatency();
-        const r = await client.updateSchedule(i);
-        if (r.scheduleId !== i.scheduleId) faults.add("braze:newIdOnUpdate");
-        return r;
-      },
-      deleteSchedule: (i) => (countLatency(), client.deleteSchedule(i)),
-      listSchedules: (q) => {
-        countLatency();
-        if (active.lag > 0) faults.add("braze:listLag");
-        return client.listSchedules(q);
-      },
-    };
-    function countLatency() {
-      if (active.latencyMs > LEASE_TTL_SECONDS * 1000) faults.add("braze:latencyBeyondTtl");
-      else if (active.latencyMs > 0) faults.add("braze:latency");
-    }
-
-    const env = { databaseUrl: options.databaseUrl, braze, football, scheduler, reconcile, tally: runs, background, log };
+    const active = { latencyMs: 0, lag: 0, newId: false };
+    const hung: string[] = [];
+    const hooks = { runs, faults, log, onHung: (name: string, detail: string) => {
+      hung.push(`runner ${name} hung: ${detail}`);
+      log(`HUNG ${name}: ${detail}`);
+    } };
+    const base = { databaseUrl: options.databaseUrl, braze: brazeTuning, football: footballTuning, scheduler, reconcile };
     const runners = [
-      ...Array.from({ length: options.schedulers ?? 3 }, (_, i) => new Runner(`scheduler-${i + 1}`, "scheduler", env)),
-      ...Array.from({ length: options.reconcilers ?? 2 }, (_, i) => new Runner(`reconcile-${i + 1}`, "reconcile", env)),
+      ...Array.from({ length: options.schedulers ?? 3 }, (_, i) => new Runner({ ...base, name: `scheduler-${i + 1}`, kind: "scheduler" }, hooks)),
+      ...Array.from({ length: options.reconcilers ?? 2 }, (_, i) => new Runner({ ...base, name: `reconcile-${i + 1}`, kind: "reconcile" }, hooks)),
     ];
     for (const r of runners) r.start();
     log(`chaos seed ${options.seed}: ${runners.length} runners for ${Math.round(options.durationMs / 1000)} s`);
@@ -99,7 +82,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(rng.int(100, 400));
       const roll = rng.next();
       if (roll < 0.3) for (let n = rng.int(1, 3); n > 0; n--) await feed.change();
-      else if (roll < 0.7) await brazeFault();
+      else if (roll < 0.7) {
+        await brazeFault();
+        for (const r of runners) r.send({ type: "faults", latencyMs: active.latencyMs, lag: active.lag });
+      }
       else await hitRunner(roll);
       if (ticks % 50 === 0) log(`${Math.round((deadline - Date.now()) / 1000)} s left; runs ${JSON.stringify(runs.counts)}`);
     }
@@ -115,17 +101,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     async function hitRunner(roll: number) {
       const target = await victim();
       if (roll < 0.8) {
-        if (target.busy && !target.life.killed) {
-          target.kill();
-          faults.add("runner:killed");
-        }
+        if (target.kill()) faults.add("runner:killed");
       } else if (roll < 0.9) {
         const dropped = await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
         if (dropped.length) faults.add("db:connectionDropped", dropped.length);
       } else {
         // A paused process: its database calls wait past the lease TTL.
-        target.life.stallMs = (LEASE_TTL_SECONDS + rng.int(1, 3)) * 1000;
-        target.life.stallUntil = Date.now() + rng.int(500, 3000);
+        target.send({ type: "stall", forMs: rng.int(500, 3000), delayMs: (LEASE_TTL_SECONDS + rng.int(1, 3)) * 1000 });
         faults.add("db:stalledBeyondTtl");
       }
     }
@@ -167,11 +149,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
 
     log("stopping runners");
-    await Promise.all(runners.map((r) => r.stop()));
     await brazeSim.clearFaults();
     Object.assign(active, { latencyMs: 0, lag: 0, newId: false });
-    // Requests already sent (also by killed runners) land before we judge.
-    while (background.size > 0) await Promise.allSettled([...background]);
+    await Promise.all(runners.map((r) => r.stop(60_000)));
+    // Requests already sent (also by killed runners) land before we judge:
+    // the longest injected latency is 9 s.
+    await sleep(10_000);
 
     // Faults that took effect at Braze, as the simulator recorded them.
     for (const call of (await brazeSim.state()).calls) if (call.fault) faults.add(`braze:${call.fault}`);
@@ -182,7 +165,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const settled = await settle(settleSql, { braze: client, football }, { scheduler, reconcile }, 120_000);
       log(`settled after ${settled.rounds} round(s): ${settled.converged ? "converged" : "NOT converged"}`);
       const check = await checkInvariants({ sql: settleSql, brazeSim, feed: await simFootballClient(footballServer.url).matches(), everSeen: feed.everSeen, scheduler });
-      const violations = settled.converged ? check.violations : [`did not converge: ${settled.lastRound}`, ...check.violations];
+      const violations = [...hung, ...(settled.converged ? [] : [`did not converge: ${settled.lastRound}`]), ...check.violations];
       return {
         seed: options.seed,
         durationMs: options.durationMs,

@@ -1,134 +1,116 @@
-// Runners: scheduler and reconcile cores in loops, in-process, each over its
-// own postgres.js pool and ports wrapped so the chaos can kill the runner
-// (every port call rejects at once, like a dead process, and its connections
-// are dropped), stall its database calls past the lease TTL (a paused
-// process), or terminate its backends (a dropped connection).
-import { randomUUID } from "node:crypto";
-import postgres, { type Sql } from "postgres";
-import { fromPostgres } from "../../src/shared/db/direct.ts";
-import { LeaseLostError, LockedError } from "../../src/shared/errors.ts";
-import { runBrazeReconcile } from "../../src/shared/jobs/braze-reconcile/run.ts";
+// The parent's side of a chaos runner: spawns runner-process.ts, restarts it
+// after a kill, and watches its heartbeat. A runner whose event loop stops
+// answering for HUNG_AFTER_MS is a finding (a run that can never finish and
+// never release its lease), recorded and then killed so the chaos goes on.
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { ReconcileSettings } from "../../src/shared/jobs/braze-reconcile/settings.ts";
-import { runBrazeScheduler } from "../../src/shared/jobs/braze-scheduler/run.ts";
 import type { SchedulerSettings } from "../../src/shared/jobs/braze-scheduler/settings.ts";
-import type { Braze, Db, FootballData } from "../../src/shared/ports.ts";
-import { systemClock } from "../../src/shared/ports.ts";
+import type { BrazeClientOptions } from "../../src/shared/providers/braze/client.ts";
+import type { FootballDataClientOptions } from "../../src/shared/providers/football-data/client.ts";
+import { repoRoot } from "../postgres.ts";
 import { sleep, type Tally } from "./prng.ts";
 
-export class Killed extends Error {}
-
-/** Where a runner's calls go and how the chaos reaches into them. */
-export class RunnerLife {
-  killed = false;
-  stallUntil = 0;
-  stallMs = 0;
-  private onKill: (() => void)[] = [];
-  kill(): void {
-    this.killed = true;
-    for (const f of this.onKill.splice(0)) f();
-  }
-  /** Runs one port call, unless the runner is dead; a kill mid-call rejects it at once. */
-  async guard<T>(call: () => Promise<T>, background: Set<Promise<unknown>>): Promise<T> {
-    if (Date.now() < this.stallUntil) await sleep(this.stallMs);
-    if (this.killed) throw new Killed("runner killed");
-    const inner = call();
-    // The call itself goes on after a kill (a request already sent is not
-    // unsent); the harness waits for these before judging the end state.
-    const tracked = inner.catch(() => {});
-    background.add(tracked);
-    void tracked.finally(() => background.delete(tracked));
-    return await new Promise<T>((resolve, reject) => {
-      this.onKill.push(() => reject(new Killed("runner killed mid-call")));
-      inner.then(resolve, reject);
-    });
-  }
-}
-
-export interface RunnerEnv {
+export interface RunnerConfig {
+  name: string;
+  kind: "scheduler" | "reconcile";
   databaseUrl: string;
-  braze: Braze;
-  football: FootballData;
+  braze: BrazeClientOptions;
+  football: FootballDataClientOptions;
   scheduler: SchedulerSettings;
   reconcile: ReconcileSettings;
-  tally: Tally;
-  /** Every outside call still in flight, from live and killed runners alike. */
-  background: Set<Promise<unknown>>;
-  log: (line: string) => void;
 }
+
+export type ParentMessage =
+  | { type: "stop" }
+  | { type: "stall"; forMs: number; delayMs: number }
+  | { type: "faults"; latencyMs: number; lag: number };
+
+export interface RunnerHooks {
+  runs: Tally;
+  faults: Tally;
+  log: (line: string) => void;
+  /** The runner's event loop stopped answering mid-run. */
+  onHung: (name: string, detail: string) => void;
+}
+
+const HUNG_AFTER_MS = 10_000;
+const script = fileURLToPath(new URL("./runner-process.ts", import.meta.url));
 
 export class Runner {
-  life = new RunnerLife();
-  sql: Sql | null = null;
   busy = false;
-  private stopped = false;
-  private loop: Promise<void> | null = null;
+  holder = "";
+  private child: ChildProcess | null = null;
+  private lastSeen = Date.now();
+  private runStartedAt = 0;
+  private stopping = false;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private exited: Promise<void> = Promise.resolve();
 
-  constructor(readonly name: string, readonly kind: "scheduler" | "reconcile", private readonly env: RunnerEnv) {}
+  constructor(readonly config: RunnerConfig, private readonly hooks: RunnerHooks) {}
+
+  get name(): string {
+    return this.config.name;
+  }
 
   start(): void {
-    this.loop = this.run();
+    this.spawn();
+    this.watchdog = setInterval(() => {
+      if (!this.child || Date.now() - this.lastSeen < HUNG_AFTER_MS) return;
+      const ranFor = this.busy ? `${Math.round((Date.now() - this.runStartedAt) / 1000)} s into run ${this.holder}` : "between runs";
+      this.hooks.onHung(this.name, `no heartbeat for ${Math.round((Date.now() - this.lastSeen) / 1000)} s, ${ranFor}`);
+      this.kill();
+    }, 1000);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-    await this.sql?.end({ timeout: 1 }).catch(() => {});
-  }
-
-  /** The process dies: its calls reject now and its connections are cut. */
-  kill(): void {
-    this.life.kill();
-    const sql = this.sql;
-    this.sql = null;
-    void sql?.end({ timeout: 0 }).catch(() => {});
-  }
-
-  private connect(): Sql {
-    this.sql ??= postgres(this.env.databaseUrl, { max: 3, onnotice: () => {}, connection: { application_name: `chaos-${this.name}` } });
-    return this.sql;
-  }
-
-  private async run(): Promise<void> {
-    const { tally } = this.env;
-    while (!this.stopped) {
-      if (this.life.killed) {
-        await sleep(200); // the process restarts
-        this.life = new RunnerLife();
+  private spawn(): void {
+    const child = fork(script, [], {
+      cwd: repoRoot,
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, CHAOS_RUNNER: JSON.stringify(this.config) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.child = child;
+    this.lastSeen = Date.now();
+    child.on("message", (m: Record<string, unknown>) => {
+      this.lastSeen = Date.now();
+      if (m.type === "run") this.hooks.runs.add(String(m.outcome));
+      else if (m.type === "fault") this.hooks.faults.add(String(m.kind));
+      else if (m.type === "log") this.hooks.log(String(m.line));
+      else if (m.type === "busy") {
+        this.busy = m.busy === true;
+        if (this.busy) [this.holder, this.runStartedAt] = [String(m.holder), Date.now()];
       }
-      const life = this.life;
-      const bg = this.env.background;
-      const inner = fromPostgres(this.connect());
-      const db: Db = { rpc: (fn, args) => life.guard(() => inner.rpc(fn, args), bg) };
-      const b = this.env.braze;
-      const braze: Braze = {
-        createSchedule: (i) => life.guard(() => b.createSchedule(i), bg),
-        updateSchedule: (i) => life.guard(() => b.updateSchedule(i), bg),
-        deleteSchedule: (i) => life.guard(() => b.deleteSchedule(i), bg),
-        listSchedules: (q) => life.guard(() => b.listSchedules!(q), bg),
-      };
-      const football: FootballData = { listMatches: (q) => life.guard(() => this.env.football.listMatches(q), bg) };
-      const ports = { db, braze, football, clock: systemClock, newId: randomUUID };
-      const holder = `${this.name}-${randomUUID().slice(0, 8)}`;
-      this.busy = true;
-      try {
-        if (this.kind === "scheduler") await runBrazeScheduler(ports, this.env.scheduler, holder);
-        else await runBrazeReconcile(ports, this.env.reconcile, holder);
-        tally.add(`${this.kind}:completed`);
-      } catch (e) {
-        const outcome = outcomeOf(e, life);
-        tally.add(`${this.kind}:${outcome}`);
-        if (outcome.startsWith("failed")) this.env.log(`${this.name} ${outcome}: ${(e as Error)?.message ?? String(e)}`);
-      } finally {
-        this.busy = false;
-      }
-      await sleep(Math.floor(Math.random() * 150));
+    });
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    child.once("exit", () => {
+      if (this.child !== child) return;
+      this.child = null;
+      this.busy = false;
+      if (!this.stopping) void sleep(200).then(() => !this.stopping && this.spawn()); // the process restarts
+    });
+  }
+
+  send(message: ParentMessage): void {
+    if (this.child?.connected) this.child.send(message);
+  }
+
+  /** SIGKILL: the process dies wherever it is, mid-call or mid-transaction. */
+  kill(): boolean {
+    const wasBusy = this.busy;
+    if (wasBusy) this.hooks.runs.add(`${this.config.kind}:killed`);
+    this.child?.kill("SIGKILL");
+    return wasBusy;
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.send({ type: "stop" });
+    const done = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!done) {
+      this.kill();
+      await this.exited;
     }
+    if (this.watchdog) clearInterval(this.watchdog);
   }
-}
-
-function outcomeOf(e: unknown, life: RunnerLife): string {
-  if (life.killed || e instanceof Killed) return "killed";
-  if (e instanceof LockedError) return "locked";
-  if (e instanceof LeaseLostError || (e as { kind?: string })?.kind === "lease_lost") return "lease_lost";
-  return `failed:${(e as { kind?: string })?.kind ?? (e as Error)?.name ?? "unknown"}`;
 }

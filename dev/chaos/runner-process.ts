@@ -1,0 +1,85 @@
+// One chaos runner as its own process: a scheduler or reconcile core in a
+// loop, over its own postgres.js pool (application_name chaos-<name>, so the
+// harness can terminate its backends) and real HTTP clients. Being a process,
+// it can be killed for real (SIGKILL mid-call), and if its event loop ever
+// blocks, the parent sees its heartbeat stop instead of blocking with it.
+import { randomUUID } from "node:crypto";
+import postgres from "postgres";
+import { fromPostgres } from "../../src/shared/db/direct.ts";
+import { LeaseLostError, LockedError } from "../../src/shared/errors.ts";
+import { runBrazeReconcile } from "../../src/shared/jobs/braze-reconcile/run.ts";
+import { runBrazeScheduler } from "../../src/shared/jobs/braze-scheduler/run.ts";
+import { type Braze, type Db, systemClock } from "../../src/shared/ports.ts";
+import { createBrazeClient } from "../../src/shared/providers/braze/client.ts";
+import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
+import { sleep } from "./prng.ts";
+import type { ParentMessage, RunnerConfig } from "./runners.ts";
+
+const config = JSON.parse(process.env.CHAOS_RUNNER ?? "{}") as RunnerConfig;
+const send = (m: Record<string, unknown>) => process.send?.(m);
+const active = { latencyMs: 0, lag: 0, ttlMs: config.scheduler.leaseTtlSeconds * 1000 };
+const stall = { until: 0, ms: 0 };
+let stopping = false;
+
+process.on("message", (m: ParentMessage) => {
+  if (m.type === "stop") stopping = true;
+  else if (m.type === "stall") Object.assign(stall, { until: Date.now() + m.forMs, ms: m.delayMs });
+  else if (m.type === "faults") Object.assign(active, { latencyMs: m.latencyMs, lag: m.lag });
+});
+setInterval(() => send({ type: "alive" }), 250);
+
+const sql = postgres(config.databaseUrl, { max: 3, onnotice: () => {}, connection: { application_name: `chaos-${config.name}` } });
+const direct = fromPostgres(sql);
+// A paused process: while stalled, every database call waits past the lease TTL.
+const db: Db = {
+  async rpc(fn, args) {
+    if (Date.now() < stall.until) await sleep(stall.ms);
+    return direct.rpc(fn, args);
+  },
+};
+const client = createBrazeClient(config.braze);
+const countLatency = () => {
+  if (active.latencyMs > active.ttlMs) send({ type: "fault", kind: "braze:latencyBeyondTtl" });
+  else if (active.latencyMs > 0) send({ type: "fault", kind: "braze:latency" });
+};
+const braze: Braze = {
+  createSchedule: (i) => (countLatency(), client.createSchedule(i)),
+  async updateSchedule(i) {
+    countLatency();
+    const r = await client.updateSchedule(i);
+    if (r.scheduleId !== i.scheduleId) send({ type: "fault", kind: "braze:newIdOnUpdate" });
+    return r;
+  },
+  deleteSchedule: (i) => (countLatency(), client.deleteSchedule(i)),
+  listSchedules(q) {
+    countLatency();
+    if (active.lag > 0) send({ type: "fault", kind: "braze:listLag" });
+    return client.listSchedules(q);
+  },
+};
+const football = createFootballDataClient(config.football);
+const ports = { db, braze, football, clock: systemClock, newId: randomUUID };
+
+function outcomeOf(e: unknown): string {
+  if (e instanceof LockedError) return "locked";
+  if (e instanceof LeaseLostError || (e as { kind?: string })?.kind === "lease_lost") return "lease_lost";
+  return `failed:${(e as { kind?: string })?.kind ?? (e as Error)?.name ?? "unknown"}`;
+}
+
+while (!stopping) {
+  const holder = `${config.name}-${randomUUID().slice(0, 8)}`;
+  send({ type: "busy", busy: true, holder });
+  let outcome = "completed";
+  try {
+    if (config.kind === "scheduler") await runBrazeScheduler(ports, config.scheduler, holder);
+    else await runBrazeReconcile(ports, config.reconcile, holder);
+  } catch (e) {
+    outcome = outcomeOf(e);
+    if (outcome.startsWith("failed")) send({ type: "log", line: `${config.name} ${outcome}: ${(e as Error)?.message ?? String(e)}` });
+  }
+  send({ type: "run", outcome: `${config.kind}:${outcome}` });
+  send({ type: "busy", busy: false });
+  await sleep(Math.floor(Math.random() * 150));
+}
+await sql.end({ timeout: 2 });
+process.exit(0);
