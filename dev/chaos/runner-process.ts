@@ -34,7 +34,11 @@ const direct = fromPostgres(sql);
 const db: Db = {
   async rpc(fn, args) {
     if (Date.now() < stall.until) await sleep(stall.ms);
-    return direct.rpc(fn, args);
+    // The parent keeps the last few failures: evidence when this process hangs.
+    return direct.rpc(fn, args).catch((e) => {
+      send({ type: "event", line: `${fn} failed at ${new Date().toISOString()}: ${(e as Error)?.message}` });
+      throw e;
+    });
   },
 };
 const client = createBrazeClient(config.braze);

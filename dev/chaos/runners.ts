@@ -42,6 +42,7 @@ export class Runner {
   holder = "";
   private child: ChildProcess | null = null;
   private lastSeen = Date.now();
+  private events: string[] = [];
   private runStartedAt = 0;
   private stopping = false;
   private watchdog: ReturnType<typeof setInterval> | null = null;
@@ -58,7 +59,8 @@ export class Runner {
     this.watchdog = setInterval(() => {
       if (!this.child || Date.now() - this.lastSeen < HUNG_AFTER_MS) return;
       const ranFor = this.busy ? `${Math.round((Date.now() - this.runStartedAt) / 1000)} s into run ${this.holder}` : "between runs";
-      this.hooks.onHung(this.name, `no heartbeat for ${Math.round((Date.now() - this.lastSeen) / 1000)} s, ${ranFor}`);
+      const last = this.events.length ? `; last database failures of the run: ${this.events.join(" | ")}` : "";
+      this.hooks.onHung(this.name, `no heartbeat for ${Math.round((Date.now() - this.lastSeen) / 1000)} s, ${ranFor}${last}`);
       this.kill();
     }, 1000);
   }
@@ -77,9 +79,10 @@ export class Runner {
       if (m.type === "run") this.hooks.runs.add(String(m.outcome));
       else if (m.type === "fault") this.hooks.faults.add(String(m.kind));
       else if (m.type === "log") this.hooks.log(String(m.line));
+      else if (m.type === "event") this.events = [...this.events.slice(-2), String(m.line)];
       else if (m.type === "busy") {
         this.busy = m.busy === true;
-        if (this.busy) [this.holder, this.runStartedAt] = [String(m.holder), Date.now()];
+        if (this.busy) [this.holder, this.runStartedAt, this.events] = [String(m.holder), Date.now(), []];
       }
     });
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
