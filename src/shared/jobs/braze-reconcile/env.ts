@@ -16,6 +16,7 @@ export const reconcileEnvSchema = commonEnvSchema.extend({
   BRAZE_API_KEY: z.string().min(1),
   /** Per-request timeout; a create still unanswered then is recorded as uncertain. */
   BRAZE_TIMEOUT_MS: int.optional(),
+  BRAZE_CREATES_PER_MINUTE: int.optional(),
   BRAZE_CAMPAIGN_ID: z.string().min(1),
   // Braze's documented /messages/scheduled_broadcasts may not show
   // API-triggered schedules; trusting an incomplete listing would re-create
@@ -38,7 +39,7 @@ export function reconcileFromEnv(source?: Record<string, string | undefined>) {
     concurrency: env.BRAZE_CONCURRENCY,
     recreateLost: env.BRAZE_RECONCILE_RECREATE,
   });
-  const client = createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS });
+  const client = createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS, createsPerMinute: env.BRAZE_CREATES_PER_MINUTE });
   // Without the listing capability the core resolves rows from the ledger alone.
   const braze: Braze = env.BRAZE_LISTING ? client : { ...client, listSchedules: undefined };
   const ports: ReconcilePorts = {

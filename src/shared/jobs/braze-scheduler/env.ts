@@ -18,6 +18,9 @@ export const schedulerEnvSchema = commonEnvSchema.extend({
   BRAZE_API_KEY: z.string().min(1),
   /** Per-request timeout; a create still unanswered then is recorded as uncertain. */
   BRAZE_TIMEOUT_MS: int.optional(),
+  /** Braze's limit for broadcast schedule creates; 0 turns pacing off. */
+  BRAZE_CREATES_PER_MINUTE: int.optional(),
+  BRAZE_MAX_WRITES_PER_RUN: int.optional(),
   BRAZE_CAMPAIGN_ID: z.string().min(1),
   FOOTBALL_DATA_URL: z.url().default("https://api.football-data.org"),
   FOOTBALL_DATA_TOKEN: z.string().min(1),
@@ -49,13 +52,14 @@ export function schedulerFromEnv(source?: Record<string, string | undefined>) {
     templateVersion: env.BRAZE_TEMPLATE_VERSION,
     locales: env.BRAZE_LOCALES,
     translationBudgetSeconds: env.TRANSLATION_BUDGET_SECONDS,
+    maxWritesPerRun: env.BRAZE_MAX_WRITES_PER_RUN,
   });
   if (settings.locales.length > 1 && !env.DEEPL_API_KEY) {
     throw new ConfigError("BRAZE_LOCALES lists more than one locale, so DEEPL_API_KEY is required");
   }
   const ports: SchedulerPorts = {
     db: dbFromSettings(dbSettings(env)),
-    braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS }),
+    braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS, createsPerMinute: env.BRAZE_CREATES_PER_MINUTE }),
     football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
     translator: env.DEEPL_API_KEY ? createDeepLClient({ baseUrl: env.DEEPL_API_URL, apiKey: env.DEEPL_API_KEY }) : undefined,
     clock: systemClock,

@@ -28,6 +28,7 @@ export interface SchedulerCounts extends Record<string, unknown> {
   skipped: number;
   failed: number;
   uncertain: number;
+  deferred: number;
   translator_calls: number;
   translation_fallbacks: number;
   skip_reasons: Record<string, number>;
@@ -77,18 +78,20 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
   const plan = planSchedules(matches, ledger.rows, now, settings);
 
   const counts: SchedulerCounts = {
-    created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0, failed: 0, uncertain: 0,
+    created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0, failed: 0, uncertain: 0, deferred: 0,
     translator_calls: 0, translation_fallbacks: 0, skip_reasons: {},
   };
   lease.progress = counts;
-  const work: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>[] = [];
+  const writes: Write[] = [];
   for (const action of plan) {
     if (action.kind === "unchanged") counts.unchanged++;
     else if (action.kind === "skip") {
       counts.skipped++;
       counts.skip_reasons[action.reason] = (counts.skip_reasons[action.reason] ?? 0) + 1;
-    } else work.push(action);
+    } else writes.push(action);
   }
+  const work = mostUrgentFirst(writes).slice(0, settings.maxWritesPerRun);
+  counts.deferred = writes.length - work.length;
   if (work.length === 0) return counts;
   await localizeMessages(ports, settings, lease, work, counts);
 
@@ -133,12 +136,25 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
   return counts;
 }
 
+type Write = Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>;
+
+/**
+ * Cancellations first (a postponed match must not be announced), then
+ * updates, then creates; each by send time, soonest first. What a run's write
+ * budget cannot reach waits for the next run.
+ */
+function mostUrgentFirst(writes: Write[]): Write[] {
+  const rank = { cancel: 0, update: 1, create: 2 } as const;
+  const sendAt = (w: Write) => (w.kind === "cancel" ? Date.parse(w.row.send_at) : w.notification.sendAt.getTime());
+  return [...writes].sort((a, b) => rank[a.kind] - rank[b.kind] || sendAt(a) - sendAt(b));
+}
+
 /** Adds team names in every locale to the messages about to be sent. */
 async function localizeMessages(
   ports: SchedulerPorts,
   settings: SchedulerSettings,
   lease: LeaseContext,
-  work: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>[],
+  work: Write[],
   counts: SchedulerCounts,
 ) {
   const notifications = work.flatMap((a) => (a.kind === "cancel" ? [] : [a.notification]));
@@ -157,7 +173,7 @@ async function localizeMessages(
   for (const n of notifications) n.message.teams = localizedTeams(localized.names, n.homeTeam, n.awayTeam, sourceLocale);
 }
 
-function intentFor(action: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>, attemptId: string) {
+function intentFor(action: Write, attemptId: string) {
   if (action.kind === "cancel") {
     return { action: "cancel", match_id: action.row.match_id, id: action.row.id, version: action.row.version, attempt_id: attemptId };
   }
@@ -178,7 +194,7 @@ function intentFor(action: Exclude<PlannedAction, { kind: "unchanged" } | { kind
 async function callBraze(
   braze: Braze,
   settings: SchedulerSettings,
-  action: Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>,
+  action: Write,
   row: BegunRow,
 ): Promise<SettleItem> {
   const base = { id: row.id, version: row.version };

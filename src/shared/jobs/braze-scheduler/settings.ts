@@ -14,6 +14,13 @@ export const schedulerSettingsSchema = z.object({
   locales: z.array(z.string().regex(/^[a-z]{2}(-[a-z]{2})?$/)).min(1).default(["en"]),
   /** How long a run may wait for translations before sending source names. */
   translationBudgetSeconds: z.number().int().min(1).max(600).default(20),
+  /**
+   * Braze writes one run may make. At Braze's 250 broadcast creates a minute a
+   * first fill of 1,000 matches takes four minutes, longer than an edge
+   * function may run (150 s); the rest is deferred to the next cron run,
+   * most urgent first, so every run ends well inside its limits.
+   */
+  maxWritesPerRun: z.number().int().min(1).max(10_000).default(400),
   /** A schedule must start at least this far ahead for Braze to accept and send it. */
   createMarginSeconds: z.number().int().min(0).max(3600).default(60),
 });

@@ -9,13 +9,22 @@
 import { z } from "zod";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, BrazeScheduledBroadcast, BrazeScheduleInput } from "../../ports.ts";
+import { createPacer } from "../pacer.ts";
 import { requestWithRetry, type RetryTuning } from "../http.ts";
 
 export interface BrazeClientOptions extends RetryTuning {
   /** The REST endpoint of the workspace's cluster, e.g. https://rest.iad-01.braze.com */
   baseUrl: string;
   apiKey: string;
+  /**
+   * Pace schedule creates to this many a minute (0: no pacing). Braze limits
+   * broadcast calls to /campaigns/trigger/schedule/create to 250 a minute per
+   * workspace; updates and deletes share the 250,000-an-hour pool and are not paced.
+   */
+  createsPerMinute?: number;
 }
+
+export const BROADCAST_CREATES_PER_MINUTE = 250;
 
 export type BrazeClient = Braze & Required<Pick<Braze, "listSchedules">>;
 
@@ -37,7 +46,8 @@ const listingAnswer = z.object({
 });
 
 export function createBrazeClient(options: BrazeClientOptions): BrazeClient {
-  const { baseUrl, apiKey, ...tuning } = options;
+  const { baseUrl, apiKey, createsPerMinute = BROADCAST_CREATES_PER_MINUTE, ...tuning } = options;
+  const pacer = createsPerMinute > 0 ? createPacer({ perMinute: createsPerMinute, now: tuning.now, sleep: tuning.sleep }) : undefined;
   const root = baseUrl.replace(/\/+$/, "");
   const headers = { authorization: `Bearer ${apiKey}` };
 
@@ -46,6 +56,7 @@ export function createBrazeClient(options: BrazeClientOptions): BrazeClient {
 
   return {
     async createSchedule(input) {
+      await pacer?.take();
       const result = await post("/campaigns/trigger/schedule/create", {
         campaign_id: input.campaignId,
         broadcast: true,
