@@ -32,10 +32,10 @@ const sql = postgres(config.databaseUrl, { max: 3, onnotice: () => {}, connectio
 const direct = fromPostgres(sql);
 // A paused process: while stalled, every database call waits past the lease TTL.
 const db: Db = {
-  async rpc(fn, args) {
+  async rpc<T>(fn: string, args?: Record<string, unknown>): Promise<T> {
     if (Date.now() < stall.until) await sleep(stall.ms);
     // The parent keeps the last few failures: evidence when this process hangs.
-    return direct.rpc(fn, args).catch((e) => {
+    return direct.rpc<T>(fn, args).catch((e: unknown) => {
       send({ type: "event", line: `${fn} failed at ${new Date().toISOString()}: ${(e as Error)?.message}` });
       throw e;
     });
