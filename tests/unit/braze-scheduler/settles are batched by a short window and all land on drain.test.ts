@@ -43,3 +43,14 @@ it("rethrows a failed settle from drain", async () => {
   queue.push(item(1));
   await expect(queue.drain()).rejects.toThrow("lease lost");
 });
+
+it("drains at once when nothing is pending, however often it is called", async () => {
+  const { db, batches } = recordingDb();
+  const queue = new SettleQueue(db, { lease: "l", token: 1 });
+  await queue.drain();
+  await queue.drain();
+  queue.push(item(1));
+  await queue.drain();
+  await queue.drain();
+  expect(batches).toEqual([[item(1)]]);
+});

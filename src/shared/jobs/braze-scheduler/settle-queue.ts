@@ -41,34 +41,35 @@ export class SettleQueue {
   private kick(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (!this.inFlight) this.inFlight = this.flush();
+    if (this.inFlight || this.pending.length === 0 || this.failure !== null) return;
+    this.inFlight = this.flush().finally(() => {
+      this.inFlight = null;
+      // Outcomes that arrived during the flight wait for the next window.
+      if (this.pending.length > 0 && this.failure === null && !this.timer) {
+        this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? 200);
+      }
+    });
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length > 0 && this.failure === null) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        this.calls++;
-        await this.db.rpc("ledger_settle", { p_lease: this.lease.lease, p_token: this.lease.token, p_results: batch });
-      } catch (e) {
-        // Lease lost or database gone: the rows stay in their intermediate
-        // state with their attempt ids, which is what reconcile repairs.
-        this.failure = e;
-      }
-    }
-    this.inFlight = null;
-    if (this.pending.length > 0 && this.failure === null && !this.timer) {
-      this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? 200);
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.calls++;
+      await this.db.rpc("ledger_settle", { p_lease: this.lease.lease, p_token: this.lease.token, p_results: batch });
+    } catch (e) {
+      // Lease lost or database gone: the rows stay in their intermediate
+      // state with their attempt ids, which is what reconcile repairs.
+      this.failure = e;
     }
   }
 
   /** Settles everything pushed so far, now; rethrows the first settle failure. */
   async drain(): Promise<void> {
-    this.kick();
-    while (this.inFlight) {
+    for (;;) {
+      this.kick();
+      if (!this.inFlight) break;
       await this.inFlight;
-      if (this.pending.length > 0 && this.failure === null) this.kick();
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
