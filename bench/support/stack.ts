@@ -1,6 +1,7 @@
 // A throwaway stack for one benchmark run: embedded Postgres (bootstrap and
-// every migration applied, as the tests do), the Braze simulator and the
-// football-data simulator. close() undoes whatever was started, in reverse,
+// every migration applied, as the tests do), one Braze simulator per named
+// workspace (each with its own rate-limit buckets, as separate Braze
+// workspaces have) and the football-data simulator. close() undoes whatever was started, in reverse,
 // and is safe to call after a partial start or twice.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,17 +12,19 @@ import { startBrazeSimulator, type BrazeSimulatorOptions } from "../../dev/sim/b
 import type { V4Match } from "../../dev/sim/fixtures.ts";
 import { startFootballDataSimulator } from "../../dev/sim/football-data.ts";
 
-export interface BenchStack {
+export interface BenchStack<W extends string = string> {
   databaseUrl: string;
-  brazeUrl: string;
+  /** Base URL of each workspace's Braze simulator. */
+  braze: Record<W, string>;
   footballUrl: string;
   close(): Promise<void>;
 }
 
-export async function startBenchStack(options: {
+export async function startBenchStack<W extends string>(options: {
   fixtures: V4Match[];
+  brazeWorkspaces: readonly W[];
   brazeRateLimits?: BrazeSimulatorOptions["rateLimits"];
-}): Promise<BenchStack> {
+}): Promise<BenchStack<W>> {
   const undo: (() => Promise<void>)[] = [];
   let closed = false;
   const close = async () => {
@@ -38,12 +41,16 @@ export async function startBenchStack(options: {
     await applyPlatformBootstrap(pg.url());
     await applyMigrations(pg.url());
 
-    const braze = await startBrazeSimulator({ port: 0, rateLimits: options.brazeRateLimits });
-    undo.push(() => braze.close());
+    const braze = {} as Record<W, string>;
+    for (const workspace of options.brazeWorkspaces) {
+      const sim = await startBrazeSimulator({ port: 0, rateLimits: options.brazeRateLimits });
+      undo.push(() => sim.close());
+      braze[workspace] = sim.url;
+    }
     const football = await startFootballDataSimulator({ port: 0, fixtures: options.fixtures });
     undo.push(() => football.close());
 
-    return { databaseUrl: pg.url(), brazeUrl: braze.url, footballUrl: football.url, close };
+    return { databaseUrl: pg.url(), braze, footballUrl: football.url, close };
   } catch (e) {
     await close();
     throw e;
