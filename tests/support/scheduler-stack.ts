@@ -45,6 +45,8 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     DEEPL_API_KEY: "local-deepl-key",
     // The simulator's listing shows API-triggered schedules with their attempt ids.
     BRAZE_LISTING: "true",
+    // Pacing is covered by its unit test; here it only needs to stay out of the way.
+    BRAZE_CREATES_PER_MINUTE: "6000",
     BRAZE_LIST_LAG_SECONDS: "0",
     BRAZE_RECONCILE_GRACE_SECONDS: "0",
     ...options.env,

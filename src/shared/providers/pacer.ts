@@ -1,8 +1,13 @@
-// A token bucket that paces calls to a documented per-minute limit, so a run
-// spends its time waiting for a token instead of collecting 429s: Braze allows
-// 250 broadcast schedule creates a minute per workspace
-// (https://www.braze.com/docs/api/api_limits), and a burst of 16 concurrent
-// workers would otherwise hit that in about three seconds and then retry.
+// Paces calls evenly to a per-minute limit, so a run spends its time waiting
+// for its slot instead of collecting 429s. Braze allows 250 broadcast schedule
+// creates a minute per workspace (https://www.braze.com/docs/api/api_limits).
+//
+// Even spacing rather than a token bucket: bench/scheduler.ts measured a full
+// bucket sending 250 creates in 3 s and then refilling, so one minute saw ~400
+// and Braze answered 429s; and the next run's fresh bucket burst into a minute
+// the previous run had already spent. Evenly spaced calls keep every 60-second
+// interval at or under the budget, across back-to-back runs too (runs hold the
+// same lease, so they never overlap).
 
 export interface Pacer {
   /** Resolves when the caller may send one request. */
@@ -16,31 +21,16 @@ export function createPacer(options: {
 }): Pacer {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const capacity = options.perMinute;
-  const refillPerMs = options.perMinute / 60_000;
-  let tokens = capacity;
-  let last = now();
-  // Callers queue in order; each waits for the one before it.
-  let queue: Promise<void> = Promise.resolve();
-
-  const refill = () => {
-    const t = now();
-    tokens = Math.min(capacity, tokens + (t - last) * refillPerMs);
-    last = t;
-  };
+  const spacingMs = 60_000 / options.perMinute;
+  let nextSlot = -Infinity;
 
   return {
-    take() {
-      const turn = queue.then(async () => {
-        refill();
-        while (tokens < 1) {
-          await sleep(Math.ceil((1 - tokens) / refillPerMs));
-          refill();
-        }
-        tokens -= 1;
-      });
-      queue = turn.catch(() => {});
-      return turn;
+    async take() {
+      // Claim a slot synchronously, so concurrent callers line up in order.
+      const slot = Math.max(now(), nextSlot);
+      nextSlot = slot + spacingMs;
+      const wait = slot - now();
+      if (wait > 0) await sleep(wait);
     },
   };
 }

@@ -15,12 +15,13 @@ export const schedulerSettingsSchema = z.object({
   /** How long a run may wait for translations before sending source names. */
   translationBudgetSeconds: z.number().int().min(1).max(600).default(20),
   /**
-   * Braze writes one run may make. At Braze's 250 broadcast creates a minute a
-   * first fill of 1,000 matches takes four minutes, longer than an edge
-   * function may run (150 s); the rest is deferred to the next cron run,
-   * most urgent first, so every run ends well inside its limits.
+   * Braze writes one run may make. Creates are paced to 240 a minute (Braze
+   * allows 250), so a first fill of 1,000 matches takes over four minutes,
+   * longer than an edge function may run (150 s); 300 writes is at most ~75 s
+   * of creates, and the rest is deferred to the next cron run, most urgent
+   * first, so every run ends well inside its limits.
    */
-  maxWritesPerRun: z.number().int().min(1).max(10_000).default(400),
+  maxWritesPerRun: z.number().int().min(1).max(10_000).default(300),
   /** A schedule must start at least this far ahead for Braze to accept and send it. */
   createMarginSeconds: z.number().int().min(0).max(3600).default(60),
 });

@@ -2,8 +2,8 @@
 // carries every outcome that arrived within a short window (or a full batch),
 // with at most one call in flight. Measured by bench/scheduler.ts: settling as
 // soon as the queue was idle gave one round trip per ~1.7 Braze answers (a
-// settle takes a few ms, answers arrive every ~12 ms at concurrency 16); a
-// 200 ms window turns 1,000 answers into a few dozen round trips. An outcome
+// settle takes a few ms, answers arrive every ~12 ms at concurrency 16); with
+// a 200 ms window 1,000 updates took 61 settles (bench, kickoff shift). An outcome
 // is recorded at most one window plus one round trip after its call finished;
 // a crash inside that window leaves the row in its intermediate state with its
 // attempt id, which is what reconcile repairs.
