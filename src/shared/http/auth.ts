@@ -1,6 +1,6 @@
 // Caller authentication shared by every function.
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
-import { UnauthorizedError } from "../errors.ts";
+import { ConfigError, UnauthorizedError } from "../errors.ts";
 
 export function bearerToken(req: Request): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
@@ -59,4 +59,15 @@ export function accessTokenVerifier(options: { jwtSecret?: string; jwksUrl?: str
       throw new UnauthorizedError(`invalid access token: ${(e as Error).message}`);
     }
   };
+}
+
+/**
+ * The verifier for Supabase Auth user tokens a project's settings call for:
+ * the HS256 secret when one is set (the local stack, legacy projects),
+ * otherwise the project's JWKS endpoint.
+ */
+export function userTokenVerifier(env: { SUPABASE_JWT_SECRET?: string; SUPABASE_URL?: string }): TokenVerifier {
+  if (env.SUPABASE_JWT_SECRET) return accessTokenVerifier({ jwtSecret: env.SUPABASE_JWT_SECRET });
+  if (env.SUPABASE_URL) return accessTokenVerifier({ jwksUrl: new URL("/auth/v1/.well-known/jwks.json", env.SUPABASE_URL).href });
+  throw new ConfigError("environment is missing or invalid: SUPABASE_JWT_SECRET or SUPABASE_URL (to verify user tokens)");
 }

@@ -1,10 +1,9 @@
 // broadcasts' environment: validated once, mapped to ports and settings.
 import { z } from "zod";
 import { dbFromSettings } from "../../db/from-env.ts";
-import { accessTokenVerifier } from "../../http/auth.ts";
+import { userTokenVerifier } from "../../http/auth.ts";
 import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
 import { loadEnv } from "../../http/env.ts";
-import { ConfigError } from "../../errors.ts";
 import { systemClock } from "../../ports.ts";
 import { createResendClient } from "../../providers/resend/client.ts";
 import type { ResolverSettings } from "./resolve.ts";
@@ -42,14 +41,7 @@ export function broadcastsFromEnv(source?: Record<string, string | undefined>) {
     }),
     clock: systemClock,
   };
-  if (!env.SUPABASE_JWT_SECRET && !env.SUPABASE_URL) {
-    throw new ConfigError("environment is missing or invalid: SUPABASE_JWT_SECRET or SUPABASE_URL (to verify user tokens)");
-  }
-  const verify = accessTokenVerifier(
-    env.SUPABASE_JWT_SECRET
-      ? { jwtSecret: env.SUPABASE_JWT_SECRET }
-      : { jwksUrl: `${env.SUPABASE_URL ?? ""}/auth/v1/.well-known/jwks.json` },
-  );
+  const verify = userTokenVerifier(env);
   const resolver: ResolverSettings = {
     graceSeconds: env.BROADCASTS_RESOLVE_GRACE_SECONDS,
     batchSize: env.BROADCASTS_RESOLVE_BATCH,

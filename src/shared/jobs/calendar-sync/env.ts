@@ -1,8 +1,7 @@
 // calendar-sync's environment: validated once per isolate, mapped to ports.
 import { z } from "zod";
 import { dbFromSettings } from "../../db/from-env.ts";
-import { ConfigError } from "../../errors.ts";
-import { accessTokenVerifier } from "../../http/auth.ts";
+import { userTokenVerifier } from "../../http/auth.ts";
 import { commonEnvSchema } from "../../http/common-env.ts";
 import { loadEnv } from "../../http/env.ts";
 import type { CalendarSyncPorts } from "./run.ts";
@@ -33,10 +32,7 @@ export function calendarSyncFromEnv(source?: Record<string, string | undefined>)
   const key = JSON.stringify(env);
   const cached = cache.get(key);
   if (cached) return cached;
-  let verifyToken;
-  if (env.SUPABASE_JWT_SECRET) verifyToken = accessTokenVerifier({ jwtSecret: env.SUPABASE_JWT_SECRET });
-  else if (env.SUPABASE_URL) verifyToken = accessTokenVerifier({ jwksUrl: new URL("/auth/v1/.well-known/jwks.json", env.SUPABASE_URL).href });
-  else throw new ConfigError("environment is missing or invalid: SUPABASE_JWT_SECRET or SUPABASE_URL (for the JWKS) is required");
+  const verifyToken = userTokenVerifier(env);
   const config: CalendarSyncConfig = {
     ports: {
       db: dbFromSettings({

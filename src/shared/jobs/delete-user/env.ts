@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { dbFromSettings } from "../../db/from-env.ts";
 import { ConfigError } from "../../errors.ts";
-import { accessTokenVerifier } from "../../http/auth.ts";
+import { userTokenVerifier } from "../../http/auth.ts";
 import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
 import { loadEnv } from "../../http/env.ts";
 import { createAuthAdmin } from "../../providers/auth-admin/client.ts";
@@ -37,9 +37,6 @@ export function deleteUserFromEnv(source?: Record<string, string | undefined>) {
   if (!authUrl || !env.SUPABASE_SERVICE_ROLE_KEY) {
     throw new ConfigError("environment is missing or invalid: AUTH_ADMIN_URL or SUPABASE_URL, and SUPABASE_SERVICE_ROLE_KEY");
   }
-  if (!env.SUPABASE_JWT_SECRET && !env.SUPABASE_URL) {
-    throw new ConfigError("environment is missing or invalid: SUPABASE_JWT_SECRET or SUPABASE_URL (to verify user tokens)");
-  }
   const ports: DeletionPorts = {
     db: dbFromSettings(dbSettings(env)),
     auth: createAuthAdmin({ url: authUrl, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY, timeoutMs: env.AUTH_ADMIN_TIMEOUT_MS }),
@@ -57,10 +54,6 @@ export function deleteUserFromEnv(source?: Record<string, string | undefined>) {
     batchSize: env.DELETE_USER_RESUME_BATCH,
     leaseTtlSeconds: env.DELETE_USER_LEASE_TTL_SECONDS,
   };
-  const verify = accessTokenVerifier(
-    env.SUPABASE_JWT_SECRET
-      ? { jwtSecret: env.SUPABASE_JWT_SECRET }
-      : { jwksUrl: `${env.SUPABASE_URL}/auth/v1/.well-known/jwks.json` },
-  );
+  const verify = userTokenVerifier(env);
   return { env, ports, settings, verify };
 }
