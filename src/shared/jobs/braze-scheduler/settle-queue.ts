@@ -3,7 +3,9 @@
 // with at most one call in flight. Measured by bench/scheduler.ts: settling as
 // soon as the queue was idle gave one round trip per ~1.7 Braze answers (a
 // settle takes a few ms, answers arrive every ~12 ms at concurrency 16); with
-// a 200 ms window 1,000 updates took 61 settles (bench, kickoff shift). An outcome
+// a 200 ms window 1,000 updates took 61 settles, but paced creates (one every
+// 250 ms) still took one settle each. A 1 s window bounds both by the run's
+// length in seconds. An outcome
 // is recorded at most one window plus one round trip after its call finished;
 // a crash inside that window leaves the row in its intermediate state with its
 // attempt id, which is what reconcile repairs.
@@ -17,6 +19,8 @@ export interface SettleItem {
   braze_schedule_id?: string;
   error?: string;
 }
+
+const WINDOW_MS = 1_000;
 
 export class SettleQueue {
   private pending: SettleItem[] = [];
@@ -35,7 +39,7 @@ export class SettleQueue {
   push(item: SettleItem): void {
     this.pending.push(item);
     if (this.pending.length >= (this.options.maxBatch ?? 200)) this.kick();
-    else if (!this.timer && !this.inFlight) this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? 200);
+    else if (!this.timer && !this.inFlight) this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? WINDOW_MS);
   }
 
   private kick(): void {
@@ -46,7 +50,7 @@ export class SettleQueue {
       this.inFlight = null;
       // Outcomes that arrived during the flight wait for the next window.
       if (this.pending.length > 0 && this.failure === null && !this.timer) {
-        this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? 200);
+        this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? WINDOW_MS);
       }
     });
   }
