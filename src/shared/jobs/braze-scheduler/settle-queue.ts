@@ -5,10 +5,9 @@
 // settle takes a few ms, answers arrive every ~12 ms at concurrency 16); with
 // a 200 ms window 1,000 updates took 61 settles, but paced creates (one every
 // 250 ms) still took one settle each. A 1 s window bounds both by the run's
-// length in seconds. An outcome
-// is recorded at most one window plus one round trip after its call finished;
-// a crash inside that window leaves the row in its intermediate state with its
-// attempt id, which is what reconcile repairs.
+// length in seconds. An outcome is recorded at most one window plus one round
+// trip after its call finished; a crash inside that window leaves the row in
+// its intermediate state with its attempt id, which is what reconcile repairs.
 import type { Db } from "../../ports.ts";
 import type { LeaseContext } from "../lease.ts";
 
