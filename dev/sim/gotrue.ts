@@ -11,7 +11,8 @@
 //   DELETE /auth/v1/admin/users/:id    delete
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+import { type HeldCall, Holds } from "./holds.ts";
+import { callJson, delay, isRecord, listen, mergeFaults, readJson, sendJson } from "./shared.ts";
 
 export const DEFAULT_GOTRUE_SERVICE_KEY = "local-service-role-key";
 
@@ -21,7 +22,7 @@ export interface SimAuthUser {
   app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown>; created_at: string; updated_at: string;
 }
 export interface SimAuthCall { endpoint: string; user_id?: string; status: number; fault?: string; effect?: string }
-export interface GoTrueSnapshot { users: SimAuthUser[]; calls: SimAuthCall[]; held: { endpoint: string; user_id?: string }[] }
+export interface GoTrueSnapshot { users: SimAuthUser[]; calls: SimAuthCall[]; held: HeldCall[] }
 interface Faults {
   latencyMs?: number;
   errors5xx?: { next: number; status?: number; afterCommit?: boolean; endpoint?: string };
@@ -51,8 +52,7 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
   let users = new Map<string, SimAuthUser>();
   let calls: SimAuthCall[] = [];
   let faults: Faults = {};
-  let holdRules: { endpoint: string; remaining: number }[] = [];
-  let held: { endpoint: string; user_id?: string; release: () => void }[] = [];
+  const holds = new Holds();
 
   const notFound = (): Answer => ({ status: 404, body: { code: 404, error_code: "user_not_found", msg: "User not found" } });
   const bad = (msg: string): Answer => ({ status: 400, body: { code: 400, error_code: "validation_failed", msg } });
@@ -134,11 +134,7 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
       return sendJson(res, 401, { code: 401, error_code: "no_authorization", msg: "This endpoint requires a valid service_role key" });
     }
     if (!r) return sendJson(res, 404, { code: 404, error_code: "not_found", msg: `no route ${method} ${path}` });
-    const rule = holdRules.find((h) => h.remaining > 0 && h.endpoint === r.endpoint);
-    if (rule) {
-      rule.remaining--;
-      await new Promise<void>((release) => held.push({ endpoint: r.endpoint, user_id: r.userId, release }));
-    }
+    await holds.wait(r.endpoint, { user_id: r.userId }, new Date().toISOString());
     if (faults.latencyMs) await delay(faults.latencyMs);
     const error = take("errors5xx", r.endpoint);
     const fail = (after: boolean) => {
@@ -159,7 +155,7 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
   }
 
   const snapshot = (): GoTrueSnapshot => ({
-    users: [...users.values()], calls, held: held.map(({ endpoint, user_id }) => ({ endpoint, user_id })),
+    users: [...users.values()], calls, held: holds.list(),
   });
 
   async function handleSim(req: IncomingMessage, res: ServerResponse, path: string) {
@@ -167,26 +163,17 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
     const raw = await readJson(req);
     const b = isRecord(raw) ? raw : {};
     switch (path) {
-      case "/_sim/faults": {
-        const next: Record<string, unknown> = { ...faults };
-        for (const [k, v] of Object.entries(b)) v === null ? delete next[k] : (next[k] = v);
-        faults = next as Faults;
+      case "/_sim/faults":
+        faults = mergeFaults(faults, b);
         return sendJson(res, 200, faults);
-      }
       case "/_sim/hold":
-        holdRules.push({ endpoint: String(b.endpoint), remaining: Number(b.count ?? 1) });
+        holds.add(String(b.endpoint), Number(b.count ?? 1));
         return sendJson(res, 200, { ok: true });
-      case "/_sim/release": {
-        const going = held.filter((h) => b.endpoint === undefined || h.endpoint === b.endpoint);
-        held = held.filter((h) => !going.includes(h));
-        holdRules = holdRules.filter((h) => b.endpoint !== undefined && h.endpoint !== b.endpoint);
-        going.forEach((h) => h.release());
-        return sendJson(res, 200, { released: going.length });
-      }
+      case "/_sim/release":
+        return sendJson(res, 200, { released: holds.release(b.endpoint === undefined ? undefined : String(b.endpoint)) });
       case "/_sim/reset":
-        users = new Map(); calls = []; faults = {}; holdRules = [];
-        held.forEach((h) => h.release());
-        held = [];
+        users = new Map(); calls = []; faults = {};
+        holds.release();
         return sendJson(res, 200, { ok: true });
     }
     sendJson(res, 404, { message: `no sim route ${path}` });

@@ -11,7 +11,8 @@
 // Endpoint names for faults and holds: create, send, cancel, delete, contact.create, contact.delete.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+import { type HeldCall, Holds } from "./holds.ts";
+import { callJson, delay, isRecord, listen, mergeFaults, readJson, sendJson } from "./shared.ts";
 
 export const DEFAULT_RESEND_API_KEY = "re_local_key";
 const DAY_MS = 24 * 60 * 60_000;
@@ -26,7 +27,7 @@ export interface SimEmail { broadcast_id: string; to: string; subject: string; a
 export interface SimCall { endpoint: string; path: string; key?: string; status: number; fault?: string; replayed?: boolean }
 export interface ResendSnapshot {
   broadcasts: SimBroadcast[]; contacts: SimContact[]; emails: SimEmail[]; calls: SimCall[];
-  held: { endpoint: string; path: string }[];
+  held: HeldCall[];
 }
 interface Faults {
   latencyMs?: number;
@@ -45,8 +46,7 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
   let calls: SimCall[] = [];
   let keys = new Map<string, Stored>();
   let faults: Faults = {};
-  let holdRules: { endpoint: string; remaining: number }[] = [];
-  let held: { endpoint: string; path: string; release: () => void }[] = [];
+  const holds = new Holds();
   let seq = 0;
   const nextId = (prefix: string) => `${prefix}_${(++seq).toString().padStart(6, "0")}`;
   const now = () => new Date().toISOString();
@@ -179,11 +179,7 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
     }
     const entry: Stored = { fingerprint, at: Date.now() };
     if (key) keys.set(key, entry);
-    const rule = holdRules.find((h) => h.remaining > 0 && h.endpoint === r.endpoint);
-    if (rule) {
-      rule.remaining--;
-      await new Promise<void>((release) => held.push({ endpoint: r.endpoint, path, release }));
-    }
+    await holds.wait(r.endpoint, { path }, new Date().toISOString());
     if (faults.latencyMs) await delay(faults.latencyMs);
     const error = take("errors5xx", r.endpoint);
     if (error && !error.afterCommit) {
@@ -208,7 +204,7 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
 
   const snapshot = (): ResendSnapshot => ({
     broadcasts: [...broadcasts.values()], contacts: [...contacts.values()], emails, calls,
-    held: held.map(({ endpoint, path }) => ({ endpoint, path })),
+    held: holds.list(),
   });
 
   async function handleSim(req: IncomingMessage, res: ServerResponse, path: string) {
@@ -216,22 +212,14 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
     const body = await readJson(req);
     const b = isRecord(body) ? body : {};
     switch (path) {
-      case "/_sim/faults": {
-        const next: Record<string, unknown> = { ...faults };
-        for (const [k, v] of Object.entries(b)) v === null ? delete next[k] : (next[k] = v);
-        faults = next as Faults;
+      case "/_sim/faults":
+        faults = mergeFaults(faults, b);
         return sendJson(res, 200, faults);
-      }
       case "/_sim/hold":
-        holdRules.push({ endpoint: String(b.endpoint), remaining: Number(b.count ?? 1) });
+        holds.add(String(b.endpoint), Number(b.count ?? 1));
         return sendJson(res, 200, { ok: true });
-      case "/_sim/release": {
-        const going = held.filter((h) => b.endpoint === undefined || h.endpoint === b.endpoint);
-        held = held.filter((h) => !going.includes(h));
-        holdRules = holdRules.filter((h) => b.endpoint !== undefined && h.endpoint !== b.endpoint);
-        going.forEach((h) => h.release());
-        return sendJson(res, 200, { released: going.length });
-      }
+      case "/_sim/release":
+        return sendJson(res, 200, { released: holds.release(b.endpoint === undefined ? undefined : String(b.endpoint)) });
       case "/_sim/fire": {
         const until = typeof b.until === "string" ? Date.parse(b.until) : Infinity;
         const due = [...broadcasts.values()].filter((x) => x.status === "scheduled" && Date.parse(x.scheduled_at!) <= until);
@@ -239,9 +227,8 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
         return sendJson(res, 200, { fired: due.map((x) => x.id) });
       }
       case "/_sim/reset":
-        broadcasts = new Map(); contacts = new Map(); emails = []; calls = []; keys = new Map(); faults = {}; holdRules = [];
-        held.forEach((h) => h.release());
-        held = [];
+        broadcasts = new Map(); contacts = new Map(); emails = []; calls = []; keys = new Map(); faults = {};
+        holds.release();
         return sendJson(res, 200, { ok: true });
     }
     sendJson(res, 404, { message: `no sim route ${path}` });

@@ -70,6 +70,22 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Whether a fault or hold rule for `pattern` applies to a call to `path`: exact, or the path's last segments. */
+export function endpointMatches(pattern: string, path: string): boolean {
+  const bare = pattern.replace(/^\/+/, "");
+  return path === pattern || path === `/${bare}` || path.endsWith(`/${bare}`);
+}
+
+/** The /_sim/faults contract of every simulator: top-level keys merge, a key set to null is switched off. */
+export function mergeFaults<F extends object>(current: F, patch: Record<string, unknown>): F {
+  const next = { ...current } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next as F;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

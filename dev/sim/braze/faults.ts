@@ -2,7 +2,9 @@
 // modes ("the next n calls") are what tests should use; rates exist for
 // soak runs and take a seed so a failing run replays.
 
-import { isRecord, seededRandom } from "../shared.ts";
+import { endpointMatches, isRecord, mergeFaults, seededRandom } from "../shared.ts";
+
+export { endpointMatches };
 
 export const WRITE_ENDPOINTS = [
   "/campaigns/trigger/schedule/create",
@@ -26,10 +28,6 @@ export interface BrazeFaults {
 }
 
 /** "create" matches "/campaigns/trigger/schedule/create"; a full path matches itself. */
-export function endpointMatches(pattern: string, path: string): boolean {
-  const bare = pattern.replace(/^\/+/, "");
-  return path === pattern || path === `/${bare}` || path.endsWith(`/${bare}`);
-}
 
 const appliesTo = (endpoint: string | undefined, path: string) =>
   endpoint === undefined ? WRITE_ENDPOINTS.includes(path) : endpointMatches(endpoint, path);
@@ -51,12 +49,7 @@ export class FaultBook {
   /** Merges top-level keys; a key set to null is switched off. */
   set(patch: unknown, nowMs: number): string | undefined {
     if (!isRecord(patch)) return "faults must be a JSON object";
-    const next: Record<string, unknown> = { ...this.faults };
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === null) delete next[key];
-      else next[key] = value;
-    }
-    this.faults = next as BrazeFaults;
+    this.faults = mergeFaults(this.faults, patch);
     if (isRecord(patch.errors5xx)) this.random = seededRandom(Number(patch.errors5xx.seed ?? 1));
     if (isRecord(patch.rateLimit)) {
       this.callCount = 0;

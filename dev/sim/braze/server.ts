@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { delay, isRecord, listen, readJson, sendJson } from "../shared.ts";
 import { DefaultRateLimiter, FaultBook, type RateVerdict } from "./faults.ts";
-import { Holds } from "./holds.ts";
+import { Holds } from "../holds.ts";
 import { BrazeState, SimClock, type Answer, type BrazeSnapshot, type ClockOptions, type SimCall } from "./state.ts";
 
 export interface BrazeSimulatorOptions {

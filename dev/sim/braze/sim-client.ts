@@ -2,7 +2,7 @@
 
 import { callJson, delay } from "../shared.ts";
 import type { BrazeFaults } from "./faults.ts";
-import type { HeldCall } from "./holds.ts";
+import type { HeldCall } from "../holds.ts";
 import type { BrazeSnapshot, SimFired } from "./state.ts";
 
 export type BrazeSimState = BrazeSnapshot & { faults: BrazeFaults; held: HeldCall[] };

@@ -1,8 +1,8 @@
-// Holding calls open on purpose, so a test can park one run inside a Braze
-// call while another run proceeds, and release it when the interleaving it
-// wants to test is in place.
+// Holding calls open on purpose, so a test can park one run inside an outside
+// call (Braze, Resend, Auth admin) while another run proceeds, and release it
+// when the interleaving it wants to test is in place. Shared by every simulator.
 
-import { endpointMatches } from "./faults.ts";
+import { endpointMatches } from "./shared.ts";
 
 export interface HeldCall {
   id: number;
