@@ -9,6 +9,7 @@ import { serveFunctions } from "./functions.ts";
 
 export const CRON_SECRET = "local-cron-secret-for-tests";
 export const CAMPAIGN_ID = "campaign-e2e";
+export const SERVICE_ROLE_KEY = "local-service-role-key";
 const DAY = 86_400_000;
 
 /** n upcoming matches, kickoffs spread over the next days at whole hours. */
@@ -34,7 +35,7 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     DB_ADAPTER: "direct",
     SUPABASE_DB_URL: database.url,
     CRON_SECRET,
-    SUPABASE_SERVICE_ROLE_KEY: "service-role-key-for-tests",
+    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
     BRAZE_REST_URL: braze.url,
     BRAZE_API_KEY: "local-braze-key",
     BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
@@ -63,6 +64,8 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
   }
 
   return {
+    /** The served function's URL, for callers that build their own requests. */
+    url: functions.url,
     database,
     brazeSim: simClient(braze.url),
     footballSim: simFootballClient(football.url),

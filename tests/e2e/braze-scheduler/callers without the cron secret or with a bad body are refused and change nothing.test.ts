@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { SERVICE_ROLE_KEY, startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 beforeAll(async () => {
@@ -20,6 +20,6 @@ it("answers 401 without a token or with a wrong one, 400 for an unexpected body,
 });
 
 it("accepts the service-role key as an operator's credential", async () => {
-  const run = await stack.runScheduler({ token: "service-role-key-for-tests" });
+  const run = await stack.runScheduler({ token: SERVICE_ROLE_KEY });
   expect(run).toMatchObject({ status: 200, body: { outcome: "completed", created: 3 } });
 });
