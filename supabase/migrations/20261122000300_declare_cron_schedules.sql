@@ -8,10 +8,21 @@ create table public.cron_schedules (
   schedule      text not null check (length(schedule) between 9 and 100),
   function_name text not null check (function_name ~ '^[a-z0-9-]{1,64}$'),
   body          jsonb not null default '{}'::jsonb,
+  -- How long the scheduled call waits for the function's answer. pg_net's
+  -- net.http_post gives up after 5000 ms by default (timeout_milliseconds,
+  -- github.com/supabase/pg_net sql/pg_net.sql) and records a timeout in
+  -- net._http_response while the function goes on running. A hosted Edge
+  -- Function answers within the platform's request idle timeout, 150 s, or the
+  -- gateway answers 504 for it (supabase.com/docs/guides/functions/limits; the
+  -- worker itself may run on to its wall-clock limit, 150 s free, 400 s paid).
+  -- So waiting 160 s covers every run: pg_net records the function's own
+  -- answer, or the platform's 504, never a timeout of its own making.
+  timeout_milliseconds integer not null default 160000
+                check (timeout_milliseconds between 1000 and 900000),
   description   text not null
 );
 comment on table public.cron_schedules is
-  'Cron-driven edge functions: name, cron expression (UTC), function, request body. Read by the local cron driver and by the pg_cron migration.';
+  'Cron-driven edge functions: name, cron expression (UTC), function, request body, how long the call waits for the answer. Read by the local cron driver and by the pg_cron migration.';
 
 alter table public.cron_schedules enable row level security;
 revoke all on table public.cron_schedules from public, anon, authenticated;

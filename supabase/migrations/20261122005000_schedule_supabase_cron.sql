@@ -5,7 +5,8 @@
 --   cron.schedule(<name>, <schedule>, $$ select net.http_post(
 --     url     := <vault secret project_url> || '/functions/v1/<function>',
 --     headers := {Authorization: Bearer <vault secret cron_secret>, Content-Type: application/json},
---     body    := <cron_schedules.body>) $$)
+--     body    := <cron_schedules.body>,
+--     timeout_milliseconds := <cron_schedules.timeout_milliseconds>) $$)
 --
 -- public.cron_schedules stays the one list: the local cron driver
 -- (dev/cron-driver.ts) reads it too, and public.sync_cron_jobs() below can be
@@ -26,8 +27,13 @@
 --     cron.job_run_details has one row per run: status 'succeeded' or 'failed',
 --     return_message holds the error. pg_net is asynchronous, so 'succeeded'
 --     means the request was queued; the HTTP status of the call itself is in
---     net._http_response (kept for 6 hours) and the function's own run row is
---     in public.job_runs. The table grows forever: prune it, e.g.
+--     net._http_response (kept for 6 hours, pg_net.ttl) and the function's own
+--     run row is in public.job_runs. Each call waits timeout_milliseconds
+--     (cron_schedules, 160 s by default) instead of pg_net's 5 s default, so a
+--     long run shows its real answer (status_code 200 with the run's outcome,
+--     or 409 when another run held the lease), or the platform's 504 when the
+--     function sent nothing within the 150 s request idle timeout; it is never
+--     recorded as timed_out = true while the function is still working. The table grows forever: prune it, e.g.
 --     delete from cron.job_run_details where end_time < now() - interval '7 days';
 --   * Pause a job:         select cron.alter_job(jobid, active := false) from cron.job where jobname = 'braze-scheduler';
 --     Resume:              select cron.alter_job(jobid, active := true)  from cron.job where jobname = 'braze-scheduler';
@@ -148,7 +154,10 @@ begin
 
   -- Create or update one job per row. format() with %L quotes each value as a
   -- literal; function_name is also constrained to [a-z0-9-] by the table.
-  for v_row in select s.name, s.schedule, s.function_name, s.body from public.cron_schedules s order by s.name loop
+  for v_row in
+    select s.name, s.schedule, s.function_name, s.body, s.timeout_milliseconds
+      from public.cron_schedules s order by s.name
+  loop
     v_command := format(
       $cmd$%s
 select net.http_post(
@@ -157,9 +166,10 @@ select net.http_post(
     'Authorization', 'Bearer ' || (select decrypted_secret from vault.decrypted_secrets where name = 'cron_secret'),
     'Content-Type', 'application/json'
   ),
-  body := %L::jsonb
+  body := %L::jsonb,
+  timeout_milliseconds := %s
 ) as request_id$cmd$,
-      v_marker, '/functions/v1/' || v_row.function_name, v_row.body::text);
+      v_marker, '/functions/v1/' || v_row.function_name, v_row.body::text, v_row.timeout_milliseconds);
     -- cron.schedule with a name updates that job's schedule and command in
     -- place (same jobid, `active` untouched), so re-running is safe.
     perform cron.schedule(v_row.name, v_row.schedule, v_command);

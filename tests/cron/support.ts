@@ -48,6 +48,8 @@ export interface RecordedCall {
   url: string;
   headers: Record<string, string>;
   body: unknown;
+  /** What pg_net would wait for the answer (its own default is 5000). */
+  timeout_milliseconds: number;
 }
 
 /** Runs a job's command the way pg_cron's worker would, and returns the HTTP call it made. */
@@ -56,6 +58,6 @@ export async function runJobCommand(sql: Sql, jobname: string): Promise<Recorded
   if (!job) throw new Error(`no cron job named ${jobname}`);
   const rows = await sql.unsafe<{ request_id: string }[]>(job.command);
   const [call] = await sql<RecordedCall[]>`
-    select url, headers, body from net.recorded_calls where id = ${rows[0]!.request_id}`;
+    select url, headers, body, timeout_milliseconds from net.recorded_calls where id = ${rows[0]!.request_id}`;
   return call!;
 }
