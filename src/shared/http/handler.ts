@@ -1,6 +1,13 @@
-// The common shell of every edge function: method check, error mapping, and
-// one JSON log line per request (with the run id when the answer carries one),
-// so a run in job_runs can be found in the function logs and vice versa.
+// The common shell of every edge function: method check, caller check, then
+// the function's configuration, body and run; error mapping; CORS for the
+// browser-facing ones; and one JSON log line per request (with the run id when
+// the answer carries one), so a run in job_runs can be found in the function
+// logs and vice versa.
+import { z } from "zod";
+import type { EnvSource } from "../config.ts";
+import { authenticateCaller, type Caller, type CallerAuth, callerAuthFromEnv, type CallerKind, type CallerOf } from "./caller.ts";
+import { corsHeaders, isPreflight, preflightResponse, withHeaders } from "./cors.ts";
+import { parseJson } from "./parse.ts";
 import { errorResponse, MethodNotAllowedError } from "./respond.ts";
 
 export type Log = (line: string) => void;
@@ -47,4 +54,77 @@ export function postHandler(handle: (req: Request) => Promise<Response>, log?: L
       return errorResponse(e);
     }
   }, log);
+}
+
+/** The body a machine-run job accepts: {} (or nothing, which reads as {}). */
+export const emptyBody = z.object({}).strict();
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export interface RunContext<K extends CallerKind, Config, Body> {
+  req: Request;
+  caller: CallerOf<K>;
+  config: Config;
+  body: Body;
+  /** `<caller kind>:<fresh uuid>` (`user:<sub>` for a user): who started a run, for job_runs. */
+  runLabel: string;
+}
+
+export interface HandlerSpec<K extends CallerKind, Config, S extends z.ZodType> {
+  /** Allowed methods; default ["POST"]. Anything else is 405 before the caller is looked at. */
+  methods?: readonly string[];
+  /** Who may call: "cron" (Bearer CRON_SECRET), "service_role" (Bearer service-role key), "user" (a verified user token). */
+  callers: readonly K[];
+  /** Machine secret also accepted as ?token= (read-only pages opened in a browser). */
+  queryToken?: boolean;
+  /** Browser-facing: answer CORS preflights and put Access-Control-Allow-* on every answer to an allowed origin. */
+  cors?: boolean;
+  /** The function's own configuration, loaded only once the caller is authenticated (use perIsolate). */
+  config: () => Config;
+  /** A check on the authenticated caller that needs the configuration (a role): throw ForbiddenError. */
+  authorize?: (caller: CallerOf<K>, config: Config) => void;
+  /** Body schema (or one built from the configuration); default `emptyBody`; `null` reads no body. */
+  body?: S | ((config: Config) => S) | null;
+  maxBodyBytes?: number | ((config: Config) => number);
+  run: (ctx: RunContext<K, Config, z.infer<S>>) => Promise<Response>;
+  /** Tests: the caller settings (default: from the environment, once per isolate) and the log sink. */
+  auth?: (source?: EnvSource) => CallerAuth;
+  log?: Log;
+}
+
+/**
+ * One edge function, as `export default handler({...})` in its index.ts.
+ * Order, each step refusing before the next: method (405) -> caller from the
+ * auth settings only (401; 500 naming an auth variable) -> the function's
+ * configuration (500 naming the variable) -> `authorize` (403) -> body
+ * (400/413) -> `run`. A CORS preflight from an allowed origin is 204.
+ */
+export function handler<K extends CallerKind, Config, S extends z.ZodType = typeof emptyBody>(
+  spec: HandlerSpec<K, Config, S>,
+): { fetch: (req: Request) => Promise<Response> } {
+  const methods = spec.methods ?? ["POST"];
+  const authFrom = spec.auth ?? callerAuthFromEnv;
+  const fetch = logged(async (req) => {
+    let cors: Record<string, string> = {};
+    try {
+      if (spec.cors) {
+        const auth = authFrom();
+        cors = corsHeaders(req.headers.get("origin"), auth.corsOrigins, methods);
+        if (isPreflight(req)) return preflightResponse(req, auth.corsOrigins, methods);
+      }
+      if (!methods.includes(req.method)) throw new MethodNotAllowedError(`${req.method} is not allowed; use ${methods.join(" or ")}`);
+      const caller = await authenticateCaller(req, authFrom(), spec.callers, { queryToken: spec.queryToken });
+      const config = spec.config();
+      spec.authorize?.(caller, config);
+      const schema = spec.body === undefined ? emptyBody : typeof spec.body === "function" ? spec.body(config) : spec.body;
+      const max = typeof spec.maxBodyBytes === "function" ? spec.maxBodyBytes(config) : spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const body = schema === null ? undefined : await parseJson(req, schema, max);
+      const who = caller as Caller;
+      const runLabel = who.kind === "user" ? `user:${who.claims.sub}` : `${who.kind}:${crypto.randomUUID()}`;
+      return withHeaders(await spec.run({ req, caller, config, body: body as z.infer<S>, runLabel }), cors);
+    } catch (e) {
+      return withHeaders(errorResponse(e), cors);
+    }
+  }, spec.log);
+  return { fetch };
 }
