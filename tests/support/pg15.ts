@@ -8,14 +8,16 @@ import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { freePort } from "../../dev/ports.ts";
+import { installedPath, PG15_WITH_CRON } from "./system-packages.ts";
 
 const run = promisify(execFile);
-export const PG15_BIN = "/usr/lib/postgresql/15/bin";
-const PG_CRON_SO = "/usr/lib/postgresql/15/lib/pg_cron.so";
+// Debian's paths, looked up under SYSTEM_PACKAGES_ROOT (tests/support/system-packages.ts).
+const [PG15_POSTGRES, PG_CRON_SO] = PG15_WITH_CRON.files as [string, string];
+export const pg15Bin = (): string => dirname(installedPath(PG15_POSTGRES));
 const INSTALL_HINT = "run `bash dev/system-packages.sh` as root (it apt-get installs postgresql-15 and postgresql-15-cron)";
 
 export interface Pg15 {
@@ -26,11 +28,16 @@ export interface Pg15 {
   stop(): Promise<void>;
 }
 
-/** Throws with the install hint when Debian's PostgreSQL 15 or pg_cron is missing. Never skips. */
+/**
+ * Throws with the install hint when Debian's PostgreSQL 15 or pg_cron is
+ * missing. Never skips by itself: the test files decide that up front with
+ * describeWithSystemPackages(PG15_WITH_CRON), so under CI a missing package
+ * ends here, as a failure naming it.
+ */
 export function requirePg15WithCron(): void {
   for (const [path, what] of [
-    [join(PG15_BIN, "postgres"), "PostgreSQL 15 (package postgresql-15)"],
-    [PG_CRON_SO, "pg_cron for PostgreSQL 15 (package postgresql-15-cron)"],
+    [installedPath(PG15_POSTGRES), "PostgreSQL 15 (package postgresql-15)"],
+    [installedPath(PG_CRON_SO), "pg_cron for PostgreSQL 15 (package postgresql-15-cron)"],
   ] as const) {
     if (!existsSync(path)) throw new Error(`${what} is not installed: ${path} is missing; ${INSTALL_HINT}`);
   }
@@ -59,7 +66,7 @@ export async function startPg15WithCron(options: { cronDatabase?: string } = {})
   const data = join(dir, "data");
   const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
 
-  await run(join(PG15_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"], {
+  await run(join(pg15Bin(), "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"], {
     ...as,
     cwd: dir,
   });
@@ -67,7 +74,7 @@ export async function startPg15WithCron(options: { cronDatabase?: string } = {})
   const port = await freePort();
   let output = "";
   const server: ChildProcess = spawn(
-    join(PG15_BIN, "postgres"),
+    join(pg15Bin(), "postgres"),
     [
       "-D", data,
       "-p", String(port),

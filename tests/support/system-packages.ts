@@ -3,13 +3,19 @@
 // pretest installs them (dev/system-packages.sh) and a missing one fails the
 // file. Elsewhere (a laptop, a machine without root or apt) the file is
 // skipped with one line naming the package and the command that installs it.
+//
+// SYSTEM_PACKAGES_ROOT (default `/`) is where the packages' files are looked
+// up and run from. Pointing it at an empty directory plays a machine without
+// the packages, e.g. `SYSTEM_PACKAGES_ROOT=/nonexistent npx vitest run tests/cron`
+// skips the pg_cron files with one line each and passes.
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe } from "vitest";
 
 export interface SystemPackage {
   /** What a reader installs, e.g. "chromium". */
   name: string;
-  /** Files whose presence means the package is installed. */
+  /** Files whose presence means the package is installed (absolute, as Debian installs them). */
   files: readonly string[];
 }
 
@@ -19,26 +25,46 @@ export const PG15_WITH_CRON: SystemPackage = {
   files: ["/usr/lib/postgresql/15/bin/postgres", "/usr/lib/postgresql/15/lib/pg_cron.so"],
 };
 
-export function missingFiles(pkg: SystemPackage): string[] {
-  return pkg.files.filter((file) => !existsSync(file));
+/** Where `file` (one of a package's absolute paths) is on this machine, under SYSTEM_PACKAGES_ROOT. */
+export function installedPath(file: string, env: Record<string, string | undefined> = process.env): string {
+  const root = env.SYSTEM_PACKAGES_ROOT;
+  return root ? join(root, file) : file;
 }
 
-function required(): boolean {
-  return process.env.CI === "true" || process.env.CI === "1";
+export function missingFiles(pkg: SystemPackage, env: Record<string, string | undefined> = process.env): string[] {
+  return pkg.files.map((file) => installedPath(file, env)).filter((file) => !existsSync(file));
+}
+
+export function required(env: Record<string, string | undefined> = process.env): boolean {
+  return env.CI === "true" || env.CI === "1";
+}
+
+/** The one line a skipped file prints for a missing package. */
+export function skipLine(pkg: SystemPackage, missing: readonly string[]): string {
+  return `skipped: needs ${pkg.name} (missing ${missing.join(", ")}); install with: sudo apt-get install -y ${pkg.name} (or: sudo bash dev/system-packages.sh)`;
 }
 
 /**
- * `describe` when every package is installed, or when CI requires them (the
- * tests then fail loudly on what is missing); otherwise `describe.skip`, after
- * printing one line per missing package.
+ * What a file needing `pkgs` does here: "run" when every package is installed,
+ * or when CI requires them (the tests then fail loudly on what is missing);
+ * otherwise "skip", with one line per missing package.
+ */
+export function systemPackagesDecision(
+  pkgs: readonly SystemPackage[],
+  env: Record<string, string | undefined> = process.env,
+): { run: true } | { run: false; lines: string[] } {
+  const missing = pkgs.map((pkg) => ({ pkg, files: missingFiles(pkg, env) })).filter((m) => m.files.length > 0);
+  if (missing.length === 0 || required(env)) return { run: true };
+  return { run: false, lines: missing.map((m) => skipLine(m.pkg, m.files)) };
+}
+
+/**
+ * `describe` when the file can run here (see systemPackagesDecision); otherwise
+ * `describe.skip`, after printing one line per missing package.
  */
 export function describeWithSystemPackages(...pkgs: SystemPackage[]): typeof describe {
-  const missing = pkgs.filter((pkg) => missingFiles(pkg).length > 0);
-  if (missing.length === 0 || required()) return describe;
-  for (const pkg of missing) {
-    console.warn(
-      `skipped: needs ${pkg.name} (missing ${missingFiles(pkg).join(", ")}); install with: sudo apt-get install -y ${pkg.name} (or: sudo bash dev/system-packages.sh)`,
-    );
-  }
+  const decision = systemPackagesDecision(pkgs);
+  if (decision.run) return describe;
+  for (const line of decision.lines) console.warn(line);
   return describe.skip as unknown as typeof describe;
 }
