@@ -1,7 +1,7 @@
 // Builds an edge function's deployable bundle the way `supabase functions
 // deploy` does: an eszip (the format the Supabase edge runtime loads) of the
-// module graph from supabase/functions/<name>/index.ts, with deno.json as the
-// import map, built from only the files the deploy uploads.
+// module graph from supabase/functions/<name>/index.ts, with the import map
+// config.toml names for it, built from only the files the deploy uploads.
 //
 // What the CLI uploads (supabase/cli internal/functions/deploy, read for this
 // test): with server-side bundling (`--use-api`, and whenever Docker is not
@@ -26,7 +26,6 @@ import { promisify } from "node:util";
 import { repoRoot } from "../../dev/postgres.ts";
 
 const run = promisify(execFile);
-export const importMapUrl = pathToFileURL(`${repoRoot}/deno.json`).href;
 const DEPLOYED_DIRS = ["supabase/", "src/"];
 
 export function entryUrl(functionName: string): string {
@@ -44,14 +43,14 @@ export function repoPath(specifier: string): string | undefined {
  * The deploy's view of the file system. `virtual` serves in-memory modules by
  * specifier, so a test can bundle a fixture function without writing one.
  */
-export function deployLoader(virtual: Record<string, string> = {}) {
+export function deployLoader(importMapUrl: string, virtual: Record<string, string> = {}) {
   return async (specifier: string): Promise<LoadResponse> => {
     if (specifier in virtual) return { kind: "module", specifier, content: virtual[specifier]! };
     if (specifier.startsWith("npm:") || specifier.startsWith("node:")) return { kind: "external", specifier };
     if (specifier === importMapUrl) return { kind: "module", specifier, content: await readFile(fileURLToPath(specifier), "utf8") };
     const rel = repoPath(specifier);
     if (rel === undefined) {
-      throw new Error(`${specifier} is not a file in this repository: import packages by bare name, pinned to npm: in deno.json`);
+      throw new Error(`${specifier} is not a file in this repository: import packages by bare name, pinned to npm: in the import map`);
     }
     if (!DEPLOYED_DIRS.some((dir) => rel.startsWith(dir))) {
       throw new Error(`${rel} is outside supabase/ and src/, so \`supabase functions deploy\` would not upload it`);
@@ -71,8 +70,10 @@ export interface Bundle {
   source(specifier: string): Promise<string>;
 }
 
-export async function bundle(entry: string, virtual: Record<string, string> = {}): Promise<Bundle> {
-  const bytes = await build([entry], deployLoader(virtual), importMapUrl);
+/** `importMap`: repo-relative path of the function's import map (see ./deploy-config.ts). */
+export async function bundle(entry: string, importMap: string, virtual: Record<string, string> = {}): Promise<Bundle> {
+  const importMapUrl = pathToFileURL(`${repoRoot}/${importMap}`).href;
+  const bytes = await build([entry], deployLoader(importMapUrl, virtual), importMapUrl);
   const parser = await Parser.createInstance();
   const specifiers = (await parser.parseBytes(bytes)) as string[];
   await parser.load();
@@ -93,7 +94,7 @@ export interface OwnModules {
 
 /**
  * The function's own modules as real Deno resolves them (`deno info`, reading
- * deno.json like `deno serve` does): modules in the repository, npm packages in
+ * deno.json like the local functions server does): modules in the repository, npm packages in
  * node_modules left out.
  */
 export async function ownModules(entry: string): Promise<OwnModules> {

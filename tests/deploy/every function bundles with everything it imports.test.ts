@@ -2,18 +2,22 @@
 // the files `supabase functions deploy` uploads (see ./bundle.ts for what that
 // is and why). A function that imports a file the deploy would leave behind
 // fails here instead of in production.
-import { readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../dev/postgres.ts";
-import { bundle, entryUrl, importMapUrl, ownModules, repoPath } from "./bundle.ts";
+import { bundle, entryUrl, ownModules, repoPath } from "./bundle.ts";
+import { deployedFunctions } from "./deploy-config.ts";
 
 const functionsDir = join(repoRoot, "supabase/functions");
-const functionNames = readdirSync(functionsDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(functionsDir, d.name, "index.ts")))
-  .map((d) => d.name)
-  .sort();
+const deployed = deployedFunctions();
+const functionNames = deployed.map((f) => f.name);
+const importMapOf = (name: string) => {
+  const map = deployed.find((f) => f.name === name)?.importMap;
+  if (map === undefined) throw new Error(`${name} has no import map: give it import_map in supabase/config.toml`);
+  return map;
+};
+const importMapUrl = (name: string) => pathToFileURL(join(repoRoot, importMapOf(name))).href;
 
 it("finds the project's edge functions", () => {
   expect(functionNames).toEqual(expect.arrayContaining(["braze-scheduler", "delete-user", "resend-webhook"]));
@@ -22,7 +26,7 @@ it("finds the project's edge functions", () => {
 describe.each(functionNames)("%s", (name) => {
   it("bundles every module it runs, from supabase/ and src/ only", async () => {
     const entry = entryUrl(name);
-    const [built, graph] = await Promise.all([bundle(entry), ownModules(entry)]);
+    const [built, graph] = await Promise.all([bundle(entry, importMapOf(name)), ownModules(entry)]);
 
     // The graph reaches into src/shared/, so a bundle of index.ts alone would fail this.
     expect(graph.runtime.some((s) => repoPath(s)!.startsWith("src/shared/"))).toBe(true);
@@ -33,7 +37,7 @@ describe.each(functionNames)("%s", (name) => {
     for (const s of graph.all) expect(repoPath(s), s).toMatch(/^(supabase|src)\//);
 
     for (const specifier of built.specifiers) {
-      if (specifier === importMapUrl) continue;
+      if (specifier === importMapUrl(name)) continue;
       const rel = repoPath(specifier);
       expect(rel, specifier).toMatch(/^(supabase|src)\//);
       // The bundle holds each module transpiled to JavaScript, never an empty stub.
@@ -47,19 +51,19 @@ describe("the bundle check itself", () => {
 
   it("fails a function that imports from outside supabase/ and src/, which the deploy would not upload", async () => {
     const source = `import { freePort } from "../../../dev/ports.ts";\nexport default { fetch: async () => new Response(String(await freePort())) };\n`;
-    await expect(bundle(fixture, { [fixture]: source })).rejects.toThrow(
+    await expect(bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source })).rejects.toThrow(
       /dev\/ports\.ts is outside supabase\/ and src\//,
     );
   });
 
   it("fails a function that imports a file that does not exist, which the deploy would only warn about", async () => {
     const source = `import { gone } from "../../../src/shared/no-such-module.ts";\nexport default { fetch: () => new Response(gone) };\n`;
-    await expect(bundle(fixture, { [fixture]: source })).rejects.toThrow(/src\/shared\/no-such-module\.ts is imported but cannot be read/);
+    await expect(bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source })).rejects.toThrow(/src\/shared\/no-such-module\.ts is imported but cannot be read/);
   });
 
-  it("resolves bare package names through deno.json and leaves npm: packages external", async () => {
+  it("resolves bare package names through the deploy import map and leaves npm: packages external", async () => {
     const source = `import { z } from "zod";\nimport { randomUUID } from "node:crypto";\nexport default { fetch: () => new Response(z.string().parse(randomUUID())) };\n`;
-    const built = await bundle(fixture, { [fixture]: source });
-    expect(built.specifiers.filter((s) => s !== importMapUrl)).toEqual([fixture]);
+    const built = await bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source });
+    expect(built.specifiers.filter((s) => s !== importMapUrl("braze-scheduler"))).toEqual([fixture]);
   });
 });
