@@ -1,11 +1,21 @@
 // Serves every edge function under supabase/functions/ the way the Supabase
 // edge runtime routes them: http://<host>:<port>/functions/v1/<name>[/...].
-// Runs under Deno (`deno run`), so the functions execute in the runtime they
+// Runs under the project's pinned Deno (node_modules/.bin/deno, the release
+// the hosted Edge Runtime embeds), so the functions execute in the runtime they
 // are deployed to, resolving npm: packages from the local node_modules.
 //
-//   deno run --allow-all dev/functions-server.ts --port 54321
+//   node_modules/.bin/deno run --allow-all dev/functions-server.ts --port 54321
 const functionsDir = new URL("../supabase/functions/", import.meta.url);
 const args = Deno.args;
+
+// Another Deno (a global install, say) accepts code the hosted runtime
+// refuses, and the other way round: refuse to serve under it.
+const pinned = (JSON.parse(await Deno.readTextFile(new URL("../package.json", import.meta.url))) as { devDependencies: Record<string, string> })
+  .devDependencies.deno;
+if (Deno.version.deno !== pinned) {
+  console.error(`functions-server: this is deno ${Deno.version.deno}; run it with node_modules/.bin/deno (${pinned}, the hosted Edge Runtime's)`);
+  Deno.exit(1);
+}
 const port = Number(args[args.indexOf("--port") + 1] ?? "54321");
 
 type Handler = { fetch: (req: Request) => Response | Promise<Response> };
@@ -22,7 +32,7 @@ for await (const entry of Deno.readDir(functionsDir)) {
   handlers.set(entry.name, module.default as Handler);
 }
 
-Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log(`functions ready on http://127.0.0.1:${port}/functions/v1/ (${[...handlers.keys()].sort().join(", ")})`) }, async (req) => {
+Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log(`functions ready on http://127.0.0.1:${port}/functions/v1/ with deno ${Deno.version.deno} (${[...handlers.keys()].sort().join(", ")})`) }, async (req) => {
   const url = new URL(req.url);
   const match = /^\/functions\/v1\/([^/]+)/.exec(url.pathname);
   const handler = match ? handlers.get(match[1]!) : undefined;
