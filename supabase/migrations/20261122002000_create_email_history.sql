@@ -94,7 +94,12 @@ alter table public.email_clicks enable row level security;
 -- Status moves only forward. Delivery first, then engagement, then the
 -- outcomes that end the email's story: a late `delivered` (Resend retries for
 -- up to a day) must never turn a bounce or a spam complaint back into
--- delivered. Equal ranks keep the status that arrived first.
+-- delivered. Every status has its own rank, so the status is the maximum over
+-- the events seen, whatever order they arrived in: with a tie, the one that
+-- arrived first would stay. Resend documents `email.failed` as the email not
+-- sent because of an error, and `email.bounced` as the recipient's server
+-- permanently rejecting it (https://resend.com/docs/webhooks/event-types);
+-- a bounce is the later, more specific outcome, so it outranks a failure.
 create function public.email_status_rank(p_status text)
 returns integer
 language sql
@@ -107,8 +112,8 @@ as $$
     when 'delivered' then 30
     when 'opened' then 40
     when 'clicked' then 50
+    when 'failed' then 55
     when 'bounced' then 60
-    when 'failed' then 60
     when 'complained' then 70
     else 0
   end
