@@ -3,7 +3,7 @@
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
 
-export const LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+import { LOCAL_ISSUER } from "./mint-token.ts";
 
 export function localConfig() {
   const ports = {
@@ -29,7 +29,7 @@ export function localConfig() {
     functionEnv: {
       CRON_SECRET: env("CRON_SECRET", "local-cron-secret"),
       SUPABASE_SERVICE_ROLE_KEY: env("SUPABASE_SERVICE_ROLE_KEY", "local-service-role-key"),
-      SUPABASE_JWT_SECRET: env("SUPABASE_JWT_SECRET", LOCAL_JWT_SECRET),
+      SUPABASE_ANON_KEY: env("SUPABASE_ANON_KEY", "local-anon-key"),
       SUPABASE_URL: env("SUPABASE_URL", `http://127.0.0.1:${ports.functions}`),
       SUPABASE_DB_URL: databaseUrl,
       DB_ADAPTER: "direct",
@@ -49,6 +49,11 @@ export function localConfig() {
       RESEND_FROM: env("RESEND_FROM", "News <news@example.test>"),
       RESEND_AUDIENCE_ID: env("RESEND_AUDIENCE_ID", "aud_members"),
       AUTH_ADMIN_URL: env("AUTH_ADMIN_URL", `http://127.0.0.1:${ports.gotrue}`),
+      // User tokens: the Auth simulator publishes the JWKS and answers
+      // /auth/v1/user; tokens carry the issuer dev/mint-token.ts writes.
+      AUTH_URL: env("AUTH_URL", env("AUTH_ADMIN_URL", `http://127.0.0.1:${ports.gotrue}`)),
+      AUTH_JWT_ISSUER: env("AUTH_JWT_ISSUER", LOCAL_ISSUER),
+      CORS_ALLOWED_ORIGINS: env("CORS_ALLOWED_ORIGINS", ""),
       RESEND_WEBHOOK_SECRET: env("RESEND_WEBHOOK_SECRET", "whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0LWtleSE="),
     } as Record<string, string>,
   };

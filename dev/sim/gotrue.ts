@@ -11,12 +11,13 @@
 //   DELETE /auth/v1/admin/users/:id    delete
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { authTokenRoutes, LOCAL_JWT_SECRET } from "./auth-tokens.ts";
 import { type HeldCall, Holds } from "./holds.ts";
 import { callJson, delay, isRecord, listen, mergeFaults, readJson, sendJson } from "./shared.ts";
 
 export const DEFAULT_GOTRUE_SERVICE_KEY = "local-service-role-key";
 
-export interface GoTrueSimulatorOptions { port: number; host?: string; serviceRoleKey?: string }
+export interface GoTrueSimulatorOptions { port: number; host?: string; serviceRoleKey?: string; jwtSecret?: string }
 export interface SimAuthUser {
   id: string; aud: string; role: string; email: string; banned_until: string | null;
   app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown>; created_at: string; updated_at: string;
@@ -179,8 +180,10 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
     sendJson(res, 404, { message: `no sim route ${path}` });
   }
 
+  const tokens = authTokenRoutes({ hs256Secret: options.jwtSecret ?? LOCAL_JWT_SECRET, findUser: (id) => users.get(id) });
   const server = await listen(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://sim").pathname;
+    if (await tokens.handle(req, res, path)) return;
     return path.startsWith("/_sim/") ? handleSim(req, res, path) : handleApi(req, res, path);
   }, options.port, options.host);
   return { url: server.url, port: server.port, close: server.close, state: snapshot };

@@ -1,7 +1,6 @@
 // broadcasts' environment: validated once, mapped to ports and settings.
 import { z } from "zod";
 import { dbFromSettings } from "../../db/from-env.ts";
-import { userTokenVerifier } from "../../http/auth.ts";
 import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
 import { loadEnv } from "../../http/env.ts";
 import { systemClock } from "../../ports.ts";
@@ -17,9 +16,6 @@ export const broadcastsEnvSchema = commonEnvSchema.extend({
   RESEND_FROM: z.string().min(3),
   RESEND_TIMEOUT_MS: int.min(100).max(120_000).default(10_000),
   RESEND_MAX_ATTEMPTS: int.min(1).max(10).default(3),
-  // HS256 secret (local stack, legacy projects); without it tokens are checked
-  // against the project's JWKS at SUPABASE_URL.
-  SUPABASE_JWT_SECRET: z.string().min(32).optional(),
   BROADCASTS_EDITOR_ROLE: z.string().min(1).default("editor"),
   // Longer than an edge function may run (150 s free, 400 s paid), so the
   // resolver never takes over a request that is still working.
@@ -41,11 +37,10 @@ export function broadcastsFromEnv(source?: Record<string, string | undefined>) {
     }),
     clock: systemClock,
   };
-  const verify = userTokenVerifier(env);
   const resolver: ResolverSettings = {
     graceSeconds: env.BROADCASTS_RESOLVE_GRACE_SECONDS,
     batchSize: env.BROADCASTS_RESOLVE_BATCH,
     leaseTtlSeconds: env.BROADCASTS_LEASE_TTL_SECONDS,
   };
-  return { env, ports, verify, resolver };
+  return { env, ports, resolver };
 }

@@ -3,13 +3,12 @@
 // to sequence on this side on purpose: the delete-then-insert of seed 002 was
 // two requests, and any failure between them lost the user's calendars.
 import { UnauthorizedError } from "../../errors.ts";
-import type { TokenVerifier } from "../../http/auth.ts";
+import type { AccessTokenClaims, TokenVerifier } from "../../http/auth.ts";
 import type { Db } from "../../ports.ts";
 import type { SyncRequest } from "./schema.ts";
 
 export interface CalendarSyncPorts {
   db: Db;
-  verifyToken: TokenVerifier;
 }
 
 export interface SyncResult {
@@ -31,7 +30,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function authenticateUser(verifyToken: TokenVerifier, token: string | null): Promise<string> {
   if (!token) throw new UnauthorizedError("a user access token is required: Authorization: Bearer <access token>");
-  const claims = await verifyToken(token);
+  return userIdOf(await verifyToken(token));
+}
+
+/** The user id in verified claims (see authenticateUser for why each check). */
+export function userIdOf(claims: AccessTokenClaims): string {
   if (claims.role !== "authenticated") throw new UnauthorizedError("not a user access token (role must be authenticated)");
   if (!UUID.test(claims.sub)) throw new UnauthorizedError("the access token's subject is not a user id");
   return claims.sub.toLowerCase();

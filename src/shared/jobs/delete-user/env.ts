@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { dbFromSettings } from "../../db/from-env.ts";
 import { ConfigError } from "../../errors.ts";
-import { userTokenVerifier } from "../../http/auth.ts";
 import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
 import { loadEnv } from "../../http/env.ts";
 import { createAuthAdmin } from "../../providers/auth-admin/client.ts";
@@ -13,7 +12,6 @@ import type { DeletionPorts } from "./types.ts";
 const int = z.coerce.number().int();
 
 export const deleteUserEnvSchema = commonEnvSchema.extend({
-  SUPABASE_JWT_SECRET: z.string().min(32).optional(),
   // Where GoTrue's admin API lives; defaults to SUPABASE_URL (the hosted project).
   AUTH_ADMIN_URL: z.url().optional(),
   AUTH_ADMIN_TIMEOUT_MS: int.min(100).max(120_000).default(10_000),
@@ -54,6 +52,5 @@ export function deleteUserFromEnv(source?: Record<string, string | undefined>) {
     batchSize: env.DELETE_USER_RESUME_BATCH,
     leaseTtlSeconds: env.DELETE_USER_LEASE_TTL_SECONDS,
   };
-  const verify = userTokenVerifier(env);
-  return { env, ports, settings, verify };
+  return { env, ports, settings };
 }
