@@ -83,7 +83,7 @@ it("finds no disagreement between package.json, node_modules, deno.json and the 
 it("reports a bumped version, a missing package and a local setting in the deploy map", () => {
   const sources = projectSources();
   const [path, map] = Object.entries(sources.deployMaps)[0]!;
-  const imports = { ...(map.imports as Record<string, string>), zod: "npm:zod@4.0.0" };
+  const imports: Record<string, string> = { ...(map.imports as Record<string, string>), zod: "npm:zod@4.0.0" };
   delete imports.jose;
   const found = disagreements({ ...sources, deployMaps: { [path]: { nodeModulesDir: "manual", imports } } });
   expect(found).toEqual(
