@@ -91,7 +91,9 @@ begin
   if v_token is null then
     return null;
   end if;
-  return jsonb_build_object('token', v_token, 'expires_at', v_expires_at);
+  -- The database's now goes back with the expiry, so the holder can track
+  -- how long it has left on its own clock without trusting clock sync.
+  return jsonb_build_object('token', v_token, 'expires_at', v_expires_at, 'now', now());
 end;
 $$;
 
@@ -141,7 +143,7 @@ begin
     raise exception using errcode = 'PT409', hint = 'lease_lost',
       message = format('lease lost: token %s is not the live lease of %s', p_token, p_job);
   end if;
-  return jsonb_build_object('token', p_token, 'expires_at', v_expires_at);
+  return jsonb_build_object('token', p_token, 'expires_at', v_expires_at, 'now', now());
 end;
 $$;
 

@@ -5,6 +5,8 @@
 --   creating -> failed (Braze said no; a later run may revive the row)
 --   creating | updating | cancelling -> uncertain (the call's outcome is unknown:
 --                                       a timeout after the request was sent)
+--   scheduled -> sent (its send time passed by the database clock: the push
+--                      went out; terminal, like cancelled)
 --
 -- The intent (creating/updating/cancelling, with a fresh attempt_id) is written
 -- BEFORE the Braze call and the attempt id travels to Braze inside
@@ -12,18 +14,18 @@
 -- a row that reconcile can match to the outside schedule. Every transition is
 -- a compare-and-set on `version` and is fenced by the caller's lease token.
 --
--- The old design kept 'pending-<uuid>' strings in the schedule-id column and
--- deleted "duplicates" after each run by comparing Braze with the ledger; seed
--- 001 scenario 6 shows that sweep deleting the schedule the ledger had just
--- adopted. Here there is no sweep: the unique index below makes a second live
--- row impossible, and the lease makes a second writer impossible.
+-- There is no post-run sweep comparing Braze with the ledger (such a sweep
+-- can delete the schedule the ledger has just adopted): the unique index below
+-- makes a second live row impossible, and the lease makes a second writer
+-- impossible. Every write is fenced by the lease derived from the campaign
+-- (braze_campaign_lease), never by a lease name the caller chooses.
 
 create table public.schedule_ledger (
   id                bigint generated always as identity primary key,
   campaign_id       text not null check (length(campaign_id) between 1 and 200),
   match_id          bigint not null,
   status            text not null check (status in
-                      ('creating', 'scheduled', 'updating', 'cancelling', 'cancelled', 'failed', 'uncertain')),
+                      ('creating', 'scheduled', 'updating', 'cancelling', 'cancelled', 'failed', 'uncertain', 'sent')),
   version           integer not null default 1,
   attempt_id        uuid not null,
   braze_schedule_id text,
@@ -50,20 +52,54 @@ create table public.schedule_ledger (
 comment on table public.schedule_ledger is
   'What Braze has (or is being asked to have) per campaign and match. Written only through the ledger_* functions, fenced by the job lease.';
 
--- Guard: at most one live row per (campaign, match). A cancelled row is
--- history; every other status owns (or may own) a Braze schedule.
+-- Guard: at most one live row per (campaign, match). A cancelled or sent row
+-- is history; every other status owns (or may own) a Braze schedule. A sent
+-- row must leave this index: a match re-dated after its push went out (a
+-- postponement, a delay on the day, a new lead time) needs a new live row.
 create unique index schedule_ledger_one_live_row
   on public.schedule_ledger (campaign_id, match_id)
-  where status <> 'cancelled';
+  where status not in ('cancelled', 'sent');
 
 -- Guard: one Braze schedule belongs to at most one live row.
 create unique index schedule_ledger_one_owner_per_schedule
   on public.schedule_ledger (campaign_id, braze_schedule_id)
-  where status <> 'cancelled' and braze_schedule_id is not null;
+  where status not in ('cancelled', 'sent') and braze_schedule_id is not null;
 
 create index schedule_ledger_live_by_send_at
   on public.schedule_ledger (campaign_id, send_at)
-  where status <> 'cancelled';
+  where status not in ('cancelled', 'sent');
+
+-- The one lease that fences writes to a campaign's rows. Derived here, so a
+-- live token of any other lease (the token sequence is shared by every job)
+-- can never pass for the campaign's. The scheduler's TypeScript leaseNameFor
+-- gives the same name.
+create function public.braze_campaign_lease(p_campaign_id text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select 'braze:campaign:' || p_campaign_id;
+$$;
+
+-- Guard: fencing scoped to the resource. The write names the lease it is
+-- fenced by; anything but the campaign's own lease, or a token that is not
+-- that lease's live token, is refused as lease_lost.
+create function public.assert_campaign_lease(p_lease text, p_token bigint, p_campaign_id text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if p_lease is distinct from public.braze_campaign_lease(p_campaign_id) then
+    raise exception using errcode = 'PT409', hint = 'lease_lost',
+      message = format('lease lost: %L does not fence campaign %L (its lease is %L)',
+                       p_lease, p_campaign_id, public.braze_campaign_lease(p_campaign_id));
+  end if;
+  perform public.assert_job_lease(public.braze_campaign_lease(p_campaign_id), p_token);
+end;
+$$;
 
 alter table public.schedule_ledger enable row level security;
 
@@ -82,7 +118,7 @@ as $$
   )
   from public.schedule_ledger l
   where l.campaign_id = p_campaign_id
-    and l.status <> 'cancelled'
+    and l.status not in ('cancelled', 'sent')
     and (l.send_at > now() or l.status in ('creating', 'updating', 'cancelling', 'uncertain'));
 $$;
 
@@ -92,18 +128,32 @@ language plpgsql
 volatile
 set search_path = ''
 as $$
+-- Writes intents, one result per intent in the same order. An intent that
+-- cannot be applied (a stale version, a row that moved on, a second live row
+-- for the match) is reported as {status: 'conflict'} and the rest of the batch
+-- is still written: one bad item must not hold back every other match.
 declare
   v_intent jsonb;
   v_action text;
   v_row    public.schedule_ledger;
   v_out    jsonb := '[]'::jsonb;
 begin
-  perform public.assert_job_lease(p_lease, p_token);
+  perform public.assert_campaign_lease(p_lease, p_token, p_campaign_id);
 
   if jsonb_typeof(p_intents) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'ledger_begin: p_intents must be a JSON array';
   end if;
+
+  -- Rows whose send time passed (database clock) leave the live set: a
+  -- scheduled row's push went out (sent); a failed row never owned a
+  -- schedule and its time is gone (cancelled). ledger_load no longer returns
+  -- them, so without this a re-dated match could never get a live row again.
+  update public.schedule_ledger
+     set status = case when status = 'scheduled' then 'sent' else 'cancelled' end,
+         version = version + 1, updated_at = now()
+   where campaign_id = p_campaign_id and status in ('scheduled', 'failed')
+     and send_at <= now() and fencing_token <= p_token;
 
   for v_intent in select value from jsonb_array_elements(p_intents) loop
     v_action := v_intent ->> 'action';
@@ -111,14 +161,17 @@ begin
 
     if v_action = 'create' and v_intent ->> 'id' is null then
       -- Guard: the partial unique index turns a second live row for the match
-      -- into unique_violation (23505), which rolls back the whole batch.
-      insert into public.schedule_ledger
-        (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
-      values (p_campaign_id, (v_intent ->> 'match_id')::bigint, 'creating', (v_intent ->> 'attempt_id')::uuid,
-              v_intent ->> 'signature', (v_intent ->> 'send_at')::timestamptz,
-              (v_intent ->> 'kickoff_at')::timestamptz, coalesce(v_intent -> 'message', '{}'::jsonb), p_token)
-      returning * into v_row;
-
+      -- into unique_violation (23505); the subtransaction keeps it to this item.
+      begin
+        insert into public.schedule_ledger
+          (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
+        values (p_campaign_id, (v_intent ->> 'match_id')::bigint, 'creating', (v_intent ->> 'attempt_id')::uuid,
+                v_intent ->> 'signature', (v_intent ->> 'send_at')::timestamptz,
+                (v_intent ->> 'kickoff_at')::timestamptz, coalesce(v_intent -> 'message', '{}'::jsonb), p_token)
+        returning * into v_row;
+      exception when unique_violation then
+        v_row := null;
+      end;
     elsif v_action = 'create' then
       -- Reviving a row whose create failed: same row, fresh attempt.
       update public.schedule_ledger
@@ -175,12 +228,15 @@ begin
         message = format('ledger_begin: unknown action %L', v_action);
     end if;
 
-    -- Guard: compare-and-set. A stale version (or a row that moved on) aborts
-    -- the batch: nothing of it is written, and the caller re-plans.
+    -- Guard: compare-and-set. A stale version (or a row that moved on) is a
+    -- conflict for this item only: nothing of it is written, the caller
+    -- re-plans that match on its next run.
     if v_row.id is null then
-      raise exception using errcode = 'PT409', hint = 'conflict',
-        message = format('ledger_begin: %s of match %s lost a compare-and-set (row %s, version %s)',
-                         v_action, v_intent ->> 'match_id', v_intent ->> 'id', v_intent ->> 'version');
+      v_out := v_out || jsonb_build_object('match_id', (v_intent ->> 'match_id')::bigint,
+                                           'id', (v_intent ->> 'id')::bigint, 'status', 'conflict',
+                                           'error', format('%s of match %s lost a compare-and-set (row %s, version %s)',
+                                                           v_action, v_intent ->> 'match_id', v_intent ->> 'id', v_intent ->> 'version'));
+      continue;
     end if;
 
     v_out := v_out || jsonb_build_object('match_id', v_row.match_id, 'id', v_row.id,
@@ -192,7 +248,7 @@ begin
 end;
 $$;
 
-create function public.ledger_settle(p_lease text, p_token bigint, p_results jsonb)
+create function public.ledger_settle(p_lease text, p_token bigint, p_campaign_id text, p_results jsonb)
 returns jsonb
 language plpgsql
 volatile
@@ -218,7 +274,7 @@ declare
   v_applied integer := 0;
   v_stale   jsonb := '[]'::jsonb;
 begin
-  perform public.assert_job_lease(p_lease, p_token);
+  perform public.assert_campaign_lease(p_lease, p_token, p_campaign_id);
 
   if jsonb_typeof(p_results) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -238,6 +294,7 @@ begin
     select * into v_row
       from public.schedule_ledger
      where id = (v_result ->> 'id')::bigint
+       and campaign_id = p_campaign_id
        and version = (v_result ->> 'version')::integer
        and status in ('creating', 'updating', 'cancelling', 'uncertain')
        and fencing_token <= p_token
@@ -313,7 +370,7 @@ as $$
   )
   from public.schedule_ledger l
   where l.campaign_id = p_campaign_id
-    and l.status <> 'cancelled'
+    and l.status not in ('cancelled', 'sent')
     and (l.send_at > now() - interval '1 day' or l.status in ('creating', 'updating', 'cancelling', 'uncertain'));
 $$;
 
@@ -338,7 +395,7 @@ volatile
 set search_path = ''
 as $$
 begin
-  perform public.assert_job_lease(p_lease, p_token);
+  perform public.assert_campaign_lease(p_lease, p_token, p_campaign_id);
   if jsonb_typeof(p_orphans) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'ledger_record_orphans: p_orphans must be a JSON array';
@@ -368,9 +425,11 @@ revoke all on sequence public.schedule_ledger_id_seq from public, anon, authenti
 grant select on table public.schedule_ledger, public.braze_orphan_sightings to service_role;
 
 revoke all on function
+  public.braze_campaign_lease(text),
+  public.assert_campaign_lease(text, bigint, text),
   public.ledger_load(text),
   public.ledger_begin(text, bigint, text, jsonb),
-  public.ledger_settle(text, bigint, jsonb),
+  public.ledger_settle(text, bigint, text, jsonb),
   public.ledger_load_unresolved(text, integer),
   public.ledger_record_orphans(text, bigint, text, jsonb)
 from public, anon, authenticated;
@@ -378,7 +437,7 @@ from public, anon, authenticated;
 grant execute on function
   public.ledger_load(text),
   public.ledger_begin(text, bigint, text, jsonb),
-  public.ledger_settle(text, bigint, jsonb),
+  public.ledger_settle(text, bigint, text, jsonb),
   public.ledger_load_unresolved(text, integer),
   public.ledger_record_orphans(text, bigint, text, jsonb)
 to service_role;

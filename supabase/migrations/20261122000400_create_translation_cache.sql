@@ -45,9 +45,16 @@ begin
   end if;
   -- First translation wins: two runs storing the same pair never conflict,
   -- and a cached name never changes under a live schedule.
+  -- Guard: an entry the table's checks would refuse (an empty or overlong
+  -- translation, a malformed locale) is skipped, not allowed to fail the
+  -- batch: a translator's garbage must never cost the whole cache write.
   insert into public.translation_cache (source_locale, target_locale, source_text, translated_text)
   select p_source_locale, e ->> 'locale', e ->> 'text', e ->> 'translation'
     from jsonb_array_elements(p_entries) e
+   where p_source_locale ~ '^[a-z]{2}(-[a-z]{2})?$'
+     and (e ->> 'locale') ~ '^[a-z]{2}(-[a-z]{2})?$'
+     and length(e ->> 'text') between 1 and 500
+     and length(e ->> 'translation') between 1 and 2000
   on conflict do nothing;
   get diagnostics v_stored = row_count;
   return jsonb_build_object('stored', v_stored);

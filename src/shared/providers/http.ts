@@ -29,6 +29,14 @@ export interface RetryTuning {
   random?: () => number;
   /** Epoch milliseconds; used to turn X-RateLimit-Reset into a delay. */
   now?: () => number;
+  /**
+   * How long the caller may still wait in total (e.g. until its run's
+   * deadline). A 429 or a backoff that would wait longer is not waited out:
+   * the call fails at once (a 429 as "rejected": nothing was done).
+   */
+  waitBudgetMs?: () => number;
+  /** Every answer's headers, e.g. to pace by X-RateLimit-Remaining/Reset. */
+  onHeaders?: (headers: Headers, status: number) => void;
 }
 
 export interface RequestSpec extends RetryTuning {
@@ -81,6 +89,7 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
   const failureOutcome = spec.method === "GET" ? "rejected" : "unknown";
   const where = `${spec.method} ${pathOf(spec.url)}`;
 
+  const budget = spec.waitBudgetMs ?? (() => Infinity);
   const backoff = (attempt: number) =>
     Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
 
@@ -107,14 +116,16 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
       if (!spec.idempotent && !neverSent) {
         throw new UpstreamError(`${where} ${reason}; the request may have been processed`, spec.service, "unknown", undefined, { cause: error });
       }
-      if (isLast) {
+      const delay = backoff(attempt);
+      if (isLast || delay >= budget()) {
         throw new UpstreamError(`${where} ${reason} (attempt ${attempt}/${maxAttempts})`, spec.service, neverSent ? "rejected" : failureOutcome, undefined, { cause: error });
       }
-      await sleep(backoff(attempt));
+      await sleep(delay);
       continue;
     }
 
     const { status } = response;
+    spec.onHeaders?.(response.headers, status);
     if ((status >= 200 && status < 300) || spec.acceptStatus?.(status, body)) {
       return { status, headers: response.headers, body, attempts: attempt };
     }
@@ -130,7 +141,11 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
       }
       // Without a hint, back off as for a 5xx; with one, wait it out plus a
       // little jitter so parallel runs do not return in lockstep.
-      await sleep(asked !== undefined && asked > 0 ? asked + Math.floor(random() * baseDelayMs) : backoff(attempt));
+      const wait = asked !== undefined && asked > 0 ? asked + Math.floor(random() * baseDelayMs) : backoff(attempt);
+      if (wait >= budget()) {
+        throw new UpstreamError(`${where} rate limited; waiting ${wait}ms would cross the caller's deadline`, spec.service, "rejected", status);
+      }
+      await sleep(wait);
       continue;
     }
 
@@ -138,10 +153,11 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
       if (!spec.idempotent) {
         throw new UpstreamError(`${where} answered ${status}; the write may have been applied: ${summarize(body)}`, spec.service, "unknown", status);
       }
-      if (isLast) {
+      const delay = backoff(attempt);
+      if (isLast || delay >= budget()) {
         throw new UpstreamError(`${where} answered ${status} (attempt ${attempt}/${maxAttempts}): ${summarize(body)}`, spec.service, failureOutcome, status);
       }
-      await sleep(backoff(attempt));
+      await sleep(delay);
       continue;
     }
 

@@ -10,8 +10,25 @@
 // same lease, so they never overlap).
 
 export interface Pacer {
-  /** Resolves when the caller may send one request. */
-  take(): Promise<void>;
+  /**
+   * Resolves when the caller may send one request. With a budget, a slot
+   * further away than the budget is not waited for: it throws PacerWaitTooLong
+   * and claims nothing.
+   */
+  take(budgetMs?: number): Promise<void>;
+  /**
+   * What the provider says about its own limit (X-RateLimit-Remaining and the
+   * reset, as epoch ms): the pace slows to spread what remains over the time
+   * left, and stops until the reset when nothing remains.
+   */
+  observe(limit: { remaining: number; resetAtMs: number }): void;
+}
+
+export class PacerWaitTooLong extends Error {
+  override name = "PacerWaitTooLong";
+  constructor(readonly waitMs: number) {
+    super(`the next paced slot is ${waitMs} ms away`);
+  }
 }
 
 export function createPacer(options: {
@@ -23,14 +40,29 @@ export function createPacer(options: {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const spacingMs = 60_000 / options.perMinute;
   let nextSlot = -Infinity;
+  let lastSlot = -Infinity;
 
   return {
-    async take() {
+    async take(budgetMs = Infinity) {
       // Claim a slot synchronously, so concurrent callers line up in order.
       const slot = Math.max(now(), nextSlot);
-      nextSlot = slot + spacingMs;
       const wait = slot - now();
+      if (wait > budgetMs) throw new PacerWaitTooLong(wait);
+      nextSlot = slot + spacingMs;
+      lastSlot = slot;
       if (wait > 0) await sleep(wait);
+    },
+    observe({ remaining, resetAtMs }) {
+      const t = now();
+      if (!Number.isFinite(remaining) || !Number.isFinite(resetAtMs) || resetAtMs <= t) return;
+      if (remaining <= 0) {
+        nextSlot = Math.max(nextSlot, resetAtMs);
+        return;
+      }
+      // Our own pace would send (resetAt - now) / spacing calls before the
+      // reset; when the provider has fewer left, spread those evenly instead.
+      const spread = (resetAtMs - t) / remaining;
+      if (spread > spacingMs) nextSlot = Math.max(nextSlot, Math.max(lastSlot, t) + spread);
     },
   };
 }

@@ -16,7 +16,7 @@ it("blocks a new holder's acquire until the transaction that passed the fence co
   try {
     await fenced`begin`;
     // As text: a JS Date would drop the microseconds.
-    const [{ t0 }] = await fenced<{ t0: string }[]>`select now()::text as t0`;
+    const [{ t0 }] = (await fenced<{ t0: string }[]>`select now()::text as t0`) as unknown as [{ t0: string }];
     // The lease lapses right after the fenced transaction started: live by its
     // snapshot clock (now() is the transaction's start), expired for anyone after.
     await t.sql`update public.job_leases set expires_at = ${t0}::text::timestamptz + interval '1 microsecond' where job = 'j'`;
@@ -28,9 +28,9 @@ it("blocks a new holder's acquire until the transaction that passed the fence co
     // Wait until the acquire is either done or queued behind a row lock.
     for (;;) {
       if (events.length) break;
-      const [{ waiting }] = await t.sql<{ waiting: number }[]>`
+      const [{ waiting }] = (await t.sql<{ waiting: number }[]>`
         select count(*)::int as waiting from pg_stat_activity
-         where wait_event_type = 'Lock' and query like '%acquire_job_lease%' and pid <> pg_backend_pid()`;
+         where wait_event_type = 'Lock' and query like '%acquire_job_lease%' and pid <> pg_backend_pid()`) as unknown as [{ waiting: number }];
       if (waiting > 0) break;
       await new Promise((r) => setImmediate(r));
     }

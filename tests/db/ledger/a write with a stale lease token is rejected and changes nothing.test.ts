@@ -22,7 +22,7 @@ it("rejects begin and settle from a run whose lease expired and was taken over",
 
   await expect(
     t.db.rpc("ledger_settle", {
-      p_lease: LEASE, p_token: oldToken,
+      p_lease: LEASE, p_token: oldToken, p_campaign_id: "c1",
       p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "late-answer" }],
     }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });

@@ -18,7 +18,7 @@ const item = (id: number): SettleItem => ({ id, version: 1, outcome: "ok", braze
 
 it("sends everything pushed within the window as one call, and drain sends the rest at once", async () => {
   const { db, batches } = recordingDb();
-  const queue = new SettleQueue(db, { lease: "l", token: 1 }, { windowMs: 50, maxBatch: 1000 });
+  const queue = new SettleQueue(db, { lease: "l", token: 1, campaignId: "c" }, { windowMs: 50, maxBatch: 1000 });
   for (let i = 0; i < 10; i++) queue.push(item(i));
   await new Promise((r) => setTimeout(r, 80));
   expect(batches.map((b) => b.length)).toEqual([10]);
@@ -30,7 +30,7 @@ it("sends everything pushed within the window as one call, and drain sends the r
 
 it("flushes a full batch without waiting, and loses nothing pushed during a flight", async () => {
   const { db, batches } = recordingDb();
-  const queue = new SettleQueue(db, { lease: "l", token: 1 }, { windowMs: 10_000, maxBatch: 3 });
+  const queue = new SettleQueue(db, { lease: "l", token: 1, campaignId: "c" }, { windowMs: 10_000, maxBatch: 3 });
   for (let i = 0; i < 7; i++) queue.push(item(i));
   await queue.drain();
   expect(batches.flat().map((i) => i.id).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -39,14 +39,14 @@ it("flushes a full batch without waiting, and loses nothing pushed during a flig
 
 it("rethrows a failed settle from drain", async () => {
   const db: Db = { rpc: async () => Promise.reject(new Error("lease lost")) };
-  const queue = new SettleQueue(db, { lease: "l", token: 1 }, { windowMs: 1 });
+  const queue = new SettleQueue(db, { lease: "l", token: 1, campaignId: "c" }, { windowMs: 1 });
   queue.push(item(1));
   await expect(queue.drain()).rejects.toThrow("lease lost");
 });
 
 it("drains at once when nothing is pending, however often it is called", async () => {
   const { db, batches } = recordingDb();
-  const queue = new SettleQueue(db, { lease: "l", token: 1 });
+  const queue = new SettleQueue(db, { lease: "l", token: 1, campaignId: "c" });
   await queue.drain();
   await queue.drain();
   queue.push(item(1));

@@ -63,7 +63,7 @@ async function reconcile(ports: ReconcilePorts, settings: ReconcileSettings, lea
     adopted: 0, cancelled: 0, recreated: 0, reset: 0, unchanged, unresolvable: 0, lost_reported: 0, orphans_waiting: 0, failed: 0,
   };
   lease.progress = counts;
-  const settle = new SettleQueue(ports.db, lease);
+  const settle = new SettleQueue(ports.db, { lease: lease.lease, token: lease.token, campaignId: settings.campaignId, lose: lease.lose });
   const limit = pLimit(settings.concurrency);
   const fenced = { p_lease: lease.lease, p_token: lease.token };
 
@@ -78,17 +78,18 @@ async function reconcile(ports: ReconcilePorts, settings: ReconcileSettings, lea
 
   const recreate = settings.recreateLost ? decisions.filter((d) => d.kind === "recreate") : [];
   const begun = recreate.length
-    ? await ports.db.rpc<{ id: number; version: number; attempt_id: string }[]>("ledger_begin", {
+    ? await ports.db.rpc<{ id: number; version: number; attempt_id: string; status: string }[]>("ledger_begin", {
         ...fenced, p_campaign_id: settings.campaignId,
         p_intents: recreate.map((d) => ({ action: "recreate", match_id: d.row.match_id, id: d.row.id, version: d.row.version, attempt_id: ports.newId() })),
       })
     : [];
-  const begunById = new Map(begun.map((b) => [b.id, b]));
+  // A conflict (the row moved on since the snapshot) is left for the next reconcile.
+  const begunById = new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
 
   await Promise.all(
     decisions.map((decision) =>
       limit(async () => {
-        if (lease.signal.aborted) return;
+        if (lease.signal.aborted || settle.failed) return;
         const item = await act(ports.braze, settings, decision, begunById, seenFor, counts);
         if (item) settle.push(item);
       }),
@@ -137,7 +138,8 @@ async function act(
         counts.lost_reported++;
         return null;
       }
-      const begun = begunById.get(decision.row.id)!;
+      const begun = begunById.get(decision.row.id);
+      if (!begun) return null;
       const base = { id: begun.id, version: begun.version };
       try {
         const { scheduleId } = await braze.createSchedule({

@@ -21,6 +21,8 @@ export const schedulerEnvSchema = commonEnvSchema.extend({
   /** Braze's limit for broadcast schedule creates; 0 turns pacing off. */
   BRAZE_CREATES_PER_MINUTE: int.optional(),
   BRAZE_MAX_WRITES_PER_RUN: int.optional(),
+  /** Seconds after which a run starts no new call and defers the rest; inside the worker's wall-clock limit. */
+  BRAZE_RUN_DEADLINE_SECONDS: int.optional(),
   BRAZE_CAMPAIGN_ID: z.string().min(1),
   FOOTBALL_DATA_URL: z.url().default("https://api.football-data.org"),
   FOOTBALL_DATA_TOKEN: z.string().min(1),
@@ -53,6 +55,7 @@ export function schedulerFromEnv(source?: Record<string, string | undefined>) {
     locales: env.BRAZE_LOCALES,
     translationBudgetSeconds: env.TRANSLATION_BUDGET_SECONDS,
     maxWritesPerRun: env.BRAZE_MAX_WRITES_PER_RUN,
+    runDeadlineSeconds: env.BRAZE_RUN_DEADLINE_SECONDS,
   });
   if (settings.locales.length > 1 && !env.DEEPL_API_KEY) {
     throw new ConfigError("BRAZE_LOCALES lists more than one locale, so DEEPL_API_KEY is required");

@@ -6,6 +6,18 @@
 // later run translates them).
 import type { Db, Translator } from "../../ports.ts";
 
+/**
+ * What translation_cache accepts (translated_text: 1..2000 characters) and
+ * what Postgres text and jsonb can hold at all (no NUL). A translator answer
+ * outside this is garbage: the name falls back to the source and is not cached.
+ */
+export function usableTranslation(text: unknown): text is string {
+  return typeof text === "string" && text.trim().length > 0 && text.length <= 2000 && !text.includes("\u0000");
+}
+
+/** translation_cache.source_text holds 1..500 characters; longer names are sent untranslated. */
+const MAX_SOURCE_LENGTH = 500;
+
 export interface LocalizeResult {
   /** locale -> source name -> translated name */
   names: Map<string, Map<string, string>>;
@@ -25,7 +37,7 @@ export async function localizeNames(input: {
   const targets = input.locales.filter((l) => l !== input.sourceLocale);
   const names = new Map(targets.map((l) => [l, new Map<string, string>()]));
   const result: LocalizeResult = { names, translatorCalls: 0, fallbacks: 0 };
-  const texts = [...new Set(input.texts)].sort();
+  const texts = [...new Set(input.texts)].filter((t) => t.length >= 1 && t.length <= MAX_SOURCE_LENGTH && !t.includes("\u0000")).sort();
   if (targets.length === 0 || texts.length === 0) return result;
 
   const cached = await input.db.rpc<{ locale: string; text: string; translation: string }[]>("translations_lookup", {
@@ -50,6 +62,7 @@ export async function localizeNames(input: {
     if (answer === "timeout") break;
     if (answer === null) continue;
     answer.forEach((translation, i) => {
+      if (i >= missing.length || !usableTranslation(translation)) return;
       names.get(locale)!.set(missing[i]!, translation);
       fresh.push({ locale, text: missing[i]!, translation });
     });
@@ -57,9 +70,13 @@ export async function localizeNames(input: {
   } finally {
     clearTimeout(timer);
   }
-  if (fresh.length) await input.db.rpc("translations_store", { p_source_locale: input.sourceLocale, p_entries: fresh });
+  if (fresh.length) {
+    // The cache saves work; it is never worth a run. A failed write only
+    // means the next run asks the translator again.
+    await input.db.rpc("translations_store", { p_source_locale: input.sourceLocale, p_entries: fresh }).catch(() => {});
+  }
   for (const locale of targets) {
-    for (const t of texts) if (!names.get(locale)!.has(t)) result.fallbacks++;
+    for (const t of new Set(input.texts)) if (!names.get(locale)!.has(t)) result.fallbacks++;
   }
   return result;
 }

@@ -1,11 +1,14 @@
 // braze-scheduler's core: take the campaign's lease, read the feed and the
-// ledger, plan, write every intent, call Braze with bounded concurrency, and
-// settle each outcome in the ledger, fenced by the lease token throughout.
+// ledger, plan, and then batch by batch write the intents and make the Braze
+// calls, settling each outcome in the ledger, fenced by the lease token
+// throughout. Intents are written only right before their calls start, so a
+// crash leaves unknown only the calls that were in flight.
 import pLimit from "p-limit";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db, FootballData, Translator } from "../../ports.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
 import { type LedgerRow, type PlannedAction, planSchedules } from "./plan.ts";
+import { withWaitBudget } from "../../providers/braze/client.ts";
 import { leaseNameFor, type SchedulerSettings } from "./settings.ts";
 import { localizedTeams, localizeNames } from "./localize.ts";
 import { SettleQueue, type SettleItem } from "./settle-queue.ts";
@@ -43,14 +46,13 @@ interface BegunRow {
   match_id: number;
   id: number;
   version: number;
+  /** "conflict": the intent lost a compare-and-set (or the match has another live row); nothing was written. */
   status: string;
   attempt_id: string;
 }
 
 const DAY = 24 * 60 * 60_000;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
-/** ledger_begin writes at most this many intents per call, keeping each transaction short. */
-const BEGIN_CHUNK = 500;
 
 export async function runBrazeScheduler(
   ports: SchedulerPorts,
@@ -59,22 +61,31 @@ export async function runBrazeScheduler(
 ): Promise<SchedulerOutcome> {
   const { runId, counts } = await withLease(
     ports.db,
-    { job: "braze-scheduler", lease: leaseNameFor(settings.campaignId), holder, ttlSeconds: settings.leaseTtlSeconds },
+    {
+      job: "braze-scheduler", lease: leaseNameFor(settings.campaignId), holder, ttlSeconds: settings.leaseTtlSeconds,
+      deadlineMs: settings.runDeadlineSeconds * 1000, clock: ports.clock,
+    },
     (lease) => schedule(ports, settings, lease),
   );
   return { run_id: runId, outcome: "completed", ...counts };
 }
 
 async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, lease: LeaseContext): Promise<SchedulerCounts> {
-  const now = ports.clock.now();
+  const localNow = ports.clock.now();
   const [matches, ledger] = await Promise.all([
     ports.football.listMatches({
       competitions: settings.competitions,
-      dateFrom: isoDate(now),
-      dateTo: isoDate(new Date(now.getTime() + settings.windowDays * DAY)),
+      dateFrom: isoDate(localNow),
+      // One day past the window: the planner judges each kickoff against the
+      // window itself, so a feed that reads dateTo as exclusive still covers it.
+      dateTo: isoDate(new Date(localNow.getTime() + (settings.windowDays + 1) * DAY)),
     }),
-    ports.db.rpc<{ rows: LedgerRow[] }>("ledger_load", { p_campaign_id: settings.campaignId }),
+    ports.db.rpc<{ now: string; rows: LedgerRow[] }>("ledger_load", { p_campaign_id: settings.campaignId }),
   ]);
+  // Plan on the database's clock: it decides which rows ledger_load returns
+  // (send time not yet passed), so judging "too late" or "already sent" on
+  // another clock would plan creates for matches whose rows it did not return.
+  const now = new Date(ledger.now);
   const plan = planSchedules(matches, ledger.rows, now, settings);
 
   const counts: SchedulerCounts = {
@@ -82,57 +93,70 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
     translator_calls: 0, translation_fallbacks: 0, skip_reasons: {},
   };
   lease.progress = counts;
+  const skip = (reason: string) => {
+    counts.skipped++;
+    counts.skip_reasons[reason] = (counts.skip_reasons[reason] ?? 0) + 1;
+  };
   const writes: Write[] = [];
   for (const action of plan) {
     if (action.kind === "unchanged") counts.unchanged++;
-    else if (action.kind === "skip") {
-      counts.skipped++;
-      counts.skip_reasons[action.reason] = (counts.skip_reasons[action.reason] ?? 0) + 1;
-    } else writes.push(action);
+    else if (action.kind === "skip") skip(action.reason);
+    else writes.push(action);
   }
   const work = mostUrgentFirst(writes).slice(0, settings.maxWritesPerRun);
   counts.deferred = writes.length - work.length;
   if (work.length === 0) return counts;
   await localizeMessages(ports, settings, lease, work, counts);
 
-  // Phase 1: every intent is in the ledger, with its attempt id, before any
-  // Braze call. A crash from here on leaves rows reconcile can resolve.
-  const intents = work.map((action) => intentFor(action, ports.newId()));
-  const begun: BegunRow[] = [];
-  for (let i = 0; i < intents.length; i += BEGIN_CHUNK) {
-    lease.assertLive();
-    begun.push(
-      ...(await ports.db.rpc<BegunRow[]>("ledger_begin", {
-        p_lease: lease.lease,
-        p_token: lease.token,
-        p_campaign_id: settings.campaignId,
-        p_intents: intents.slice(i, i + BEGIN_CHUNK),
-      })),
-    );
-  }
+  const settle = new SettleQueue(ports.db, { lease: lease.lease, token: lease.token, campaignId: settings.campaignId, lose: lease.lose });
+  // A 429 whose reset lies past the run's deadline (or any wait that would
+  // cross it) is not waited out: the call is refused before it is sent.
+  const braze = withWaitBudget(ports.braze, () => lease.msToDeadline());
+  let throttled = false;
+  const mayStart = () => !lease.signal.aborted && !settle.failed && !throttled && !lease.pastDeadline();
 
-  // Phase 2: Braze, with bounded concurrency; each outcome is settled in the
-  // ledger in small batches while the remaining calls proceed.
-  const settle = new SettleQueue(ports.db, lease);
-  const limit = pLimit(settings.concurrency);
-  await Promise.all(
-    work.map((action, i) =>
-      limit(async () => {
+  // One batch at a time, as wide as the Braze concurrency: its intents are
+  // written (one round trip) right before its calls start, so at any moment
+  // the only rows in an intermediate state are those whose call is in flight.
+  let next = 0;
+  while (next < work.length && mayStart()) {
+    const batch = work.slice(next, next + settings.concurrency);
+    next += batch.length;
+    lease.assertLive();
+    const begun = await ports.db.rpc<BegunRow[]>("ledger_begin", {
+      p_lease: lease.lease,
+      p_token: lease.token,
+      p_campaign_id: settings.campaignId,
+      p_intents: batch.map((action) => intentFor(action, ports.newId())),
+    });
+    await Promise.all(
+      batch.map(async (action, i) => {
         const row = begun[i]!;
+        if (row.status === "conflict") return skip("conflict");
         if (row.status === "cancelled") {
           counts.cancelled++; // a failed row owned nothing at Braze: cancelled in the ledger alone
           return;
         }
-        // After a failed renewal no new call starts; the intent stays for reconcile.
-        if (lease.signal.aborted) return;
-        const result = await callBraze(ports.braze, settings, action, row);
-        tally(counts, action.kind, result.outcome);
-        settle.push(result);
+        if (!mayStart()) {
+          // Never sent: back to "needs work" by compare-and-set, for the next run.
+          counts.deferred++;
+          settle.push({ id: row.id, version: row.version, outcome: "failed", error: "not sent: the run stopped first" });
+          return;
+        }
+        const result = await callBraze(braze, settings, action, row);
+        if (result.outcome === "failed" && result.throttled) {
+          // Refused before anything happened: this and every later call wait for the next run.
+          throttled = true;
+          counts.deferred++;
+        } else {
+          tally(counts, action.kind, result.outcome);
+        }
+        settle.push(result.item);
       }),
-    ),
-  );
+    );
+  }
+  counts.deferred += work.length - next;
   await settle.drain();
-  lease.assertLive();
   return counts;
 }
 
@@ -196,12 +220,13 @@ async function callBraze(
   settings: SchedulerSettings,
   action: Write,
   row: BegunRow,
-): Promise<SettleItem> {
+): Promise<{ item: SettleItem; outcome: SettleItem["outcome"]; throttled?: boolean }> {
   const base = { id: row.id, version: row.version };
+  const done = (item: SettleItem, throttled = false) => ({ item, outcome: item.outcome, throttled });
   try {
     if (action.kind === "cancel") {
       await braze.deleteSchedule({ campaignId: settings.campaignId, scheduleId: action.row.braze_schedule_id! });
-      return { ...base, outcome: "ok" };
+      return done({ ...base, outcome: "ok" });
     }
     const input = {
       campaignId: settings.campaignId,
@@ -212,15 +237,16 @@ async function callBraze(
     const { scheduleId } = action.kind === "create"
       ? await braze.createSchedule(input)
       : await braze.updateSchedule({ ...input, scheduleId: action.row.braze_schedule_id! });
-    return { ...base, outcome: "ok", braze_schedule_id: scheduleId };
+    return done({ ...base, outcome: "ok", braze_schedule_id: scheduleId });
   } catch (e) {
     if (action.kind === "update" && e instanceof UpstreamError && e.status === 404) {
       // Deleted outside, or fired early: the ledger drops the id and the next
       // run creates the schedule again.
-      return { ...base, outcome: "lost", error: e.message };
+      return done({ ...base, outcome: "lost", error: e.message });
     }
     const unknown = !(e instanceof UpstreamError) || e.outcome === "unknown";
-    return { ...base, outcome: unknown ? "uncertain" : "failed", error: (e as Error)?.message ?? String(e) };
+    const throttled = e instanceof UpstreamError && e.outcome === "rejected" && e.status === 429;
+    return done({ ...base, outcome: unknown ? "uncertain" : "failed", error: (e as Error)?.message ?? String(e) }, throttled);
   }
 }
 

@@ -22,6 +22,14 @@ export const schedulerSettingsSchema = z.object({
    * first, so every run ends well inside its limits.
    */
   maxWritesPerRun: z.number().int().min(1).max(10_000).default(300),
+  /**
+   * Past this many seconds from its start a run starts no new outside call,
+   * settles what is in flight and defers the rest. An Edge Function worker may
+   * run 150 s on the free plan (400 s on paid plans), per worker:
+   * https://supabase.com/docs/guides/functions/limits . 110 s leaves room for
+   * the calls in flight (BRAZE_TIMEOUT_MS, 10 s) and the last settle.
+   */
+  runDeadlineSeconds: z.number().int().min(5).max(3600).default(110),
   /** A schedule must start at least this far ahead for Braze to accept and send it. */
   createMarginSeconds: z.number().int().min(0).max(3600).default(60),
 });

@@ -8,6 +8,7 @@
 // length in seconds. An outcome is recorded at most one window plus one round
 // trip after its call finished; a crash inside that window leaves the row in
 // its intermediate state with its attempt id, which is what reconcile repairs.
+import { LeaseLostError } from "../../errors.ts";
 import type { Db } from "../../ports.ts";
 import type { LeaseContext } from "../lease.ts";
 
@@ -29,9 +30,15 @@ export class SettleQueue {
   /** How many settle calls were made (for run counts and the benchmark). */
   calls = 0;
 
+  /** A settle failed: outcomes can no longer be recorded, so start no further call. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   constructor(
     private readonly db: Db,
-    private readonly lease: Pick<LeaseContext, "lease" | "token">,
+    /** The fence: the campaign's lease and token; lose() is told of a lease_lost answer. */
+    private readonly lease: Pick<LeaseContext, "lease" | "token"> & Partial<Pick<LeaseContext, "lose">> & { campaignId: string },
     private readonly options: { windowMs?: number; maxBatch?: number } = {},
   ) {}
 
@@ -59,11 +66,17 @@ export class SettleQueue {
     this.pending = [];
     try {
       this.calls++;
-      await this.db.rpc("ledger_settle", { p_lease: this.lease.lease, p_token: this.lease.token, p_results: batch });
+      await this.db.rpc("ledger_settle", {
+        p_lease: this.lease.lease, p_token: this.lease.token, p_campaign_id: this.lease.campaignId, p_results: batch,
+      });
     } catch (e) {
       // Lease lost or database gone: the rows stay in their intermediate
-      // state with their attempt ids, which is what reconcile repairs.
+      // state with their attempt ids, which is what reconcile repairs. A
+      // lease_lost answer proves another holder may be acting: stop the run
+      // now, not at its next renewal. Any other failure also means no further
+      // outcome can be recorded, so no further call should start (failed).
       this.failure = e;
+      if (e instanceof LeaseLostError) this.lease.lose?.(`a settle was answered lease_lost: ${e.message}`);
     }
   }
 

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, BrazeScheduledBroadcast, BrazeScheduleInput } from "../../ports.ts";
-import { createPacer } from "../pacer.ts";
+import { createPacer, type Pacer, PacerWaitTooLong } from "../pacer.ts";
 import { requestWithRetry, type RetryTuning } from "../http.ts";
 
 export interface BrazeClientOptions extends RetryTuning {
@@ -27,7 +27,16 @@ export interface BrazeClientOptions extends RetryTuning {
 /** Braze's documented 250 a minute, less 4% so a minute boundary that falls between two runs cannot tip it over. */
 export const BROADCAST_CREATES_PER_MINUTE = 240;
 
-export type BrazeClient = Braze & Required<Pick<Braze, "listSchedules">>;
+export type BrazeClient = Braze & Required<Pick<Braze, "listSchedules">> & {
+  /** The same client, refusing any wait (429, backoff, pacing) longer than budgetMs() allows. */
+  withWaitBudget(budgetMs: () => number): BrazeClient;
+};
+
+/** `braze` with a wait budget when it supports one (the REST client does); otherwise as it is. */
+export function withWaitBudget(braze: Braze, budgetMs: () => number): Braze {
+  const aware = braze as Partial<Pick<BrazeClient, "withWaitBudget">>;
+  return typeof aware.withWaitBudget === "function" ? { ...aware.withWaitBudget(budgetMs), ...(braze.listSchedules ? {} : { listSchedules: undefined }) } : braze;
+}
 
 const SERVICE = "braze";
 
@@ -47,23 +56,49 @@ const listingAnswer = z.object({
 });
 
 export function createBrazeClient(options: BrazeClientOptions): BrazeClient {
-  const { baseUrl, apiKey, createsPerMinute = BROADCAST_CREATES_PER_MINUTE, ...tuning } = options;
-  const pacer = createsPerMinute > 0 ? createPacer({ perMinute: createsPerMinute, now: tuning.now, sleep: tuning.sleep }) : undefined;
+  const { createsPerMinute = BROADCAST_CREATES_PER_MINUTE, ...rest } = options;
+  const pacer = createsPerMinute > 0 ? createPacer({ perMinute: createsPerMinute, now: rest.now, sleep: rest.sleep }) : undefined;
+  return clientWith(rest, pacer);
+}
+
+function clientWith(options: Omit<BrazeClientOptions, "createsPerMinute">, pacer: Pacer | undefined): BrazeClient {
+  const { baseUrl, apiKey, ...tuning } = options;
   const root = baseUrl.replace(/\/+$/, "");
+  const nowMs = tuning.now ?? (() => Date.now());
+  // Braze answers every call with X-RateLimit-Limit/-Remaining/-Reset (reset
+  // in UTC epoch seconds): https://www.braze.com/docs/api/api_limits/ . The
+  // create pace follows what Braze says is left rather than a constant alone,
+  // since its documented create limits differ by audience and workspace.
+  const observeCreate = (headers: Headers) => {
+    const remaining = Number(headers.get("x-ratelimit-remaining") ?? NaN);
+    const reset = Number(headers.get("x-ratelimit-reset") ?? NaN);
+    if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
+    pacer?.observe({ remaining, resetAtMs: reset > 1_000_000_000 ? reset * 1000 : nowMs() + reset * 1000 });
+  };
   const headers = { authorization: `Bearer ${apiKey}` };
 
-  const post = (path: string, json: unknown, extra: { idempotent: boolean; acceptStatus?: (s: number, b: unknown) => boolean }) =>
+  const post = (path: string, json: unknown, extra: { idempotent: boolean; acceptStatus?: (s: number, b: unknown) => boolean; onHeaders?: (h: Headers) => void }) =>
     requestWithRetry({ ...tuning, service: SERVICE, url: root + path, method: "POST", headers, json, ...extra });
 
   return {
+    withWaitBudget(budgetMs) {
+      return clientWith({ ...options, waitBudgetMs: budgetMs }, pacer);
+    },
+
     async createSchedule(input) {
-      await pacer?.take();
+      try {
+        await pacer?.take(tuning.waitBudgetMs?.() ?? Infinity);
+      } catch (e) {
+        if (!(e instanceof PacerWaitTooLong)) throw e;
+        // Not sent: as good as a 429, the caller defers it.
+        throw new UpstreamError(`create not sent: ${e.message}, past the caller's deadline`, SERVICE, "rejected", 429);
+      }
       const result = await post("/campaigns/trigger/schedule/create", {
         campaign_id: input.campaignId,
         broadcast: true,
         trigger_properties: triggerProperties(input),
         schedule: { time: input.sendAt.toISOString() },
-      }, { idempotent: false });
+      }, { idempotent: false, onHeaders: observeCreate });
       const parsed = createAnswer.safeParse(result.body);
       if (!parsed.success) {
         // Braze said yes but we cannot tell which schedule it made.
