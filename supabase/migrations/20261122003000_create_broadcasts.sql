@@ -4,59 +4,80 @@
 --   draft -> sending -> sent                      (send now, never scheduled)
 --   scheduled -> rescheduling -> scheduled
 --   scheduled -> cancelling -> draft
---   any intermediate -> uncertain   (the provider call's outcome is unknown)
---   any intermediate -> its previous state, or draft, or failed (definite rejection)
+--   any intermediate -> uncertain      (the provider call's outcome is unknown)
+--   uncertain -> whatever the provider has, read back (broadcast_settle_to_provider)
+--   uncertain -> unresolved            (the provider could not be read, bounded retries spent)
 --
--- Seed 000 is the bug this replaces: the provider call succeeded, the database
--- update after it failed, the editor saw "draft", scheduled again, and the
--- audience got the email twice. Here the row leaves its resting state BEFORE
--- the provider is called (broadcast_begin), carrying an idempotency key derived
--- from (broadcast, action, publish time, version). A second click finds the row
--- in flight and gets 409 without any provider call. Whoever finishes the job
--- later (the editor's retry of an uncertain row, or the resolver) sends the
--- SAME key, which the provider dedupes, so a retry can never send twice.
+-- The provider does not deduplicate broadcast requests: Resend honours an
+-- Idempotency-Key only on POST /emails and POST /emails/batch
+-- (https://resend.com/docs/dashboard/emails/idempotency-keys), and the official
+-- SDK sends none on its broadcast calls (resend-node src/broadcasts/broadcasts.ts).
+-- So a broadcast call whose answer was lost is never repeated. Instead:
+--   * the row leaves its resting state BEFORE the provider is called
+--     (broadcast_begin), so a second click gets 409 without any provider call;
+--   * the provider's broadcast id is stored by its own version-checked write the
+--     moment the create answers (broadcast_record_provider_id), before any send;
+--   * every provider broadcast carries the stable name broadcast_provider_name(id),
+--     so a create whose answer was lost is found by listing, not created again;
+--   * after an unknown outcome the provider's state is read back and the row is
+--     moved to match it (broadcast_settle_to_provider).
+-- The provider's own state machine is the second fence: Resend sends only a
+-- draft and cancels only a scheduled or queued broadcast, so a late-landing
+-- duplicate of a send or cancel is refused there.
 
 create table public.broadcasts (
   id                    uuid primary key default gen_random_uuid(),
   subject               text not null check (length(subject) between 1 and 998),
   -- The body the provider sends. Resend needs html (or text) on create.
   content_html          text not null check (length(content_html) between 1 and 500000),
-  -- The provider's audience (Resend audience / segment id).
+  -- The provider's segment id (Resend renamed audiences to segments; the
+  -- column keeps its name, the create sends it as segment_id).
   audience_id           text not null check (length(audience_id) between 1 and 200),
   -- The confirmed publish time: what the provider has while scheduled.
   publish_at            timestamptz,
   send_status           text not null default 'draft' check (send_status in
                           ('draft', 'scheduling', 'scheduled', 'sending', 'sent',
-                           'rescheduling', 'cancelling', 'failed', 'uncertain')),
+                           'rescheduling', 'cancelling', 'failed', 'canceled',
+                           'uncertain', 'unresolved')),
   provider_broadcast_id text,
   -- The operation in flight (or whose outcome is unknown), its target time,
-  -- the resting state it started from, and the key every provider call of it carries.
+  -- the resting state it started from, and the key naming this operation
+  -- (in errors and run histories; the provider never sees it).
   pending_action        text check (pending_action in ('schedule', 'send', 'reschedule', 'cancel')),
   pending_publish_at    timestamptz,
   previous_status       text check (previous_status in ('draft', 'scheduled')),
-  idempotency_key       text,
+  operation_key         text,
+  -- Drives of the current operation: 1 for the first, +1 per editor retry or
+  -- resolver claim. The resolver gives up reading the provider after a bound.
   attempts              integer not null default 0,
+  -- Why the last operation did not end where it was asked to; for an
+  -- 'unresolved' row, why the resolver stopped (shown on the operations page).
   last_error            text,
   version               bigint not null default 1,
   created_at            timestamptz not null default now(),
   updated_at            timestamptz not null default now(),
   sent_at               timestamptz,
-  -- An operation is in flight exactly when the row is in an intermediate or
-  -- uncertain state; a resting row carries no stale key a retry could reuse.
+  -- An operation is in flight exactly when the row is in an intermediate,
+  -- uncertain or unresolved state; a resting row carries no stale operation.
   constraint broadcasts_pending_iff_in_flight check (
-    (send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain'))
-    = (pending_action is not null and idempotency_key is not null and previous_status is not null)
+    (send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain', 'unresolved'))
+    = (pending_action is not null and operation_key is not null and previous_status is not null)
   ),
   constraint broadcasts_scheduled_has_provider_id check (
-    send_status not in ('scheduled', 'sent') or provider_broadcast_id is not null
+    send_status not in ('scheduled', 'sent', 'canceled') or provider_broadcast_id is not null
+  ),
+  constraint broadcasts_scheduled_has_time check (
+    send_status <> 'scheduled' or publish_at is not null
   )
 );
 
 comment on table public.broadcasts is
   'Email broadcasts. Written only through the broadcast_* functions; every transition is compare-and-set on version.';
+comment on column public.broadcasts.last_error is
+  'Why the last operation did not end as asked; for send_status unresolved, why the resolver stopped.';
 
 create index broadcasts_in_flight on public.broadcasts (updated_at)
-  where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain');
+  where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain', 'unresolved');
 
 alter table public.broadcasts enable row level security;
 
@@ -75,6 +96,17 @@ as $$
   end
 $$;
 
+-- The name every provider broadcast of a row carries: stable for the row's
+-- life, so listing the provider's broadcasts finds a create whose answer was lost.
+create function public.broadcast_provider_name(p_id uuid)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select 'broadcast:' || p_id::text
+$$;
+
 create function public.broadcast_create(p_subject text, p_content_html text, p_audience_id text)
 returns jsonb
 language plpgsql
@@ -84,6 +116,7 @@ as $$
 declare
   v_row public.broadcasts;
 begin
+  -- Guard: the fields the provider needs to create a broadcast.
   if coalesce(length(p_subject), 0) = 0 or coalesce(length(p_content_html), 0) = 0
      or coalesce(length(p_audience_id), 0) = 0 then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -106,6 +139,7 @@ declare
   v_row public.broadcasts;
 begin
   select * into v_row from public.broadcasts where id = p_id;
+  -- Guard: an unknown id is a 404, not an empty answer.
   if v_row.id is null then
     raise exception using errcode = 'PT404', hint = 'not_found',
       message = format('no broadcast %s', p_id);
@@ -115,8 +149,10 @@ end;
 $$;
 
 -- Phase one. Returns {started: true, resumed, row} when the caller now owns the
--- operation, or {started: false, row} when the row is busy or in the wrong
--- state (the caller answers 409 with the row and calls no provider).
+-- operation, or {started: false, row, reason} when the row is busy or in the
+-- wrong state (the caller answers 409 with the row and calls no provider).
+-- A resumed operation is never repeated at the provider: its driver reads the
+-- provider's state first (see drive.ts).
 create function public.broadcast_begin(p_id uuid, p_action text, p_publish_at timestamptz default null)
 returns jsonb
 language plpgsql
@@ -128,6 +164,7 @@ declare
   v_target  timestamptz;
   v_allowed text[];
 begin
+  -- Guard: a known action, with a future time exactly when it needs one.
   if p_action is null or p_action not in ('schedule', 'send', 'reschedule', 'cancel') then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = format('action must be schedule, send, reschedule or cancel (got %s)', coalesce(p_action, 'null'));
@@ -150,9 +187,9 @@ begin
       message = format('no broadcast %s', p_id);
   end if;
 
-  -- Guard: an uncertain row is finished only by repeating the SAME operation
-  -- with its stored key (the provider dedupes it); any other action would act
-  -- on a provider state we do not know.
+  -- Guard: an uncertain row is finished only by the SAME operation (whose
+  -- driver reads the provider's state before doing anything); any other action
+  -- would act on a provider state we do not know.
   if v_row.send_status = 'uncertain' then
     if v_row.pending_action = p_action
        and (p_action not in ('schedule', 'reschedule') or v_row.pending_publish_at = v_target) then
@@ -166,6 +203,12 @@ begin
     return jsonb_build_object('started', false, 'row', to_jsonb(v_row),
       'reason', format('broadcast is uncertain after %s; retry %s with the same publish time or wait for the resolver',
                        v_row.pending_action, v_row.pending_action));
+  end if;
+
+  -- Guard: an unresolved row waits for an operator (broadcast_requeue).
+  if v_row.send_status = 'unresolved' then
+    return jsonb_build_object('started', false, 'row', to_jsonb(v_row),
+      'reason', format('broadcast is unresolved after %s: %s', v_row.pending_action, coalesce(v_row.last_error, 'no reason recorded')));
   end if;
 
   -- Guard: the state machine. A row in flight (scheduling, sending, ...) or in
@@ -189,10 +232,7 @@ begin
          attempts = 1,
          last_error = null,
          version = version + 1,
-         -- Derived from (broadcast, action, publish time) plus the version the
-         -- operation starts at: a later schedule at the same time (after a
-         -- cancel) must not be deduped into the earlier one's answer.
-         idempotency_key = format('broadcast:%s:%s:%s:v%s', id, p_action,
+         operation_key = format('broadcast:%s:%s:%s:v%s', id, p_action,
            coalesce(to_char(v_target at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'now'),
            version + 1),
          updated_at = now()
@@ -215,7 +255,7 @@ begin
   -- Guard: compare-and-set. A resolver that took the row over bumped version;
   -- the superseded caller must not write over what the resolver decides.
   select * into v_row from public.broadcasts
-   where id = p_id and version = p_version and idempotency_key = p_key
+   where id = p_id and version = p_version and operation_key = p_key
      and send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling')
      for update;
   if v_row.id is null then
@@ -226,8 +266,40 @@ begin
 end;
 $$;
 
--- Phase two, success: the provider did what the operation asked.
-create function public.broadcast_confirm(p_id uuid, p_version bigint, p_key text, p_provider_broadcast_id text)
+-- The moment a create answers: the provider's id, in its own write, before any
+-- send. A crash after this leaves an id the resolver can read back; a crash
+-- before it leaves a broadcast the resolver finds by its name.
+create function public.broadcast_record_provider_id(p_id uuid, p_version bigint, p_key text, p_provider_broadcast_id text)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_row public.broadcasts;
+begin
+  -- Guard: a provider id is a non-empty string.
+  if coalesce(length(p_provider_broadcast_id), 0) = 0 then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'broadcast_record_provider_id: provider_broadcast_id is required';
+  end if;
+  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
+  -- Guard: one provider broadcast per row. A second id means a second
+  -- broadcast exists at the provider; refuse rather than forget the first.
+  if v_row.provider_broadcast_id is not null and v_row.provider_broadcast_id <> p_provider_broadcast_id then
+    raise exception using errcode = 'PT409', hint = 'conflict',
+      message = format('broadcast %s already has provider broadcast %s (got %s)', p_id, v_row.provider_broadcast_id, p_provider_broadcast_id);
+  end if;
+  update public.broadcasts
+     set provider_broadcast_id = p_provider_broadcast_id, version = version + 1, updated_at = now()
+   where id = p_id
+  returning * into v_row;
+  return to_jsonb(v_row);
+end;
+$$;
+
+-- Phase two, success: the provider answered that it did what the operation asked.
+create function public.broadcast_confirm(p_id uuid, p_version bigint, p_key text)
 returns jsonb
 language plpgsql
 volatile
@@ -244,8 +316,7 @@ begin
          publish_at = case when pending_action in ('schedule', 'reschedule') then pending_publish_at
                            when pending_action = 'cancel' then null else publish_at end,
          sent_at = case when pending_action = 'send' then now() else sent_at end,
-         provider_broadcast_id = coalesce(p_provider_broadcast_id, provider_broadcast_id),
-         pending_action = null, pending_publish_at = null, previous_status = null, idempotency_key = null,
+         pending_action = null, pending_publish_at = null, previous_status = null, operation_key = null,
          last_error = null, version = version + 1, updated_at = now()
    where id = p_id
   returning * into v_row;
@@ -253,13 +324,12 @@ begin
 end;
 $$;
 
--- Phase two, definite rejection: the provider certainly did not do it. The row
--- returns to where it started, or to draft when an earlier step of the
--- operation already cancelled the provider's schedule (the row must say what
--- the provider has, not what we hoped).
+-- Phase two, definite rejection: the provider answered the first and only
+-- attempt with a refusal, so it certainly did not do it. The row returns to
+-- where it started, or to draft when an earlier step of the operation already
+-- cancelled the provider's schedule (the row must say what the provider has).
 create function public.broadcast_rollback(
-  p_id uuid, p_version bigint, p_key text, p_error text,
-  p_provider_broadcast_id text default null, p_to_status text default null
+  p_id uuid, p_version bigint, p_key text, p_error text, p_to_status text default null
 )
 returns jsonb
 language plpgsql
@@ -269,6 +339,7 @@ as $$
 declare
   v_row public.broadcasts;
 begin
+  -- Guard: a rejection leaves the row resting, in a state the provider can have.
   if p_to_status is not null and p_to_status not in ('draft', 'scheduled', 'failed') then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = format('broadcast_rollback: to_status must be draft, scheduled or failed (got %s)', p_to_status);
@@ -277,9 +348,8 @@ begin
   update public.broadcasts
      set send_status = coalesce(p_to_status, previous_status),
          publish_at = case when coalesce(p_to_status, previous_status) = 'draft' then null else publish_at end,
-         provider_broadcast_id = coalesce(p_provider_broadcast_id, provider_broadcast_id),
          last_error = left(format('%s rejected by the provider: %s', pending_action, p_error), 4000),
-         pending_action = null, pending_publish_at = null, previous_status = null, idempotency_key = null,
+         pending_action = null, pending_publish_at = null, previous_status = null, operation_key = null,
          version = version + 1, updated_at = now()
    where id = p_id
   returning * into v_row;
@@ -287,11 +357,9 @@ begin
 end;
 $$;
 
--- Phase two, unknown outcome: keep the key and the action so that the same
--- operation can be repeated safely; say why on the row.
-create function public.broadcast_mark_uncertain(
-  p_id uuid, p_version bigint, p_key text, p_error text, p_provider_broadcast_id text default null
-)
+-- Phase two, unknown outcome: keep the operation so that its driver (the
+-- editor's retry or the resolver) reads the provider's state; say why.
+create function public.broadcast_mark_uncertain(p_id uuid, p_version bigint, p_key text, p_error text)
 returns jsonb
 language plpgsql
 volatile
@@ -302,10 +370,115 @@ declare
 begin
   v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
   update public.broadcasts
-     set send_status = 'uncertain',
-         provider_broadcast_id = coalesce(p_provider_broadcast_id, provider_broadcast_id),
-         last_error = left(p_error, 4000),
+     set send_status = 'uncertain', last_error = left(p_error, 4000),
          version = version + 1, updated_at = now()
+   where id = p_id
+  returning * into v_row;
+  return to_jsonb(v_row);
+end;
+$$;
+
+-- After an unknown outcome: the provider's state, read back, becomes the
+-- row's. p_provider_status is what the provider answered for the broadcast
+-- (Resend: draft, scheduled, queued, sent, canceled, failed) or 'absent' when
+-- it has none (no id and nothing by our name, or the id answers 404).
+create function public.broadcast_settle_to_provider(
+  p_id uuid, p_version bigint, p_key text,
+  p_provider_broadcast_id text, p_provider_status text, p_scheduled_at timestamptz default null
+)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_row    public.broadcasts;
+  v_status text;
+  v_done   boolean;
+begin
+  -- Guard: a provider state this function knows how to mirror.
+  if p_provider_status is null
+     or p_provider_status not in ('absent', 'draft', 'scheduled', 'queued', 'sent', 'canceled', 'failed') then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = format('broadcast_settle_to_provider: unknown provider status %s', coalesce(p_provider_status, 'null'));
+  end if;
+  -- Guard: a scheduled broadcast has a time, and anything but absent has an id.
+  if p_provider_status = 'scheduled' and p_scheduled_at is null then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'broadcast_settle_to_provider: a scheduled broadcast needs its scheduled_at';
+  end if;
+  if p_provider_status <> 'absent' and coalesce(length(p_provider_broadcast_id), 0) = 0 then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'broadcast_settle_to_provider: provider_broadcast_id is required unless the provider has none';
+  end if;
+  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
+  v_status := case p_provider_status
+    when 'absent' then 'draft' when 'draft' then 'draft' when 'scheduled' then 'scheduled'
+    when 'queued' then 'sent' when 'sent' then 'sent' when 'canceled' then 'canceled' when 'failed' then 'failed' end;
+  v_done := case v_row.pending_action
+    when 'schedule' then v_status = 'scheduled' and p_scheduled_at = v_row.pending_publish_at
+    when 'reschedule' then v_status = 'scheduled' and p_scheduled_at = v_row.pending_publish_at
+    when 'send' then v_status = 'sent'
+    when 'cancel' then v_status = 'draft' end;
+  update public.broadcasts
+     set send_status = v_status,
+         provider_broadcast_id = case when p_provider_status = 'absent' then null else p_provider_broadcast_id end,
+         publish_at = case when v_status = 'scheduled' then p_scheduled_at else null end,
+         sent_at = case when v_status = 'sent' then coalesce(sent_at, now()) else sent_at end,
+         last_error = case when v_done then null else left(format(
+           '%s did not take effect as asked: the provider has the broadcast %s%s; the row now says so (earlier: %s)',
+           pending_action, p_provider_status,
+           case when p_scheduled_at is not null then format(' for %s', p_scheduled_at) else '' end,
+           coalesce(last_error, 'no error recorded')), 4000) end,
+         pending_action = null, pending_publish_at = null, previous_status = null, operation_key = null,
+         version = version + 1, updated_at = now()
+   where id = p_id
+  returning * into v_row;
+  return to_jsonb(v_row);
+end;
+$$;
+
+-- The resolver's last word on a row whose provider state it could not read in
+-- its bounded number of attempts: visible (operations page), never retried on
+-- its own; an operator calls broadcast_requeue once the provider answers again.
+create function public.broadcast_mark_unresolved(p_id uuid, p_version bigint, p_key text, p_reason text)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_row public.broadcasts;
+begin
+  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
+  update public.broadcasts
+     set send_status = 'unresolved', last_error = left(p_reason, 4000),
+         version = version + 1, updated_at = now()
+   where id = p_id
+  returning * into v_row;
+  return to_jsonb(v_row);
+end;
+$$;
+
+-- An operator hands an unresolved row back to the resolver, with a fresh
+-- budget of attempts.
+create function public.broadcast_requeue(p_id uuid)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_row public.broadcasts;
+begin
+  select * into v_row from public.broadcasts where id = p_id for update;
+  -- Guard: only an unresolved row is handed back; anything else has an owner.
+  if v_row.id is null or v_row.send_status <> 'unresolved' then
+    raise exception using errcode = 'PT409', hint = 'conflict',
+      message = format('broadcast %s is not unresolved', p_id);
+  end if;
+  update public.broadcasts
+     set send_status = 'uncertain', attempts = 1, version = version + 1, updated_at = now()
    where id = p_id
   returning * into v_row;
   return to_jsonb(v_row);
@@ -314,7 +487,7 @@ $$;
 
 -- The resolver's claim: every row stuck in flight or uncertain for longer than
 -- the grace period, taken over by bumping its version (so a slow original
--- caller can no longer settle it) and returned for a re-drive with its key.
+-- caller can no longer settle it) and returned for its provider state to be read.
 create function public.broadcast_claim_stuck(p_grace_seconds integer, p_limit integer default 100)
 returns jsonb
 language plpgsql
@@ -324,14 +497,15 @@ as $$
 declare
   v_rows jsonb;
 begin
+  -- Guard: a sane grace period and batch.
   if p_grace_seconds is null or p_grace_seconds < 0 or p_limit is null or p_limit not between 1 and 1000 then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = format('broadcast_claim_stuck: grace must be >= 0 and limit 1..1000 (got %s, %s)', p_grace_seconds, p_limit);
   end if;
   -- Guard: the grace period. A row younger than it may still be in the hands
-  -- of the request that began it; it must outlast an edge function's
-  -- wall-clock limit. SKIP LOCKED: a row an editor is settling right now is
-  -- left for the next run.
+  -- of the request that began it, and a request that timed out may still land
+  -- at the provider; it must outlast an edge function's wall-clock limit. SKIP
+  -- LOCKED: a row an editor is settling right now is left for the next run.
   with stuck as (
     select id from public.broadcasts
      where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain')
@@ -357,25 +531,35 @@ grant select on table public.broadcasts to service_role;
 
 revoke all on function
   public.broadcast_intermediate_status(text),
+  public.broadcast_provider_name(uuid),
   public.broadcast_create(text, text, text),
   public.broadcast_get(uuid),
   public.broadcast_begin(uuid, text, timestamptz),
   public.broadcast_lock_owned(uuid, bigint, text),
-  public.broadcast_confirm(uuid, bigint, text, text),
-  public.broadcast_rollback(uuid, bigint, text, text, text, text),
-  public.broadcast_mark_uncertain(uuid, bigint, text, text, text),
+  public.broadcast_record_provider_id(uuid, bigint, text, text),
+  public.broadcast_confirm(uuid, bigint, text),
+  public.broadcast_rollback(uuid, bigint, text, text, text),
+  public.broadcast_mark_uncertain(uuid, bigint, text, text),
+  public.broadcast_settle_to_provider(uuid, bigint, text, text, text, timestamptz),
+  public.broadcast_mark_unresolved(uuid, bigint, text, text),
+  public.broadcast_requeue(uuid),
   public.broadcast_claim_stuck(integer, integer)
 from public, anon, authenticated;
 
 -- The helpers run inside the functions below, which are security invoker.
 grant execute on function
   public.broadcast_intermediate_status(text),
+  public.broadcast_provider_name(uuid),
   public.broadcast_lock_owned(uuid, bigint, text),
   public.broadcast_create(text, text, text),
   public.broadcast_get(uuid),
   public.broadcast_begin(uuid, text, timestamptz),
-  public.broadcast_confirm(uuid, bigint, text, text),
-  public.broadcast_rollback(uuid, bigint, text, text, text, text),
-  public.broadcast_mark_uncertain(uuid, bigint, text, text, text),
+  public.broadcast_record_provider_id(uuid, bigint, text, text),
+  public.broadcast_confirm(uuid, bigint, text),
+  public.broadcast_rollback(uuid, bigint, text, text, text),
+  public.broadcast_mark_uncertain(uuid, bigint, text, text),
+  public.broadcast_settle_to_provider(uuid, bigint, text, text, text, timestamptz),
+  public.broadcast_mark_unresolved(uuid, bigint, text, text),
+  public.broadcast_requeue(uuid),
   public.broadcast_claim_stuck(integer, integer)
 to service_role;

@@ -8,6 +8,8 @@ import { serveFunctions } from "../../support/functions.ts";
 export const CRON_SECRET = "local-cron-secret";
 export const AUDIENCE = "aud_newsletter";
 export const RECIPIENTS = ["ada@example.test", "grace@example.test"];
+export const FROM = "News <news@example.test>";
+export const RESOLVE_MAX_ATTEMPTS = 3;
 
 export interface BroadcastState {
   id: string;
@@ -29,12 +31,13 @@ export async function startBroadcastStack() {
     SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
     RESEND_API_URL: sim.url,
     RESEND_API_KEY: "re_local_key",
-    RESEND_FROM: "News <news@example.test>",
+    RESEND_FROM: FROM,
     // One attempt and a short timeout, so a call the simulator never answers
     // leaves the row uncertain for the resolver instead of being retried inline.
     RESEND_TIMEOUT_MS: "1000",
     RESEND_MAX_ATTEMPTS: "1",
     BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
+    BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
   });
   const editorToken = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "editor" } });
 
@@ -49,6 +52,13 @@ export async function startBroadcastStack() {
 
   return {
     t, sim, simClient, fns, editorToken, post,
+    /** The environment the served functions run with, for running a core in the test process. */
+    env: {
+      DB_ADAPTER: "direct", SUPABASE_DB_URL: t.url, CRON_SECRET, SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+      RESEND_API_URL: sim.url, RESEND_API_KEY: "re_local_key", RESEND_FROM: FROM,
+      RESEND_TIMEOUT_MS: "1000", RESEND_MAX_ATTEMPTS: "1", BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
+      BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
+    } as Record<string, string>,
     async createBroadcast(subject = "Matchday news") {
       return t.db.rpc<BroadcastState>("broadcast_create", { p_subject: subject, p_content_html: "<p>news</p>", p_audience_id: AUDIENCE });
     },
@@ -57,6 +67,10 @@ export async function startBroadcastStack() {
     resolve: () => post("broadcasts-resolve", {}, CRON_SECRET),
     async row(id: string): Promise<BroadcastState> {
       return t.db.rpc<BroadcastState>("broadcast_get", { p_id: id });
+    },
+    /** The provider's broadcasts of one subject (the tests give each broadcast its own). */
+    async providerBroadcasts(subject: string) {
+      return (await simClient.state()).broadcasts.filter((x) => x.subject === subject);
     },
     /** Every email the audience would get once every schedule has fired. */
     async emailsAfterAllFire(broadcastSubject: string) {
@@ -96,4 +110,29 @@ export async function failNextTransitionTo(stack: BroadcastStack, status: string
     create trigger test_fail_transition before update on public.broadcasts
       for each row execute function public.test_fail_transition();
   `);
+}
+
+/**
+ * Makes every write that moves a broadcast out of `from` into one of `to` fail
+ * until clearFailures, as a function killed (or a database lost) right after
+ * the provider answered would leave it.
+ */
+export async function failTransitions(stack: BroadcastStack, from: string, to: string[]) {
+  const list = to.map((x) => `'${x}'`).join(", ");
+  await stack.t.sql.unsafe(`
+    create or replace function public.test_fail_transitions() returns trigger language plpgsql as $$
+    begin
+      if old.send_status = '${from}' and new.send_status in (${list}) then
+        raise exception 'simulated crash before recording %', new.send_status;
+      end if;
+      return new;
+    end $$;
+    drop trigger if exists test_fail_transitions on public.broadcasts;
+    create trigger test_fail_transitions before update on public.broadcasts
+      for each row execute function public.test_fail_transitions();
+  `);
+}
+
+export async function clearFailures(stack: BroadcastStack) {
+  await stack.t.sql.unsafe(`drop trigger if exists test_fail_transitions on public.broadcasts`);
 }

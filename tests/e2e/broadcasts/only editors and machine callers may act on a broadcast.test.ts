@@ -35,5 +35,5 @@ test("Supabase Cron's secret may send a draft now", async () => {
   const r = await s.act("send", b.id, undefined, CRON_SECRET);
   expect(r.status).toBe(200);
   expect(r.body.broadcast.send_status).toBe("sent");
-  expect((await s.simClient.state()).emails.filter((e) => e.subject === "Cron send")).toHaveLength(2);
+  expect(await s.emailsAfterAllFire("Cron send")).toHaveLength(2);
 });

@@ -2,7 +2,7 @@
 // SQL), then drive (provider call with the stored key, then settle).
 import { ConflictError } from "../../errors.ts";
 import { driveOperation } from "./drive.ts";
-import type { BroadcastAction, BroadcastPorts, BroadcastRow, DriveResult } from "./types.ts";
+import type { BroadcastAction, BroadcastPorts, BroadcastRow } from "./types.ts";
 
 export interface ActionRequest {
   action: BroadcastAction;
@@ -17,7 +17,12 @@ interface BeginAnswer {
   reason?: string;
 }
 
-export type ActionResult = DriveResult & { resumed: boolean };
+/** What the editor is told: done, refused (the row says what the provider has), or not known yet. */
+export type ActionResult = (
+  | { outcome: "confirmed"; row: BroadcastRow }
+  | { outcome: "rolled_back"; row: BroadcastRow; error: string }
+  | { outcome: "uncertain"; row: BroadcastRow | null; error: string }
+) & { resumed: boolean };
 
 /**
  * Throws ConflictError (409, details = the current row) when the broadcast is
@@ -32,6 +37,18 @@ export async function runBroadcastAction(ports: BroadcastPorts, request: ActionR
   if (!begun.started) {
     throw new ConflictError(begun.reason ?? `cannot ${request.action} now`, { broadcast: begun.row });
   }
-  const result = await driveOperation(ports, begun.row);
-  return { ...result, resumed: begun.resumed === true };
+  const result = await driveOperation(ports, begun.row, { mode: "editor" });
+  const resumed = begun.resumed === true;
+  switch (result.outcome) {
+    case "confirmed":
+    case "rolled_back":
+    case "uncertain":
+      return { ...result, resumed };
+    case "settled":
+      // Read back: the operation did not take effect, and the row now says
+      // what the provider has instead.
+      return { outcome: "rolled_back", row: result.row, error: result.error ?? "the provider has another state", resumed };
+    case "unresolved":
+      return { outcome: "uncertain", row: result.row, error: result.error, resumed };
+  }
 }

@@ -1,15 +1,42 @@
-// Phase two of an operation the row already records (send_status intermediate,
-// idempotency_key stored): call the provider with the stored key, then settle
-// the row. The same function finishes a first attempt, an editor's retry of an
-// uncertain row and the resolver's takeover, so they cannot disagree.
+// Phase two of an operation the row already records (send_status
+// intermediate, operation_key stored). The same function finishes a first
+// attempt, an editor's retry of an uncertain row and the resolver's takeover,
+// so they cannot disagree.
+//
+// Resend does not deduplicate broadcast requests (no Idempotency-Key on
+// /broadcasts: https://resend.com/docs/dashboard/emails/idempotency-keys), so a
+// provider call whose answer was lost is never made again. A first attempt
+// calls the provider; every later drive of the same operation only READS the
+// provider's state and moves the row to match it.
 import { UpstreamError } from "../../errors.ts";
-import { rollbackStatus, stepsFor } from "./plan.ts";
+import type { ProviderBroadcast } from "../../providers/resend/client.ts";
+import { providerName, rollbackStatus, stepsFor } from "./plan.ts";
 import type { BroadcastPorts, BroadcastRow, DriveResult } from "./types.ts";
 
-export async function driveOperation(ports: BroadcastPorts, row: BroadcastRow): Promise<DriveResult> {
-  const key = row.idempotency_key;
-  if (!key) throw new Error(`broadcast ${row.id} has no idempotency key`);
-  const owned = { p_id: row.id, p_version: row.version, p_key: key };
+export interface DriveOptions {
+  /**
+   * "editor": a retry settles the row only when the provider shows the
+   * operation done; otherwise the row stays uncertain, because a request that
+   * timed out moments ago may still land. "resolver" (after the grace period):
+   * the row becomes whatever the provider has.
+   */
+  mode: "editor" | "resolver";
+  /** Resolver only: at this many attempts, a row whose provider state cannot be read becomes unresolved. */
+  maxAttempts?: number;
+}
+
+type Owned = { p_id: string; p_version: number; p_key: string };
+
+export async function driveOperation(ports: BroadcastPorts, row: BroadcastRow, options: DriveOptions): Promise<DriveResult> {
+  if (!row.operation_key) throw new Error(`broadcast ${row.id} has no operation in flight`);
+  // attempts is 1 only for the drive that broadcast_begin started from a
+  // resting row: no provider call of this operation can have been made yet.
+  return row.attempts <= 1 ? firstAttempt(ports, row) : reconcile(ports, row, options);
+}
+
+async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<DriveResult> {
+  const key = row.operation_key!;
+  let owned: Owned = { p_id: row.id, p_version: row.version, p_key: key };
   let providerId = row.provider_broadcast_id;
   let cancelled = false;
   let done: string[] = [];
@@ -18,39 +45,119 @@ export async function driveOperation(ports: BroadcastPorts, row: BroadcastRow): 
     for (const step of stepsFor(row)) {
       if (step.kind === "create") {
         providerId = (await ports.provider.createBroadcast({
-          idempotencyKey: key, audienceId: row.audience_id, subject: row.subject, html: row.content_html, name: `broadcast ${row.id}`,
+          segmentId: row.audience_id, subject: row.subject, html: row.content_html, name: providerName(row.id),
         })).id;
+        // Its own write, before any send: a crash after this point leaves an
+        // id to read back, never a broadcast only memory knew about.
+        try {
+          const recorded = await ports.db.rpc<BroadcastRow>("broadcast_record_provider_id", { ...owned, p_provider_broadcast_id: providerId });
+          owned = { ...owned, p_version: recorded.version };
+        } catch (e) {
+          const error = `the provider created broadcast ${providerId} for ${row.pending_action} but recording its id failed: ` +
+            `${message(e)}; nothing was sent, and the broadcast is found again by its name ${providerName(row.id)}`;
+          return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
+        }
       } else if (step.kind === "cancel") {
-        await ports.provider.cancelBroadcast({ idempotencyKey: key, broadcastId: requireId(row, providerId) });
+        await ports.provider.cancelBroadcast({ broadcastId: requireId(row, providerId) });
         cancelled = true;
       } else {
-        await ports.provider.sendBroadcast({ idempotencyKey: key, broadcastId: requireId(row, providerId), scheduledAt: step.scheduledAt });
+        await ports.provider.sendBroadcast({ broadcastId: requireId(row, providerId), scheduledAt: step.scheduledAt });
       }
       done = [...done, step.kind];
     }
   } catch (e) {
-    const message = (e as Error)?.message ?? String(e);
+    // "rejected" is the answer to the first and only attempt of this request
+    // (the client repeats a write only after 429 or a connection never
+    // opened), so the provider certainly did not do it.
     if (e instanceof UpstreamError && e.outcome === "rejected") {
-      const error = done.length ? `${message} (after ${done.join(", ")} succeeded)` : message;
+      const error = done.length ? `${message(e)} (after ${done.join(", ")} succeeded)` : message(e);
       const settled = await ports.db.rpc<BroadcastRow>("broadcast_rollback", {
-        ...owned, p_error: error, p_provider_broadcast_id: providerId, p_to_status: rollbackStatus(row, cancelled),
+        ...owned, p_error: error, p_to_status: rollbackStatus(row, cancelled),
       });
       return { outcome: "rolled_back", row: settled, error };
     }
-    // Unknown: the provider may have done it. Keep the key for a safe repeat.
-    const error = `${row.pending_action} outcome unknown with key ${key}: ${message}; repeating it with the same key is safe`;
-    return { outcome: "uncertain", row: await markUncertain(ports, owned, error, providerId), error };
+    const error = `${row.pending_action} outcome unknown (${key}): ${message(e)}` +
+      (done.length ? ` (after ${done.join(", ")} succeeded)` : "") + "; the provider's state is read back before anything else is done";
+    return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
   }
 
   try {
-    const settled = await ports.db.rpc<BroadcastRow>("broadcast_confirm", { ...owned, p_provider_broadcast_id: providerId });
-    return { outcome: "confirmed", row: settled };
+    return { outcome: "confirmed", row: await ports.db.rpc<BroadcastRow>("broadcast_confirm", owned) };
   } catch (e) {
-    // The divergence of seed 000: the provider has it, the database does not
-    // say so yet. Say exactly that on the row; the retry replays the key.
-    const error = `the provider accepted ${row.pending_action} (broadcast ${providerId}, key ${key}) ` +
-      `but recording it failed: ${(e as Error)?.message ?? String(e)}; repeating it with the same key finishes it without a second send`;
-    return { outcome: "uncertain", row: await markUncertain(ports, owned, error, providerId), error };
+    const error = `the provider accepted ${row.pending_action} (broadcast ${providerId}) but recording it failed: ${message(e)}; ` +
+      "the provider's state is read back to finish it";
+    return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
+  }
+}
+
+type ProviderState = { id: string | null; status: ProviderBroadcast["status"] | "absent"; scheduledAt: string | null };
+
+async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: DriveOptions): Promise<DriveResult> {
+  const owned: Owned = { p_id: row.id, p_version: row.version, p_key: row.operation_key! };
+  let state: ProviderState;
+  try {
+    state = await readProviderState(ports, row);
+  } catch (e) {
+    const error = `could not read the provider's state after ${row.pending_action} (attempt ${row.attempts}): ${message(e)}`;
+    if (options.mode === "resolver" && row.attempts >= (options.maxAttempts ?? Number.POSITIVE_INFINITY)) {
+      const reason = `${error}; the resolver gave up after ${row.attempts} attempts: ` +
+        "check the broadcast at Resend, then select public.broadcast_requeue(id)";
+      try {
+        return { outcome: "unresolved", row: await ports.db.rpc<BroadcastRow>("broadcast_mark_unresolved", { ...owned, p_reason: reason }), error: reason };
+      } catch {
+        return { outcome: "uncertain", row: null, error };
+      }
+    }
+    return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
+  }
+
+  if (options.mode === "editor" && !reachedTarget(row, state)) {
+    const error = `${row.pending_action} is not visible at the provider yet (it has the broadcast ${state.status}); ` +
+      "a request that timed out may still land there, so the resolver settles the row after its grace period";
+    return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
+  }
+
+  try {
+    const settled = await ports.db.rpc<BroadcastRow>("broadcast_settle_to_provider", {
+      ...owned, p_provider_broadcast_id: state.id, p_provider_status: state.status, p_scheduled_at: state.scheduledAt,
+    });
+    return settled.last_error
+      ? { outcome: "settled", row: settled, error: settled.last_error }
+      : { outcome: "confirmed", row: settled };
+  } catch (e) {
+    // The row stays claimed (intermediate); the next resolver run takes it again.
+    return { outcome: "uncertain", row: null, error: `read the provider's state but recording it failed: ${message(e)}` };
+  }
+}
+
+/**
+ * By the stored id, or (when the answer to a create was lost) by our name in
+ * the provider's list. Of several broadcasts with our name (a create that
+ * landed after the resolver looked), the one that can send wins; the others
+ * are drafts that nothing ever sends.
+ */
+async function readProviderState(ports: BroadcastPorts, row: BroadcastRow): Promise<ProviderState> {
+  if (row.provider_broadcast_id) {
+    const b = await ports.provider.getBroadcast(row.provider_broadcast_id);
+    return b ? { id: b.id, status: b.status, scheduledAt: b.scheduledAt } : { id: null, status: "absent", scheduledAt: null };
+  }
+  const found = await ports.provider.findBroadcastsByName(providerName(row.id));
+  const b = found.find((x) => x.status !== "draft") ?? found[0];
+  return b ? { id: b.id, status: b.status, scheduledAt: b.scheduledAt } : { id: null, status: "absent", scheduledAt: null };
+}
+
+function reachedTarget(row: BroadcastRow, state: ProviderState): boolean {
+  switch (row.pending_action) {
+    case "schedule":
+    case "reschedule":
+      return state.status === "scheduled" && state.scheduledAt !== null && row.pending_publish_at !== null &&
+        Date.parse(state.scheduledAt) === Date.parse(row.pending_publish_at);
+    case "send":
+      return state.status === "queued" || state.status === "sent";
+    case "cancel":
+      return state.status === "draft";
+    default:
+      return false;
   }
 }
 
@@ -58,14 +165,9 @@ export async function driveOperation(ports: BroadcastPorts, row: BroadcastRow): 
  * Best effort: when the database is down this fails too, and the row stays in
  * its intermediate state until the resolver's grace period has passed.
  */
-async function markUncertain(
-  ports: BroadcastPorts,
-  owned: { p_id: string; p_version: number; p_key: string },
-  error: string,
-  providerId: string | null,
-): Promise<BroadcastRow | null> {
+async function markUncertain(ports: BroadcastPorts, owned: Owned, error: string): Promise<BroadcastRow | null> {
   try {
-    return await ports.db.rpc<BroadcastRow>("broadcast_mark_uncertain", { ...owned, p_error: error, p_provider_broadcast_id: providerId });
+    return await ports.db.rpc<BroadcastRow>("broadcast_mark_uncertain", { ...owned, p_error: error });
   } catch {
     return null;
   }
@@ -74,4 +176,8 @@ async function markUncertain(
 function requireId(row: BroadcastRow, providerId: string | null): string {
   if (!providerId) throw new Error(`broadcast ${row.id} has no provider broadcast id`);
   return providerId;
+}
+
+function message(e: unknown): string {
+  return (e as Error)?.message ?? String(e);
 }

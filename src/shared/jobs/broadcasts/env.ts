@@ -21,6 +21,9 @@ export const broadcastsEnvSchema = commonEnvSchema.extend({
   // resolver never takes over a request that is still working.
   BROADCASTS_RESOLVE_GRACE_SECONDS: int.min(0).max(86_400).default(600),
   BROADCASTS_RESOLVE_BATCH: int.min(1).max(1000).default(50),
+  // Drives of one operation (its first attempt included) after which a row
+  // whose broadcast Resend cannot show us becomes 'unresolved'.
+  BROADCASTS_RESOLVE_MAX_ATTEMPTS: int.min(2).max(100).default(6),
   BROADCASTS_LEASE_TTL_SECONDS: int.min(5).max(3600).default(120),
 });
 
@@ -41,6 +44,7 @@ export function broadcastsFromEnv(source?: Record<string, string | undefined>) {
     graceSeconds: env.BROADCASTS_RESOLVE_GRACE_SECONDS,
     batchSize: env.BROADCASTS_RESOLVE_BATCH,
     leaseTtlSeconds: env.BROADCASTS_LEASE_TTL_SECONDS,
+    maxAttempts: env.BROADCASTS_RESOLVE_MAX_ATTEMPTS,
   };
   return { env, ports, resolver };
 }

@@ -37,3 +37,12 @@ export function rollbackStatus(row: BroadcastRow, cancelled: boolean): "draft" |
   if (cancelled) return "draft";
   return row.previous_status ?? "draft";
 }
+
+/**
+ * The name every provider broadcast of a row carries (the SQL function
+ * broadcast_provider_name says the same): stable for the row's life, so a
+ * create whose answer was lost is found by listing, not created again.
+ */
+export function providerName(broadcastId: string): string {
+  return `broadcast:${broadcastId}`;
+}

@@ -1,7 +1,10 @@
 // The resolver (cron): every row stuck in flight or uncertain longer than the
-// grace period is taken over and driven again with its stored key, so the
-// provider dedupes whatever the first attempt already did. Runs under a lease
-// so two cron runs never drive the same rows at once.
+// grace period is taken over, the provider's state of its broadcast is read
+// (by id, or by our name when the create's answer was lost), and the row is
+// moved to match it. Nothing is sent again. A row whose provider state cannot
+// be read within maxAttempts becomes 'unresolved' with the reason, so every
+// row ends in a bounded number of runs, whatever changed in the configuration.
+// Runs under a lease so two cron runs never drive the same rows at once.
 import { withLease } from "../lease.ts";
 import { driveOperation } from "./drive.ts";
 import type { BroadcastPorts, BroadcastRow } from "./types.ts";
@@ -10,13 +13,15 @@ export interface ResolverSettings {
   graceSeconds: number;
   batchSize: number;
   leaseTtlSeconds: number;
+  /** Drives of one operation after which an unreadable provider state makes the row unresolved. */
+  maxAttempts: number;
 }
 
 export interface ResolvedItem {
   broadcast_id: string;
   action: string | null;
   key: string | null;
-  outcome: "confirmed" | "rolled_back" | "uncertain";
+  outcome: "confirmed" | "rolled_back" | "uncertain" | "settled" | "unresolved";
   status: string | null;
   /** Why the row was stuck: the divergence recorded when the first attempt ended. */
   stuck_because: string | null;
@@ -28,6 +33,10 @@ export interface ResolverCounts extends Record<string, unknown> {
   confirmed: number;
   rolled_back: number;
   uncertain: number;
+  /** Read back: the operation had not taken effect, and the row now says what the provider has. */
+  settled: number;
+  /** The provider could not be read within maxAttempts: shown on the operations page. */
+  unresolved: number;
   /** One line per row, so the run history explains every divergence it met. */
   items: ResolvedItem[];
 }
@@ -39,7 +48,7 @@ export async function runBroadcastResolver(ports: BroadcastPorts, settings: Reso
     ports.db,
     { job: "broadcasts-resolve", lease: RESOLVER_LEASE, holder, ttlSeconds: settings.leaseTtlSeconds },
     async (lease) => {
-      const counts: ResolverCounts = { claimed: 0, confirmed: 0, rolled_back: 0, uncertain: 0, items: [] };
+      const counts: ResolverCounts = { claimed: 0, confirmed: 0, rolled_back: 0, uncertain: 0, settled: 0, unresolved: 0, items: [] };
       lease.progress = counts;
       const rows = await ports.db.rpc<BroadcastRow[]>("broadcast_claim_stuck", {
         p_grace_seconds: settings.graceSeconds,
@@ -50,12 +59,12 @@ export async function runBroadcastResolver(ports: BroadcastPorts, settings: Reso
       // couple of requests per second.
       for (const row of rows) {
         lease.assertLive();
-        const result = await driveOperation(ports, row);
+        const result = await driveOperation(ports, row, { mode: "resolver", maxAttempts: settings.maxAttempts });
         counts[result.outcome]++;
         counts.items.push({
           broadcast_id: row.id,
           action: row.pending_action,
-          key: row.idempotency_key,
+          key: row.operation_key,
           outcome: result.outcome,
           status: result.row?.send_status ?? null,
           stuck_because: row.last_error,

@@ -7,7 +7,7 @@ export type BroadcastAction = "schedule" | "send" | "reschedule" | "cancel";
 
 export type SendStatus =
   | "draft" | "scheduling" | "scheduled" | "sending" | "sent"
-  | "rescheduling" | "cancelling" | "failed" | "uncertain";
+  | "rescheduling" | "cancelling" | "failed" | "canceled" | "uncertain" | "unresolved";
 
 export interface BroadcastRow {
   id: string;
@@ -20,14 +20,17 @@ export interface BroadcastRow {
   pending_action: BroadcastAction | null;
   pending_publish_at: string | null;
   previous_status: "draft" | "scheduled" | null;
-  idempotency_key: string | null;
+  operation_key: string | null;
   attempts: number;
   last_error: string | null;
   version: number;
   updated_at: string;
 }
 
-export type BroadcastProvider = Pick<ResendClient, "createBroadcast" | "sendBroadcast" | "cancelBroadcast">;
+export type BroadcastProvider = Pick<
+  ResendClient,
+  "createBroadcast" | "sendBroadcast" | "cancelBroadcast" | "getBroadcast" | "findBroadcastsByName"
+>;
 
 export interface BroadcastPorts {
   db: Db;
@@ -39,4 +42,8 @@ export interface BroadcastPorts {
 export type DriveResult =
   | { outcome: "confirmed"; row: BroadcastRow }
   | { outcome: "rolled_back"; row: BroadcastRow; error: string }
-  | { outcome: "uncertain"; row: BroadcastRow | null; error: string };
+  | { outcome: "uncertain"; row: BroadcastRow | null; error: string }
+  /** The provider's state was read back and the row moved to match it. */
+  | { outcome: "settled"; row: BroadcastRow; error?: string }
+  /** The resolver could not read the provider within its bound of attempts. */
+  | { outcome: "unresolved"; row: BroadcastRow | null; error: string };

@@ -1,15 +1,21 @@
-// Resend: broadcasts (create, send or schedule, cancel) and contacts (remove).
+// Resend: broadcasts (create, send or schedule, cancel, read, list) and contacts (remove).
 // https://resend.com/docs/api-reference/broadcasts/create-broadcast
 // https://resend.com/docs/api-reference/broadcasts/send-broadcast
-// https://resend.com/changelog/cancel-broadcast-api  (scheduled -> draft)
+// https://resend.com/docs/api-reference/broadcasts/cancel-broadcast
 // https://resend.com/docs/api-reference/contacts/delete-contact
 //
-// Every write carries an Idempotency-Key. With it, repeating a write whose
-// answer we never saw is safe: the provider answers the first response again.
-// So broadcast writes are sent as idempotent (retried on 5xx and timeouts
-// inside requestWithRetry, with the same key), and what is still unknown after
-// the retries surfaces as UpstreamError(outcome "unknown") for the caller to
-// record and repeat later with the SAME key.
+// Hand-written rather than the official `resend` SDK: its broadcasts.send,
+// cancel and get take no AbortSignal, and it folds every network failure
+// (refused or timed out) into one statusCode:null error, so it cannot tell a
+// request never sent from one that may have landed (resend-node src/resend.ts,
+// fetchRequest). Request and answer shapes follow the SDK and the OpenAPI spec.
+//
+// Resend does not deduplicate broadcast requests: Idempotency-Key is honoured on
+// POST /emails and /emails/batch only (https://resend.com/docs/dashboard/emails/idempotency-keys),
+// so no key is sent here and a broadcast write is never repeated once it may
+// have reached Resend. Only an answer that proves it was not processed (429, a
+// connection never opened) is retried; a timeout, a reset or a 5xx surfaces as
+// UpstreamError(outcome "unknown"), and the caller reads the broadcast back.
 
 import { z } from "zod";
 import { UpstreamError } from "../../errors.ts";
@@ -24,73 +30,129 @@ export interface ResendClientOptions extends RetryTuning {
 }
 
 export interface CreateBroadcastInput {
-  idempotencyKey: string;
-  audienceId: string;
+  /** Resend's segment (formerly audience) id. */
+  segmentId: string;
   subject: string;
   html: string;
-  name?: string;
+  /** Our stable name for the broadcast, by which a lost create is found again. */
+  name: string;
+}
+
+/** draft, scheduled, queued, sent, canceled, failed (https://resend.com/changelog/cancel-broadcast-api). */
+export type ProviderBroadcastStatus = "draft" | "scheduled" | "queued" | "sent" | "canceled" | "failed";
+
+export interface ProviderBroadcast {
+  id: string;
+  name: string | null;
+  status: ProviderBroadcastStatus;
+  /** ISO 8601, or null when not scheduled. */
+  scheduledAt: string | null;
 }
 
 export interface ResendClient {
   createBroadcast(input: CreateBroadcastInput): Promise<{ id: string }>;
   /** scheduledAt null sends now. */
-  sendBroadcast(input: { idempotencyKey: string; broadcastId: string; scheduledAt: Date | null }): Promise<void>;
-  /** A scheduled broadcast goes back to draft at the provider. */
-  cancelBroadcast(input: { idempotencyKey: string; broadcastId: string }): Promise<void>;
-  /** "Not found" counts as done: the contact is gone either way. */
+  sendBroadcast(input: { broadcastId: string; scheduledAt: Date | null }): Promise<void>;
+  /** A scheduled broadcast goes back to draft at the provider (a queued one is canceled). */
+  cancelBroadcast(input: { broadcastId: string }): Promise<void>;
+  /** null when Resend has no such broadcast (404). */
+  getBroadcast(broadcastId: string): Promise<ProviderBroadcast | null>;
+  /** Every broadcast carrying this name, read through the whole cursor-paginated list. */
+  findBroadcastsByName(name: string): Promise<ProviderBroadcast[]>;
+  /**
+   * Done when it answers, whether or not the contact existed: Resend answers a
+   * delete of a contact that never existed with 200 deleted:true (recorded in
+   * resend-node's contacts integration tests); a 404 is accepted as done too.
+   */
   removeContact(input: { email: string; audienceId?: string }): Promise<{ removed: boolean }>;
 }
 
 const SERVICE = "resend";
 const idAnswer = z.object({ id: z.string().min(1) });
+const broadcastAnswer = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  status: z.enum(["draft", "scheduled", "queued", "sent", "canceled", "failed"]),
+  scheduled_at: z.string().nullish(),
+});
+const listAnswer = z.object({ has_more: z.boolean(), data: z.array(broadcastAnswer) });
+/** A list longer than this many pages (100 each) is an error, not an endless loop. */
+const MAX_LIST_PAGES = 1000;
+
+/** "2023-10-06 22:59:55.977+00" (resend.yaml examples) or ISO 8601, as ISO 8601. */
+export function parseResendTime(value: string): string {
+  const iso = value.trim().replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00");
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new Error(`unreadable Resend timestamp ${JSON.stringify(value)}`);
+  return new Date(ms).toISOString();
+}
+
+function toProvider(raw: z.infer<typeof broadcastAnswer>): ProviderBroadcast {
+  return { id: raw.id, name: raw.name ?? null, status: raw.status, scheduledAt: raw.scheduled_at ? parseResendTime(raw.scheduled_at) : null };
+}
 
 export function createResendClient(options: ResendClientOptions): ResendClient {
   const { baseUrl, apiKey, from, ...tuning } = options;
   const root = baseUrl.replace(/\/+$/, "");
   const auth = { authorization: `Bearer ${apiKey}` };
 
-  const write = (path: string, json: unknown, idempotencyKey: string) =>
+  // Not idempotent at Resend: never repeated once it may have been received.
+  const write = (path: string, json: unknown) =>
+    requestWithRetry({ ...tuning, service: SERVICE, url: root + path, method: "POST", headers: auth, json, idempotent: false });
+
+  const read = (path: string, acceptNotFound: boolean) =>
     requestWithRetry({
-      ...tuning,
-      service: SERVICE,
-      url: root + path,
-      method: "POST",
-      headers: { ...auth, "idempotency-key": idempotencyKey },
-      json,
-      // Safe to repeat only because of the key; a 409 for the key (still in
-      // flight elsewhere, or reused with another body) is mapped below.
-      idempotent: true,
-    }).catch((e) => {
-      throw idempotencyConflict(e) ?? e;
+      ...tuning, service: SERVICE, url: root + path, method: "GET", headers: auth, idempotent: true,
+      ...(acceptNotFound ? { acceptStatus: (status: number) => status === 404 } : {}),
     });
+
+  const parsed = <T>(schema: z.ZodType<T>, result: { status: number; body: unknown }, what: string): T => {
+    const p = schema.safeParse(result.body);
+    if (!p.success) throw new UpstreamError(`${what} answered ${result.status} in an unexpected shape`, SERVICE, "unknown", result.status);
+    return p.data;
+  };
 
   return {
     async createBroadcast(input) {
       const result = await write("/broadcasts", {
-        // Resend renamed audiences to segments; it accepts audience_id for existing ones.
-        audience_id: input.audienceId,
+        // segment_id; audience_id is its deprecated name (resend.yaml CreateBroadcastOptions).
+        segment_id: input.segmentId,
         from,
         subject: input.subject,
         html: input.html,
-        ...(input.name ? { name: input.name } : {}),
-      }, `${input.idempotencyKey}:create`);
-      const parsed = idAnswer.safeParse(result.body);
-      if (!parsed.success) {
-        throw new UpstreamError(`create broadcast answered ${result.status} without an id`, SERVICE, "unknown", result.status);
-      }
-      return { id: parsed.data.id };
+        name: input.name,
+      });
+      return { id: parsed(idAnswer, result, "create broadcast").id };
     },
 
     async sendBroadcast(input) {
       await write(
         `/broadcasts/${encodeURIComponent(input.broadcastId)}/send`,
         input.scheduledAt ? { scheduled_at: input.scheduledAt.toISOString() } : {},
-        `${input.idempotencyKey}:send`,
       );
     },
 
     async cancelBroadcast(input) {
-      await write(`/broadcasts/${encodeURIComponent(input.broadcastId)}/cancel`, {}, `${input.idempotencyKey}:cancel`);
+      await write(`/broadcasts/${encodeURIComponent(input.broadcastId)}/cancel`, {});
+    },
+
+    async getBroadcast(broadcastId) {
+      const result = await read(`/broadcasts/${encodeURIComponent(broadcastId)}`, true);
+      if (result.status === 404) return null;
+      return toProvider(parsed(broadcastAnswer, result, "get broadcast"));
+    },
+
+    async findBroadcastsByName(name) {
+      const found: ProviderBroadcast[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const query = new URLSearchParams({ limit: "100", ...(after ? { after } : {}) });
+        const list = parsed(listAnswer, await read(`/broadcasts?${query}`, false), "list broadcasts");
+        for (const item of list.data) if (item.name === name) found.push(toProvider(item));
+        if (!list.has_more || list.data.length === 0) return found;
+        after = list.data[list.data.length - 1]!.id;
+      }
+      throw new UpstreamError(`list broadcasts: more than ${MAX_LIST_PAGES} pages`, SERVICE, "unknown");
     },
 
     async removeContact(input) {
@@ -109,15 +171,4 @@ export function createResendClient(options: ResendClientOptions): ResendClient {
       return { removed: result.status !== 404 };
     },
   };
-}
-
-/**
- * Resend answers 409 when a key is reused: concurrent_idempotent_requests (the
- * first request with it is still running) or invalid_idempotent_request (same
- * key, different body). Neither tells us what the first request did, so both
- * are "unknown": the row stays uncertain with its key, never rolled back.
- */
-function idempotencyConflict(error: unknown): UpstreamError | undefined {
-  if (!(error instanceof UpstreamError) || error.status !== 409) return undefined;
-  return new UpstreamError(`${error.message} (idempotency key conflict; the first request's outcome is unknown)`, SERVICE, "unknown", 409, { cause: error });
 }
