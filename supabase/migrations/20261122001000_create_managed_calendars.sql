@@ -179,13 +179,17 @@ begin
       message = format('calendars: calendar_id %s appears more than once', v_duplicate);
   end if;
 
-  -- Guard: syncs of one user apply one after the other. A transaction-level
-  -- advisory lock on the user's key: released by commit or rollback on
-  -- whichever pooled backend served the call (PostgREST, Supavisor), and
-  -- other users' syncs use other keys, so they never wait on each other.
-  -- Without it, two overlapping syncs could each delete what the other
-  -- inserted and leave a mix of both sets.
-  perform pg_advisory_xact_lock(hashtextextended('managed_calendars:' || p_user_id::text, 0));
+  -- Guard: syncs of one user apply one after the other, and never for a user
+  -- whose deletion was requested. user_write_begin takes the user's
+  -- transaction-level write lock (released by commit or rollback on whichever
+  -- pooled backend served the call; other users use other keys, so they never
+  -- wait on each other), then refuses the user if a deletion tombstone exists
+  -- (403, "account_deleted"). Without the lock two overlapping syncs could each
+  -- delete what the other inserted; without the tombstone, an access token that
+  -- is still valid after the user was banned (Auth does not revoke issued
+  -- tokens) writes calendars that nothing would ever delete. Both live with
+  -- the deletion saga, in the user_deletions migration.
+  perform public.user_write_begin(p_user_id);
 
   select r.revision into v_revision
     from public.managed_calendar_revisions as r

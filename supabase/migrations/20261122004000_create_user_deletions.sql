@@ -49,6 +49,63 @@ create index user_deletions_due on public.user_deletions (next_attempt_at)
 
 alter table public.user_deletions enable row level security;
 
+-- The per-user write lock: every function that writes on a user's behalf
+-- (sync_managed_calendars today) and the deletion saga's request and pivot
+-- take it first, so they apply one after the other per user. A
+-- transaction-level advisory lock: PostgREST and Supavisor run each RPC in its
+-- own transaction on a pooled connection, so only a lock that ends with the
+-- transaction is really held by the caller. Taken before any row lock in every
+-- caller, so it can never close a cycle with one (a sync that deleted then
+-- updated calendars while the pivot deleted them in another order deadlocked).
+create function public.user_write_lock(p_user_id uuid)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if p_user_id is null then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'user_write_lock: user_id is required';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('user_writes:' || p_user_id::text, 0));
+end;
+$$;
+
+-- The deletion tombstone, checked under the lock by every write on a user's
+-- behalf, in the write's own transaction. Banning a user in Supabase Auth does
+-- not revoke access tokens already issued: Supabase Auth's JWTs are checked
+-- without a lookup and stay valid until they expire, 5 minutes to an hour
+-- ("This does not revoke the JWT and it will still be valid until it
+-- expires", https://supabase.com/docs/reference/python/auth-signout; token
+-- lifetimes: https://supabase.com/docs/guides/auth/sessions). So from the
+-- moment a deletion is requested the database itself refuses the user. The request takes the same lock, so a write either
+-- committed before the request (and the pivot deletes it) or sees the tombstone.
+-- An aborted saga (blocking failed and was undone) leaves the user intact and
+-- writing again; a finished one keeps its row (status done, no address) as the
+-- tombstone for as long as old tokens could live.
+create function public.user_write_begin(p_user_id uuid)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_status text;
+begin
+  perform public.user_write_lock(p_user_id);
+  -- Guard: no write for a user whose deletion was requested. Read after the
+  -- lock: in READ COMMITTED this statement's snapshot is taken after the lock
+  -- was granted, so a request that committed while we waited is seen.
+  select d.status into v_status from public.user_deletions as d where d.user_id = p_user_id;
+  if v_status is not null and v_status <> 'aborted' then
+    raise exception using errcode = 'PT403', hint = 'forbidden',
+      message = format('account_deleted: user %s has asked for their account to be deleted (%s); nothing is written on their behalf',
+                       p_user_id, v_status);
+  end if;
+end;
+$$;
+
 -- Starts a saga, or joins the one that exists. An aborted saga (blocking
 -- failed and was undone) is started again: the request stands.
 create function public.user_deletion_request(p_user_id uuid, p_requested_by text)
@@ -65,6 +122,11 @@ begin
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'user_deletion_request: user_id and requested_by are required';
   end if;
+
+  -- Guard: the request is ordered with the user's writes. Once it commits,
+  -- every later write sees the tombstone (user_write_begin); a write already
+  -- running finishes first, and the pivot removes what it wrote.
+  perform public.user_write_lock(p_user_id);
 
   -- Guard: one saga per user. The primary key makes concurrent requests
   -- converge on one row; ON CONFLICT DO NOTHING makes the loser join it.
@@ -226,6 +288,10 @@ declare
   v_calendars integer;
   v_emails    jsonb;
 begin
+  -- Guard: the user's write lock before anything else, as every write on the
+  -- user's behalf takes it: the pivot never interleaves with a sync (no
+  -- deadlock between their row locks, no sync row left behind).
+  perform public.user_write_lock(p_user_id);
   v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
   if v_row.steps ? 'pivot' then
     return to_jsonb(v_row);
@@ -248,6 +314,35 @@ begin
      set steps = steps || jsonb_build_object('pivot', now(),
                    'pivot_counts', jsonb_build_object('calendars', v_calendars, 'emails', v_emails -> 'emails')),
          updated_at = now()
+   where user_id = p_user_id
+  returning * into v_row;
+  return to_jsonb(v_row);
+end;
+$$;
+
+-- Compensation begins: blocking failed, the ban is to be undone. Recorded,
+-- fenced by the claim (which it keeps and renews), BEFORE the unban call: a
+-- run whose claim lapsed while its ban call hung gets lease_lost here and
+-- touches nothing outside, instead of unbanning a user another run may have
+-- taken past the pivot meanwhile. A run that dies after this record leaves a
+-- 'compensating' saga the resumer finishes (the unban is idempotent).
+create function public.user_deletion_compensating(p_user_id uuid, p_claim uuid, p_error text)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_row public.user_deletions;
+begin
+  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
+  -- Guard: nothing after the pivot can be undone, so it is never compensated.
+  if v_row.steps ? 'pivot' or v_row.status not in ('in_progress', 'compensating') then
+    raise exception using errcode = 'PT409', hint = 'conflict',
+      message = format('user deletion %s cannot be compensated (status %s, steps %s)', p_user_id, v_row.status, v_row.steps);
+  end if;
+  update public.user_deletions
+     set status = 'compensating', last_error = left(p_error, 4000), next_attempt_at = now(), updated_at = now()
    where user_id = p_user_id
   returning * into v_row;
   return to_jsonb(v_row);
@@ -323,23 +418,28 @@ revoke all on table public.user_deletions from public, anon, authenticated;
 grant select on table public.user_deletions to service_role;
 
 revoke all on function
+  public.user_write_lock(uuid),
+  public.user_write_begin(uuid),
   public.user_deletion_request(uuid, text),
   public.user_deletion_claim(uuid, integer),
   public.user_deletion_claim_due(integer, integer),
   public.user_deletion_lock_claimed(uuid, uuid),
   public.user_deletion_step_done(uuid, uuid, text, text),
   public.user_deletion_pivot(uuid, uuid),
+  public.user_deletion_compensating(uuid, uuid, text),
   public.user_deletion_finish(uuid, uuid),
   public.user_deletion_fail(uuid, uuid, text, text, integer, integer)
 from public, anon, authenticated;
 
 grant execute on function
+  public.user_write_lock(uuid),
   public.user_deletion_request(uuid, text),
   public.user_deletion_claim(uuid, integer),
   public.user_deletion_claim_due(integer, integer),
   public.user_deletion_lock_claimed(uuid, uuid),
   public.user_deletion_step_done(uuid, uuid, text, text),
   public.user_deletion_pivot(uuid, uuid),
+  public.user_deletion_compensating(uuid, uuid, text),
   public.user_deletion_finish(uuid, uuid),
   public.user_deletion_fail(uuid, uuid, text, text, integer, integer)
 to service_role;

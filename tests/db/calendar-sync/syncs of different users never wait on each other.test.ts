@@ -14,7 +14,7 @@ it("completes bob's sync while alice's waits for her lock", async () => {
   const alice = newUserId();
   const bob = newUserId();
   const holder = await t.sql.reserve();
-  await holder`select pg_advisory_lock(hashtextextended('managed_calendars:' || ${alice}, 0))`;
+  await holder`select pg_advisory_lock(hashtextextended('user_writes:' || ${alice}, 0))`;
 
   let aliceDone = false;
   const aliceSync = sync(t.db, alice, calendars(["a"])).then((r) => ((aliceDone = true), r));
@@ -28,7 +28,7 @@ it("completes bob's sync while alice's waits for her lock", async () => {
   expect(await sync(t.db, bob, calendars(["b1", "b2"]))).toMatchObject({ inserted: 2, revision: 1 });
   expect(aliceDone).toBe(false);
 
-  await holder`select pg_advisory_unlock(hashtextextended('managed_calendars:' || ${alice}, 0))`;
+  await holder`select pg_advisory_unlock(hashtextextended('user_writes:' || ${alice}, 0))`;
   holder.release();
   expect(await aliceSync).toMatchObject({ inserted: 1, revision: 1 });
   expect(await storedCalendars(t.sql, alice)).toHaveLength(1);

@@ -42,7 +42,7 @@ it("applies twenty overlapping syncs one after the other, leaving exactly the la
 
   // Hold the user's lock so that all twenty are provably in flight together.
   const holder = await t.sql.reserve();
-  await holder`select pg_advisory_lock(hashtextextended('managed_calendars:' || ${user}, 0))`;
+  await holder`select pg_advisory_lock(hashtextextended('user_writes:' || ${user}, 0))`;
   const results = sets.map((set) => sync(t.db, user, set));
   await until(async () => {
     const [row] = await t.sql`select count(*)::int as waiting from pg_locks
@@ -50,7 +50,7 @@ it("applies twenty overlapping syncs one after the other, leaving exactly the la
          and database = (select oid from pg_database where datname = current_database())`;
     return row!.waiting === 20;
   }, "all twenty syncs wait on the user's lock");
-  await holder`select pg_advisory_unlock(hashtextextended('managed_calendars:' || ${user}, 0))`;
+  await holder`select pg_advisory_unlock(hashtextextended('user_writes:' || ${user}, 0))`;
   holder.release();
   const counts = await Promise.all(results);
 

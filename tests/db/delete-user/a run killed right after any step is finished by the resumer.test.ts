@@ -55,7 +55,10 @@ describe.sequential("a run killed right after a step", () => {
       const effects = await s.effects(user.id, user.email);
       // Repeats that find the thing already gone are answered "not found" and change nothing.
       expect(effects.deleted).toBe(1);
-      expect(effects.contactRemoved).toBe(1);
+      // A removal the dead run never recorded is repeated; Resend answers a
+      // delete of a contact already gone with 200 deleted:true, so that repeat
+      // is the one counted twice, and it removes nothing more.
+      expect(effects.contactRemoved).toBe(c.point === "rpc:user_deletion_step_done:contact" ? 2 : 1);
       expect(effects.unbanned).toBe(0);
     });
   }

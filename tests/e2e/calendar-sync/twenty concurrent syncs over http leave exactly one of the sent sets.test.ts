@@ -45,7 +45,7 @@ it("applies the twenty requests one after the other, never mixing two sets", asy
   const sets = Array.from({ length: 20 }, (_, i) => setNumber(i + 1));
 
   const holder = await t.sql.reserve();
-  await holder`select pg_advisory_lock(hashtextextended('managed_calendars:' || ${user}, 0))`;
+  await holder`select pg_advisory_lock(hashtextextended('user_writes:' || ${user}, 0))`;
   const pending = sets.map((set) => post(set));
   // The function's pool has 5 connections: five syncs wait on the lock, the
   // other fifteen requests wait for a connection. All twenty are in flight.
@@ -56,7 +56,7 @@ it("applies the twenty requests one after the other, never mixing two sets", asy
          and database = (select oid from pg_database where datname = current_database())`;
     return row!.waiting === 5;
   }, "the function's connections all wait on the user's lock");
-  await holder`select pg_advisory_unlock(hashtextextended('managed_calendars:' || ${user}, 0))`;
+  await holder`select pg_advisory_unlock(hashtextextended('user_writes:' || ${user}, 0))`;
   holder.release();
   const results = await Promise.all(pending);
 

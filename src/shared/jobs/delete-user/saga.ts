@@ -24,7 +24,7 @@ export async function advanceSaga(ports: DeletionPorts, claimed: DeletionRow, se
     });
   let row = claimed;
 
-  if (row.status === "compensating") return compensate(ports, row, row.last_error ?? "blocking failed", fail);
+  if (row.status === "compensating") return compensate(ports, key, row.last_error ?? "blocking failed", fail);
 
   if (!row.steps.block) {
     try {
@@ -34,7 +34,7 @@ export async function advanceSaga(ports: DeletionPorts, claimed: DeletionRow, se
       row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "block", p_email: user?.email ?? null });
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
-      return compensate(ports, row, `blocking the user failed: ${message(e)}`, fail);
+      return compensate(ports, key, `blocking the user failed: ${message(e)}`, fail);
     }
   }
 
@@ -60,15 +60,23 @@ export async function advanceSaga(ports: DeletionPorts, claimed: DeletionRow, se
   }
 }
 
-/** Undo the block: unban (harmless if the ban never took), then abort with the reason. */
+/**
+ * Undo the block: record "compensating" (fenced by the claim, which it keeps),
+ * then unban (harmless if the ban never took), then abort with the reason.
+ * The record comes first because the unban is a side effect outside the
+ * database: a run whose ban call hung past its claim gets LeaseLostError here
+ * and unbans nothing, since another run may have taken the saga past the pivot
+ * meanwhile. The database refuses to compensate a saga past its pivot.
+ */
 async function compensate(
   ports: DeletionPorts,
-  row: DeletionRow,
+  key: { p_user_id: string; p_claim: string },
   reason: string,
   fail: (error: string, outcome: "retry" | "compensating" | "aborted") => Promise<DeletionRow>,
 ): Promise<DeletionRow> {
+  await ports.db.rpc<DeletionRow>("user_deletion_compensating", { ...key, p_error: reason });
   try {
-    await ports.auth.unban(row.user_id);
+    await ports.auth.unban(key.p_user_id);
   } catch (e) {
     return fail(`${reason}; unbanning failed too, will retry: ${message(e)}`, "compensating");
   }

@@ -1,0 +1,100 @@
+// Banning a user does not revoke the access tokens Auth already issued; they
+// stay valid until they expire. Over HTTP, with the user's own token minted
+// before the deletion: a calendar sync is refused (403 account_deleted) and
+// writes nothing while the saga is blocked at the ban (before the pivot),
+// while it waits at the auth delete (after the pivot), and once it is done.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
+import { goTrueSimClient, startGoTrueSimulator } from "../../../dev/sim/gotrue.ts";
+import { resendSimClient, startResendSimulator } from "../../../dev/sim/resend.ts";
+import { calendar } from "../../support/calendars.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+
+const AUDIENCE = "aud_members";
+let t: TestDatabase;
+let gotrue: Awaited<ReturnType<typeof startGoTrueSimulator>>;
+let resend: Awaited<ReturnType<typeof startResendSimulator>>;
+let fns: ServedFunctions;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  gotrue = await startGoTrueSimulator({ port: 0 });
+  resend = await startResendSimulator({ port: 0 });
+  fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: t.url,
+    CRON_SECRET: "local-cron-secret",
+    SUPABASE_SERVICE_ROLE_KEY: "local-service-role-key",
+    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+    AUTH_ADMIN_URL: gotrue.url,
+    RESEND_API_URL: resend.url,
+    RESEND_API_KEY: "re_local_key",
+    RESEND_AUDIENCE_ID: AUDIENCE,
+  });
+});
+afterAll(async () => {
+  await fns?.close();
+  await gotrue?.close();
+  await resend?.close();
+  await t?.drop();
+});
+
+const call = async (name: string, token: string, body: unknown) => {
+  const res = await fetch(fns.url(name), {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+async function until(check: () => Promise<boolean>, what: string) {
+  for (let i = 0; i < 500; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`gave up waiting until ${what}`);
+}
+
+async function stored(userId: string) {
+  const rows = await t.sql`select calendar_id, name from public.managed_calendars where user_id = ${userId} order by calendar_id`;
+  const [rev] = await t.sql`select count(*)::int as n from public.managed_calendar_revisions where user_id = ${userId}`;
+  return { calendars: rows.map((r) => `${r.calendar_id}:${r.name}`), revisions: rev!.n as number };
+}
+
+async function userWithCalendars(email: string) {
+  const user = await goTrueSimClient(gotrue.url).createUser({ email });
+  await resendSimClient(resend.url).addContact(email, AUDIENCE);
+  const token = await mintAccessToken({ sub: user.id, email });
+  const first = await call("calendar-sync", token, { calendars: [calendar("c1", { name: "Work" }), calendar("c2", { name: "Home" })] });
+  expect(first.status).toBe(200);
+  return { id: user.id, token };
+}
+
+const refused = (r: { status: number; body: Record<string, unknown> }) => {
+  expect(r.status).toBe(403);
+  expect(r.body).toMatchObject({ error: "forbidden", message: expect.stringMatching(/^account_deleted: /) });
+};
+
+test.each([
+  ["while the ban is in flight (before the pivot)", "update", ["c1:Work", "c2:Home"], 1],
+  ["while the auth user is being deleted (after the pivot)", "delete", [], 0],
+] as const)("%s, and after the deletion is done, the user's token syncs nothing", async (_when, endpoint, during, revisions) => {
+  const user = await userWithCalendars(`${endpoint}@example.test`);
+  const sim = goTrueSimClient(gotrue.url);
+  await sim.hold(endpoint, 1);
+  const deletion = call("delete-user", user.token, {});
+  await until(async () => (await sim.state()).held.length === 1, `the ${endpoint} call is held`);
+
+  refused(await call("calendar-sync", user.token, { calendars: [calendar("c1", { name: "Back" }), calendar("c9")] }));
+  expect(await stored(user.id)).toEqual({ calendars: during, revisions });
+
+  await sim.release(endpoint);
+  expect(await deletion).toMatchObject({ status: 202, body: { status: "done" } });
+
+  refused(await call("calendar-sync", user.token, { calendars: [calendar("c1", { name: "Back" })] }));
+  expect(await stored(user.id)).toEqual({ calendars: [], revisions: 0 });
+  // Asking again still answers done: nothing came back to delete.
+  expect((await call("delete-user", user.token, {})).body).toMatchObject({ status: "done" });
+});
