@@ -28,14 +28,85 @@ create table public.resend_webhook_deliveries (
   occurred_at timestamptz,
   received_at timestamptz not null default now(),
   -- The verified body, for audit and for replaying unknown event types later.
-  -- Nulled when the recipient is forgotten (forget_email_recipients).
-  payload     jsonb
+  -- Nulled when the recipient is forgotten (forget_email_recipients), never
+  -- stored for a delivery about a forgotten recipient, and, for an event type
+  -- this project does not apply, nulled once payload_expires_at passes.
+  payload     jsonb,
+  -- Set for unknown event types only: now() + email_privacy_settings.unknown_payload_retention.
+  payload_expires_at timestamptz
 );
 comment on table public.resend_webhook_deliveries is
   'One row per Resend webhook delivery, keyed by svix-id: a redelivery finds its row and changes nothing.';
 create index resend_webhook_deliveries_email_id on public.resend_webhook_deliveries (email_id);
+-- Serves the bounded prune of expired unknown payloads on every write.
+create index resend_webhook_deliveries_payload_expiry on public.resend_webhook_deliveries (payload_expires_at)
+  where payload is not null and payload_expires_at is not null;
 
 alter table public.resend_webhook_deliveries enable row level security;
+
+-- Forgotten recipients stay recognisable without keeping their address: a
+-- deleted user's address is kept only as HMAC-SHA256(key, address), so a
+-- webhook that arrives after the forget (Resend retries a delivery for up to a
+-- day, an email sent just before the deletion reports on itself later, and
+-- the contact.* events the deletion itself triggers all carry the address) is
+-- scrubbed when it is written. The key is what makes the hash more than a
+-- lookup table: without it nobody can test whether an address was forgotten.
+-- It is generated here, once per database, with pgcrypto (which a Supabase
+-- project has in schema `extensions`), and never leaves the database.
+create extension if not exists pgcrypto with schema extensions;
+
+create table public.email_privacy_settings (
+  singleton boolean primary key default true check (singleton),
+  -- HMAC key for forgotten_email_recipients. Replacing it makes every stored
+  -- hash unrecognisable: keep it unless all forgotten addresses are forgotten again.
+  recipient_hmac_key bytea not null default extensions.gen_random_bytes(32)
+                     check (length(recipient_hmac_key) >= 32),
+  -- How long the raw body of an event type this project does not apply (a
+  -- new Resend type, contact.*) is kept for a later replay before it is nulled.
+  -- Change it with: update public.email_privacy_settings set unknown_payload_retention = '6 hours';
+  unknown_payload_retention interval not null default interval '24 hours'
+                     check (unknown_payload_retention between interval '0' and interval '30 days')
+);
+comment on table public.email_privacy_settings is
+  'One row: the HMAC key of forgotten recipients and the retention of unknown webhook payloads.';
+insert into public.email_privacy_settings default values;
+alter table public.email_privacy_settings enable row level security;
+
+create table public.forgotten_email_recipients (
+  recipient_hmac bytea primary key,
+  forgotten_at   timestamptz not null default now()
+);
+comment on table public.forgotten_email_recipients is
+  'HMAC-SHA256 (email_privacy_settings.recipient_hmac_key) of each forgotten address, trimmed and lower-cased. Never the address.';
+alter table public.forgotten_email_recipients enable row level security;
+
+-- Every e-mail address in a value: each string anywhere in it is searched, so
+-- a "Name <a@b.example>" form and an address inside an unknown event type's
+-- data (contact.* has data.email) are found alike. Trimmed and lower-cased.
+create function public.email_addresses_in(p_value jsonb)
+returns text[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(array_agg(distinct pg_catalog.lower(m[1])), '{}')
+    from pg_catalog.jsonb_path_query(coalesce(p_value, 'null'::jsonb), 'strict $.**') as v,
+         pg_catalog.regexp_matches(v #>> '{}', '([^][[:space:]<>()"'',;:]+@[^][[:space:]<>()"'',;:]+)', 'g') as m
+   where pg_catalog.jsonb_typeof(v) = 'string'
+$$;
+
+-- The keyed hashes of addresses, as stored in forgotten_email_recipients.
+create function public.email_recipient_hmacs(p_addresses text[])
+returns bytea[]
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(array_agg(extensions.hmac(pg_catalog.convert_to(pg_catalog.lower(pg_catalog.btrim(a)), 'UTF8'), s.recipient_hmac_key, 'sha256')), '{}')
+    from unnest(p_addresses) as a
+    cross join public.email_privacy_settings s
+   where pg_catalog.btrim(a) <> ''
+$$;
 
 create table public.email_history (
   email_id            text primary key check (length(email_id) between 1 and 200),
@@ -141,6 +212,10 @@ declare
   v_click_at   timestamptz;
   v_forgotten  timestamptz;
   v_inserted   text;
+  v_addresses  text[];
+  v_address    text;
+  v_scrub      boolean;
+  v_settings   public.email_privacy_settings;
 begin
   if p_svix_id is null or length(p_svix_id) not between 1 and 200 then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -180,19 +255,51 @@ begin
       message = 'record_resend_webhook: to must be a JSON array of addresses';
   end if;
 
+  select * into strict v_settings from public.email_privacy_settings;
+
+  -- Guard: a delivery about a forgotten recipient stores nothing personal.
+  -- Every address anywhere in the delivery (data.to of an email event,
+  -- data.email of a contact.* event, any other field of a type we do not
+  -- know) is hashed with the key and looked up. The shared lock per address,
+  -- taken in sorted order, makes a concurrent forget of that address
+  -- (forget_email_recipients takes it exclusively) wait for this write to
+  -- commit and then scrub it, or makes this write wait for the forget and then
+  -- see its hash: no interleaving keeps an address the forget missed.
+  v_addresses := array(select distinct a from unnest(public.email_addresses_in(p_payload) || public.email_addresses_in(p_to)) as a order by a);
+  foreach v_address in array v_addresses loop
+    perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('email_recipient:' || v_address, 0));
+  end loop;
+  v_scrub := exists (
+    select from public.forgotten_email_recipients f
+     where f.recipient_hmac = any (public.email_recipient_hmacs(v_addresses)));
+
   -- Guard: exactly once per svix-id. A concurrent redelivery of the same id
   -- waits on this unique key until the first commits, then finds it and stops;
   -- if the first rolled back, the redelivery applies the event instead.
-  insert into public.resend_webhook_deliveries (svix_id, event_type, email_id, occurred_at, payload)
-  values (p_svix_id, p_event_type, case when v_status is not null then p_email_id end, p_occurred_at, p_payload)
+  insert into public.resend_webhook_deliveries (svix_id, event_type, email_id, occurred_at, payload, payload_expires_at)
+  values (p_svix_id, p_event_type, case when v_status is not null then p_email_id end, p_occurred_at,
+          case when not v_scrub then p_payload end,
+          case when v_status is null and not v_scrub then now() + v_settings.unknown_payload_retention end)
   on conflict (svix_id) do nothing
   returning svix_id into v_inserted;
+
+  -- Unknown payloads past their retention are nulled a bounded batch at a
+  -- time on every write (partial index resend_webhook_deliveries_payload_expiry),
+  -- so none outlives it by more than the time to the next webhooks.
+  update public.resend_webhook_deliveries d set payload = null
+   where d.svix_id in (
+     select e.svix_id from public.resend_webhook_deliveries e
+      where e.payload is not null and e.payload_expires_at is not null and e.payload_expires_at <= now()
+      order by e.payload_expires_at
+      limit 100
+        for update skip locked);
 
   if v_inserted is null then
     return jsonb_build_object('duplicate', true, 'applied', false, 'event_type', p_event_type);
   end if;
 
-  -- Unknown event types are kept (above) and acknowledged, never applied.
+  -- Unknown event types are kept (above, for their retention) and
+  -- acknowledged, never applied.
   if v_status is null then
     return jsonb_build_object('duplicate', false, 'applied', false, 'event_type', p_event_type);
   end if;
@@ -211,10 +318,13 @@ begin
     sent_at, delivered_at, delivery_delayed_at, bounced_at, complained_at, failed_at,
     opened_at, last_opened_at, open_count,
     clicked_at, last_clicked_at, click_count,
-    event_count, first_event_at, last_event_at
+    event_count, first_event_at, last_event_at, forgotten_at
   )
   values (
-    p_email_id, v_status, v_to, p_subject, p_tags,
+    p_email_id, v_status,
+    case when v_scrub then '{}' else v_to end,
+    case when not v_scrub then p_subject end,
+    case when not v_scrub then p_tags end,
     case when v_status = 'sent' then p_occurred_at end,
     case when v_status = 'delivered' then p_occurred_at end,
     case when v_status = 'delivery_delayed' then p_occurred_at end,
@@ -227,17 +337,22 @@ begin
     v_click_at,
     v_click_at,
     case when v_status = 'clicked' then 1 else 0 end,
-    1, p_occurred_at, p_occurred_at
+    1, p_occurred_at, p_occurred_at,
+    case when v_scrub then now() end
   )
   on conflict (email_id) do update set
     status = case when public.email_status_rank(excluded.status) > public.email_status_rank(h.status)
                   then excluded.status else h.status end,
     -- Recipients and subject are the same on every event of one email; the
     -- first non-empty value stays, and a forgotten recipient stays forgotten.
-    to_addresses = case when h.forgotten_at is not null or cardinality(h.to_addresses) > 0
+    to_addresses = case when excluded.forgotten_at is not null then '{}'
+                        when h.forgotten_at is not null or cardinality(h.to_addresses) > 0
                         then h.to_addresses else excluded.to_addresses end,
-    subject = case when h.forgotten_at is not null then null else coalesce(h.subject, excluded.subject) end,
-    tags = case when h.forgotten_at is not null then null else coalesce(h.tags, excluded.tags) end,
+    subject = case when h.forgotten_at is not null or excluded.forgotten_at is not null then null
+                   else coalesce(h.subject, excluded.subject) end,
+    tags = case when h.forgotten_at is not null or excluded.forgotten_at is not null then null
+                else coalesce(h.tags, excluded.tags) end,
+    forgotten_at = coalesce(h.forgotten_at, excluded.forgotten_at),
     sent_at = least(h.sent_at, excluded.sent_at),
     delivered_at = least(h.delivered_at, excluded.delivered_at),
     delivery_delayed_at = least(h.delivery_delayed_at, excluded.delivery_delayed_at),
@@ -265,7 +380,12 @@ begin
   end if;
 
   if v_forgotten is not null then
-    update public.resend_webhook_deliveries set payload = null where svix_id = p_svix_id;
+    -- The whole email, not only this delivery: a forget can have missed a row
+    -- this email had before its recipient's hash was known to match.
+    update public.email_clicks set ip_address = null, user_agent = null
+     where email_id = p_email_id and (ip_address is not null or user_agent is not null);
+    update public.resend_webhook_deliveries set payload = null
+     where email_id = p_email_id and payload is not null;
   end if;
 
   return jsonb_build_object('duplicate', false, 'applied', true, 'event_type', p_event_type, 'email_id', p_email_id);
@@ -275,7 +395,10 @@ $$;
 -- For delete-user: the webhook has no user id, so a user's email history is
 -- found by address. The rows are kept as anonymous tombstones rather than
 -- deleted, because Resend keeps retrying deliveries for about a day: a deleted
--- row would be re-created, addresses and all, by the next retry or open.
+-- row would be re-created, addresses and all, by the next retry or open. The
+-- address itself is kept only as its keyed hash (forgotten_email_recipients),
+-- so that deliveries arriving later, for emails this database has not seen
+-- yet and for event types it does not apply, are scrubbed when written.
 create function public.forget_email_recipients(p_addresses jsonb)
 returns jsonb
 language plpgsql
@@ -297,6 +420,17 @@ begin
     return jsonb_build_object('emails', 0);
   end if;
 
+  -- Guard: exclusive per address, in sorted order, against the shared lock a
+  -- webhook for that address holds until it commits (record_resend_webhook):
+  -- the scrub below sees every row such a webhook wrote, and a webhook after
+  -- this commit sees the hash.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('email_recipient:' || a, 0))
+     from unnest(v_addresses) as a order by a;
+
+  insert into public.forgotten_email_recipients (recipient_hmac)
+  select h from unnest(public.email_recipient_hmacs(v_addresses)) as h
+  on conflict (recipient_hmac) do nothing;
+
   with forgotten as (
     update public.email_history
        set to_addresses = '{}', subject = null, tags = null,
@@ -310,23 +444,33 @@ begin
    where email_id = any (v_emails);
   update public.resend_webhook_deliveries set payload = null
    where email_id = any (v_emails);
+  -- Stored bodies of types not applied (contact.* carries data.email): only
+  -- those within their short retention still have one to search.
+  update public.resend_webhook_deliveries set payload = null
+   where payload is not null and payload_expires_at is not null
+     and public.email_addresses_in(payload) && v_addresses;
 
   return jsonb_build_object('emails', cardinality(v_emails));
 end;
 $$;
 
-revoke all on table public.resend_webhook_deliveries, public.email_history, public.email_clicks
+revoke all on table public.resend_webhook_deliveries, public.email_history, public.email_clicks,
+  public.email_privacy_settings, public.forgotten_email_recipients
   from public, anon, authenticated;
 revoke all on sequence public.email_clicks_id_seq from public, anon, authenticated;
 grant select on table public.resend_webhook_deliveries, public.email_history, public.email_clicks to service_role;
 
 revoke all on function
+  public.email_addresses_in(jsonb),
+  public.email_recipient_hmacs(text[]),
   public.email_status_rank(text),
   public.record_resend_webhook(text, text, jsonb, timestamptz, text, jsonb, text, jsonb, jsonb),
   public.forget_email_recipients(jsonb)
 from public, anon, authenticated;
 
 grant execute on function
+  public.email_addresses_in(jsonb),
+  public.email_recipient_hmacs(text[]),
   public.email_status_rank(text),
   public.record_resend_webhook(text, text, jsonb, timestamptz, text, jsonb, text, jsonb, jsonb),
   public.forget_email_recipients(jsonb)
