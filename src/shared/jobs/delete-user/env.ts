@@ -5,6 +5,7 @@ import { ConfigError } from "../../errors.ts";
 import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
 import { loadEnv } from "../../http/env.ts";
 import { createAuthAdmin } from "../../providers/auth-admin/client.ts";
+import { defaultRetryTuning } from "../../providers/http.ts";
 import { createResendClient } from "../../providers/resend/client.ts";
 import type { ResumeSettings } from "./run.ts";
 import type { DeletionPorts } from "./types.ts";
@@ -27,7 +28,42 @@ export const deleteUserEnvSchema = commonEnvSchema.extend({
   DELETE_USER_BACKOFF_CAP_SECONDS: int.min(0).max(86_400).default(3600),
   DELETE_USER_RESUME_BATCH: int.min(1).max(1000).default(20),
   DELETE_USER_LEASE_TTL_SECONDS: int.min(5).max(3600).default(120),
+}).superRefine((env, ctx) => {
+  // Guard: a claim outlives any one step. The claim is renewed each time a
+  // step is recorded; a step that runs longer than the claim lets another run
+  // take the saga while this one's outside call (a ban, an unban) can still
+  // land. The client timeouts bound each step, so the bound is checked here.
+  const slowest = slowestStepMs(env);
+  if (env.DELETE_USER_CLAIM_TTL_SECONDS * 1000 < CLAIM_MARGIN * slowest) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DELETE_USER_CLAIM_TTL_SECONDS"],
+      message: `must be at least ${CLAIM_MARGIN} times the slowest step's worst case, ${Math.ceil(slowest / 1000)} s ` +
+        "(from AUTH_ADMIN_TIMEOUT_MS, RESEND_TIMEOUT_MS and RESEND_MAX_ATTEMPTS)",
+    });
+  }
 });
+
+/** How much longer than the slowest step a claim must be: room for the database calls around it and clock drift. */
+export const CLAIM_MARGIN = 2;
+/** The longest a Resend 429 may make the contact step wait before one retry; longer asks fail the step (retried later). */
+export const RESEND_RATE_LIMIT_WAIT_MS = 10_000;
+
+/**
+ * The longest one saga step can take, from the client timeouts: blocking is
+ * two Auth calls (read the user, ban), the contact step up to
+ * RESEND_MAX_ATTEMPTS requests with a wait between them (backoff or a 429's
+ * Retry-After, whichever is capped higher), the auth delete and the unban one
+ * Auth call each.
+ */
+export function slowestStepMs(env: {
+  AUTH_ADMIN_TIMEOUT_MS: number; RESEND_TIMEOUT_MS: number; RESEND_MAX_ATTEMPTS: number;
+}): number {
+  const block = 2 * env.AUTH_ADMIN_TIMEOUT_MS;
+  const wait = Math.max(defaultRetryTuning.maxDelayMs, RESEND_RATE_LIMIT_WAIT_MS);
+  const contact = env.RESEND_MAX_ATTEMPTS * env.RESEND_TIMEOUT_MS + (env.RESEND_MAX_ATTEMPTS - 1) * wait;
+  return Math.max(block, contact, env.AUTH_ADMIN_TIMEOUT_MS);
+}
 
 export function deleteUserFromEnv(source?: Record<string, string | undefined>) {
   const env = loadEnv(deleteUserEnvSchema, source);
@@ -41,6 +77,7 @@ export function deleteUserFromEnv(source?: Record<string, string | undefined>) {
     contacts: createResendClient({
       baseUrl: env.RESEND_API_URL, apiKey: env.RESEND_API_KEY, from: "unused@localhost",
       timeoutMs: env.RESEND_TIMEOUT_MS, maxAttempts: env.RESEND_MAX_ATTEMPTS,
+      maxRateLimitWaitMs: RESEND_RATE_LIMIT_WAIT_MS,
     }),
   };
   const settings: ResumeSettings = {
