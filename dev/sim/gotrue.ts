@@ -8,7 +8,19 @@
 //   POST   /auth/v1/admin/users        create {email, password?, app_metadata?, user_metadata?, ban_duration?}
 //   GET    /auth/v1/admin/users/:id    get
 //   PUT    /auth/v1/admin/users/:id    update {ban_duration: "876000h" | "none", email?, app_metadata?, ...}
-//   DELETE /auth/v1/admin/users/:id    delete
+//   DELETE /auth/v1/admin/users/:id    delete {should_soft_delete?}
+// These are the requests supabase-js 2.84.0 sends (node_modules/@supabase/auth-js
+// GoTrueAdminApi: createUser POST /admin/users, getUserById GET
+// /admin/users/{uid}, updateUserById PUT /admin/users/{uid}, deleteUser DELETE
+// /admin/users/{id} with body {should_soft_delete: false} by default), answered
+// as GoTrue's handlers do (supabase/auth internal/api/admin.go): loadUser
+// answers 400 "user_id must be an UUID" for a malformed id and 404 "User not
+// found" for an unknown one; ban_duration is a Go duration parsed with
+// time.ParseDuration, "none" lifts the ban; adminUserDelete destroys the user
+// unless should_soft_delete is true, in which case the row stays (deleted_at
+// set): modelled, so a client that soft-deletes is seen to leave the user.
+// Docs: https://supabase.com/docs/reference/javascript/auth-admin-updateuserbyid,
+// https://supabase.com/docs/reference/javascript/auth-admin-deleteuser.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authTokenRoutes, LOCAL_JWT_SECRET } from "./auth-tokens.ts";
@@ -19,7 +31,7 @@ export const DEFAULT_GOTRUE_SERVICE_KEY = "local-service-role-key";
 
 export interface GoTrueSimulatorOptions { port: number; host?: string; serviceRoleKey?: string; jwtSecret?: string }
 export interface SimAuthUser {
-  id: string; aud: string; role: string; email: string; banned_until: string | null;
+  id: string; aud: string; role: string; email: string; banned_until: string | null; deleted_at?: string;
   app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown>; created_at: string; updated_at: string;
 }
 export interface SimAuthCall { endpoint: string; user_id?: string; status: number; fault?: string; effect?: string }
@@ -90,6 +102,11 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
       } };
     }
     if (!id) return undefined;
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (!UUID.test(id) && ["GET", "PUT", "DELETE"].includes(method)) {
+      const endpoint = method === "GET" ? "get" : method === "PUT" ? "update" : "delete";
+      return { endpoint, userId: id, run: () => bad("user_id must be an UUID") };
+    }
     if (method === "GET") return { endpoint: "get", userId: id, run: () => (users.has(id) ? { status: 200, body: users.get(id) } : notFound()) };
     if (method === "PUT") {
       return { endpoint: "update", userId: id, run: () => {
@@ -109,7 +126,14 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
     }
     if (method === "DELETE") {
       return { endpoint: "delete", userId: id, run: () => {
-        if (!users.delete(id)) return notFound();
+        const user = users.get(id);
+        if (!user) return notFound();
+        if (b.should_soft_delete === true) {
+          // Soft delete keeps the user (GoTrue sets deleted_at and obfuscates identities).
+          if (!user.deleted_at) users.set(id, { ...user, deleted_at: new Date().toISOString() });
+          return { status: 200, body: {}, effect: "soft_deleted" };
+        }
+        users.delete(id);
         return { status: 200, body: {}, effect: "deleted" };
       } };
     }
