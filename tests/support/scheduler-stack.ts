@@ -5,6 +5,11 @@ import { simClient, startBrazeSimulator } from "../../dev/sim/braze.ts";
 import { simFootballClient, startFootballDataSimulator } from "../../dev/sim/football-data.ts";
 import { simTranslatorClient, startTranslatorSimulator } from "../../dev/sim/translator.ts";
 import { createTestDatabase } from "./db.ts";
+import { createBrazeClient } from "../../src/shared/providers/braze/client.ts";
+import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
+import { type SchedulerPorts } from "../../src/shared/jobs/braze-scheduler/run.ts";
+import { type SchedulerSettings, schedulerSettingsSchema } from "../../src/shared/jobs/braze-scheduler/settings.ts";
+import { type Db, systemClock } from "../../src/shared/ports.ts";
 import { serveFunctions } from "./functions.ts";
 
 export const CRON_SECRET = "local-cron-secret-for-tests";
@@ -63,9 +68,30 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  /**
+   * The scheduler's core in this process, against the same database and
+   * simulators, for faults the served function cannot be given (a database
+   * that fails one RPC). `wrapDb` sees every RPC; `countFetch` every Braze request.
+   */
+  function core(options: { wrapDb?: (db: Db) => Db; settings?: Partial<SchedulerSettings>; onBrazeRequest?: (url: string) => void } = {}) {
+    const ports: SchedulerPorts = {
+      db: options.wrapDb ? options.wrapDb(database.db) : database.db,
+      braze: createBrazeClient({
+        baseUrl: braze.url, apiKey: "local-braze-key", createsPerMinute: 0,
+        fetch: (input, init) => (options.onBrazeRequest?.(String(input)), fetch(input, init)),
+      }),
+      football: createFootballDataClient({ baseUrl: football.url, apiToken: "local-football-token" }),
+      clock: systemClock,
+      newId: () => crypto.randomUUID(),
+    };
+    const settings = schedulerSettingsSchema.parse({ campaignId: CAMPAIGN_ID, competitions: ["PL", "PD"], ...options.settings });
+    return { ports, settings };
+  }
+
   return {
     /** The served function's URL, for callers that build their own requests. */
     url: functions.url,
+    core,
     database,
     brazeSim: simClient(braze.url),
     footballSim: simFootballClient(football.url),
