@@ -20,6 +20,7 @@ describeWithSystemPackages(PG15_WITH_CRON)("every cron schedule becomes a pg_cro
     schedule: string;
     function_name: string;
     body: unknown;
+    timeout_milliseconds: number;
   }
 
   it("runs the real pg_cron scheduler in this cluster", async () => {

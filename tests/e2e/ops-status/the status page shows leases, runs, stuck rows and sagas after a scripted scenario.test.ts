@@ -1,18 +1,22 @@
-// Opens /functions/v1/ops-status in headless Chromium after the scenario in
-// ./scenario.ts and checks, section by section, what an operator would read.
-// The screenshot is kept at .local/artifacts/ops-status.png.
+// Opens the operations page that `npm run ops -- --url <project>` serves on
+// 127.0.0.1 from the ops-status function's JSON, in headless Chromium, after
+// the scenario in ./scenario.ts (a local stack on free ports), and checks,
+// section by section, what an operator would read. The screenshot is kept at
+// .local/artifacts/ops-status.png.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot } from "../../../dev/postgres.ts";
 import { CHROMIUM, describeWithSystemPackages, installedPath } from "../../support/system-packages.ts";
+import { projectUrlOf, serveOpsPage, type ServedPage } from "./ops-cli.ts";
 import { BROADCAST_SUBJECT, CRASHED_HOLDER, CRON_SECRET, DELETION_ERROR, DELETION_USER, type Scenario, startScenario, STUCK_MATCH_ID } from "./scenario.ts";
 
 const SCREENSHOT = join(repoRoot, ".local/artifacts/ops-status.png");
 
 describeWithSystemPackages(CHROMIUM)("the status page shows leases, runs, stuck rows and sagas after a scripted scenario", () => {
   let scenario: Scenario;
+  let served: ServedPage;
   let browser: Browser;
   let page: Page;
 
@@ -23,24 +27,32 @@ describeWithSystemPackages(CHROMIUM)("the status page shows leases, runs, stuck 
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const response = await page.goto(`${scenario.functions.url("ops-status")}?token=${encodeURIComponent(CRON_SECRET)}`);
+    served = await serveOpsPage(projectUrlOf(scenario.functions.url("ops-status")), CRON_SECRET);
+    const response = await page.goto(served.url);
     expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-type"]).toBe("text/html; charset=utf-8");
     mkdirSync(join(repoRoot, ".local/artifacts"), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
+    await served?.stop();
     await scenario?.close();
   });
 
   const text = (selector: string) => page.locator(selector).innerText();
 
-  it("refuses the page without the secret, and the scenario's webhooks were one refused and two accepted", async () => {
-    const anonymous = await fetch(scenario.functions.url("ops-status"));
-    expect(anonymous.status).toBe(401);
-    const wrong = await fetch(`${scenario.functions.url("ops-status")}?token=not-the-secret`);
-    expect(wrong.status).toBe(401);
+  it("serves the page from the function's JSON, which opens only to the secret in the Authorization header", async () => {
+    const endpoint = scenario.functions.url("ops-status");
+    expect((await fetch(endpoint)).status).toBe(401);
+    // The secret in the URL opens nothing: URLs end up in access logs.
+    expect((await fetch(`${endpoint}?token=${encodeURIComponent(CRON_SECRET)}`)).status).toBe(401);
+    const answer = await fetch(endpoint, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await answer.json()).toMatchObject({ leases: [expect.objectContaining({ holder: scenario.lease.holder })] });
+    expect(served.url).not.toContain(CRON_SECRET);
     expect(scenario.webhookStatuses).toEqual([200, 200, 401]);
   });
 

@@ -23,14 +23,19 @@ it("never answers 200 or 5xx without the secret, and never reads the database th
     fc.asyncProperty(
       fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH"),
       fc.option(token),
-      fc.option(token),
+      // The exact secrets too: in the URL they must open nothing.
+      fc.option(fc.oneof(token, fc.constantFrom(secrets.cronSecret, secrets.serviceRoleKey))),
       fc.constantFrom("Bearer ", "bearer ", "Basic ", "", "Bearer\t"),
       fc.constantFrom("token", "key", "Token", "access_token"),
       async (method, headerToken, queryToken, scheme, param) => {
         tried++;
         const calls: string[] = [];
         const db: Db = { rpc: async <T>(fn: string) => (calls.push(fn), snapshot() as T) };
-        const handle = opsStatusHandler(() => ({ db, secrets }), () => {});
+        const { fetch: handle } = opsStatusHandler({
+          ports: () => ({ db }),
+          auth: () => ({ ...secrets, corsOrigins: [] }),
+          log: () => {},
+        });
         const url = new URL("http://127.0.0.1/functions/v1/ops-status");
         if (queryToken !== null) url.searchParams.set(param, queryToken);
         const headers = new Headers();

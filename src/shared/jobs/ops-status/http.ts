@@ -1,65 +1,47 @@
-// The ops-status request: who may read the page, which methods, and the
-// response. Read-only, so GET is allowed (a browser opens it) besides POST.
-import { UnauthorizedError } from "../../errors.ts";
-import { bearerToken, secretsEqual, type ServiceSecrets } from "../../http/auth.ts";
-import { logged, type Log } from "../../http/handler.ts";
-import { errorResponse, MethodNotAllowedError } from "../../http/respond.ts";
+// The ops-status request: the operations snapshot as JSON, to a machine caller
+// only, GET or POST.
+//
+// JSON, not the HTML page: a hosted project rewrites a `text/html` answer to a
+// GET into `text/plain` unless it has a custom domain
+// (https://supabase.com/docs/guides/functions/limits, "Serving of HTML content
+// is only supported with custom domains"). The page is rendered from this JSON
+// by `npm run ops` (dev/ops.ts) on 127.0.0.1.
+//
+// The secret only in the Authorization header, never in the URL: a URL ends up
+// in browser history and in proxy and platform access logs. `?token=` is not
+// read at all (the shared handler is not asked to).
+import type { CallerAuth } from "../../http/caller.ts";
+import { handler, type Log } from "../../http/handler.ts";
+import { json } from "../../http/respond.ts";
 import type { Db } from "../../ports.ts";
-import { renderPage } from "./page.ts";
 import { loadSnapshot } from "./snapshot.ts";
-
-/**
- * Bearer CRON_SECRET or service-role key in the Authorization header, or the
- * same secret as `?token=`. The query token exists because a person opening
- * the page in a browser (and the headless-browser test) cannot set a header.
- * It is acceptable here because the page is read-only, served on 127.0.0.1 in
- * the local stack, and answers with Referrer-Policy: no-referrer and no
- * outgoing links or assets, so the URL does not leak onwards. In production
- * prefer the header: a URL can end up in browser history, proxy and platform
- * access logs. Both paths compare in constant time.
- */
-export function requireOpsCaller(req: Request, secrets: ServiceSecrets): "cron" | "service_role" {
-  const candidates = [bearerToken(req), new URL(req.url).searchParams.get("token")];
-  for (const token of candidates) {
-    if (!token) continue;
-    if (secretsEqual(token, secrets.cronSecret)) return "cron";
-    if (secrets.serviceRoleKey && secretsEqual(token, secrets.serviceRoleKey)) return "service_role";
-  }
-  throw new UnauthorizedError("a valid Authorization: Bearer <CRON_SECRET or service-role key> (or ?token=) is required");
-}
-
-/** Like postHandler, for a read-only resource: GET and POST, error mapping, one JSON log line. */
-export function getHandler(handle: (req: Request) => Promise<Response>, log?: Log): (req: Request) => Promise<Response> {
-  return logged(async (req) => {
-    try {
-      if (req.method !== "GET" && req.method !== "POST") throw new MethodNotAllowedError(`${req.method} is not allowed; use GET or POST`);
-      return await handle(req);
-    } catch (e) {
-      return errorResponse(e);
-    }
-  }, log);
-}
-
-export const PAGE_HEADERS: Record<string, string> = {
-  "content-type": "text/html; charset=utf-8",
-  "cache-control": "no-store",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-  // No script at all, inline styles only, and no framing.
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-};
 
 export interface OpsStatusPorts {
   db: Db;
-  secrets: ServiceSecrets;
 }
 
-/** `ports` is called per request so a misconfigured function answers 500 naming the variable. */
-export function opsStatusHandler(ports: () => OpsStatusPorts, log?: Log): (req: Request) => Promise<Response> {
-  return getHandler(async (req) => {
-    const { db, secrets } = ports();
-    requireOpsCaller(req, secrets);
-    const snapshot = await loadSnapshot(db);
-    return new Response(renderPage(snapshot), { status: 200, headers: PAGE_HEADERS });
-  }, log);
+export const SNAPSHOT_HEADERS: Record<string, string> = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
+
+export interface OpsStatusOptions {
+  /** Called once the caller is authenticated, so an anonymous request never learns a missing variable. */
+  ports: () => OpsStatusPorts;
+  /** Tests: the caller settings (default: the environment, once per isolate). */
+  auth?: () => CallerAuth;
+  log?: Log;
+}
+
+export function opsStatusHandler(options: OpsStatusOptions): { fetch: (req: Request) => Promise<Response> } {
+  return handler({
+    methods: ["GET", "POST"],
+    callers: ["cron", "service_role"],
+    config: options.ports,
+    // GET has no body; a POST's body is not read either (nothing to say).
+    body: null,
+    auth: options.auth,
+    log: options.log,
+    run: async ({ config }) => json(200, await loadSnapshot(config.db), SNAPSHOT_HEADERS),
+  });
 }

@@ -21,6 +21,27 @@ dl.counters{display:flex;gap:24px;margin:0 0 8px}dl.counters div{min-width:90px}
 svg text{font-size:11px;fill:#555}.legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
 `;
 
+/** Headers of the served page (dev/ops.ts): no script at all, inline styles only, no framing, no referrer. */
+export const PAGE_HEADERS: Record<string, string> = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+/** The section titles, in page order; the terminal summary (text.ts) prints the same. */
+export const SECTION_TITLES = [
+  "Leases",
+  "Last runs per job",
+  "Runs per hour (last 24 h, UTC)",
+  "Schedule ledger",
+  "Resend webhooks",
+  "Broadcasts",
+  "User deletion sagas",
+  "Cron schedules",
+] as const;
+
 export function renderPage(s: OpsSnapshot): string {
   const now = new Date(s.generated_at);
   return html`<!doctype html>
