@@ -12,6 +12,13 @@ export const simulatedTranslation = (text: string, target: string) => `${text} [
 export async function startTranslatorSimulator(options: { port: number; host?: string; apiKey?: string }) {
   const apiKey = options.apiKey ?? DEFAULT_DEEPL_KEY;
   let latencyMs = 0;
+  /**
+   * Answers a machine translator can give and a schema cannot rule out: an
+   * empty string, a NUL character, a text longer than the cache allows.
+   * DeepL documents only that `text` is a string:
+   * https://developers.deepl.com/docs/api-reference/translate
+   */
+  let garbage: Garbage | null = null;
   let calls = 0;
   let texts = 0;
 
@@ -21,10 +28,12 @@ export async function startTranslatorSimulator(options: { port: number; host?: s
     if (url.pathname === "/_sim/faults" && req.method === "POST") {
       const body = await readJson(req);
       latencyMs = isRecord(body) && typeof body.latencyMs === "number" ? body.latencyMs : 0;
-      return sendJson(res, 200, { latencyMs });
+      garbage = isRecord(body) && typeof body.garbage === "string" && GARBAGE.includes(body.garbage as Garbage) ? (body.garbage as Garbage) : null;
+      return sendJson(res, 200, { latencyMs, garbage });
     }
     if (url.pathname === "/_sim/reset" && req.method === "POST") {
       calls = texts = latencyMs = 0;
+      garbage = null;
       return sendJson(res, 200, { calls });
     }
     if (url.pathname !== "/v2/translate" || req.method !== "POST") return sendJson(res, 404, { message: "Not found" });
@@ -38,16 +47,29 @@ export async function startTranslatorSimulator(options: { port: number; host?: s
     await delay(latencyMs);
     const target = body.target_lang;
     sendJson(res, 200, {
-      translations: body.text.map((t) => ({ detected_source_language: String(body.source_lang ?? "EN"), text: simulatedTranslation(String(t), target) })),
+      translations: body.text.map((t) => ({
+        detected_source_language: String(body.source_lang ?? "EN"),
+        text: garbage ? garbageText(garbage, String(t)) : simulatedTranslation(String(t), target),
+      })),
     });
   };
   return listen(handler, options.port, options.host);
 }
 
+const GARBAGE = ["empty", "nul", "long"] as const;
+type Garbage = (typeof GARBAGE)[number];
+
+function garbageText(kind: Garbage, text: string): string {
+  if (kind === "empty") return "";
+  if (kind === "nul") return `${text}\u0000`;
+  return text.repeat(Math.ceil(2001 / Math.max(1, text.length)));
+}
+
 export function simTranslatorClient(url: string) {
   return {
     state: () => callJson<{ calls: number; texts: number; latencyMs: number }>(url, "GET", "/_sim/state"),
-    faults: (f: { latencyMs: number }) => callJson(url, "POST", "/_sim/faults", f),
+    /** Replaces the faults: a latency per call, and garbage answers ("empty", "nul", "long"). */
+    faults: (f: { latencyMs?: number; garbage?: Garbage }) => callJson(url, "POST", "/_sim/faults", f),
     reset: () => callJson(url, "POST", "/_sim/reset"),
   };
 }
