@@ -13,6 +13,96 @@
 -- wall-clock limit on the hosted platform (150-400 s), so a row older than
 -- that is no longer in the hands of the request that began it.
 
+-- ---------------------------------------------------------------------------
+-- Counters, so the snapshot's cost does not grow with the history. Counting
+-- millions of deliveries on every page load took time proportional to them;
+-- these rows are maintained by triggers, in the same transaction as the write
+-- they count, so they are exact (a rolled-back write rolls its count back).
+-- Each writer adds to one of 16 shards picked by its backend, so concurrent
+-- webhooks do not queue on one hot counter row; a reader sums the shards.
+-- Deliveries and engagement are counted as received: pruning old delivery
+-- rows (retention) does not lower them.
+-- ---------------------------------------------------------------------------
+create table public.ops_counters (
+  scope   text not null,
+  key     text not null,
+  shard   smallint not null check (shard between 0 and 15),
+  n       bigint not null default 0,
+  last_at timestamptz,
+  primary key (scope, key, shard)
+);
+comment on table public.ops_counters is
+  'Exact counters for ops_status_snapshot(), maintained by triggers in the writing transaction; sum over shard.';
+alter table public.ops_counters enable row level security;
+revoke all on table public.ops_counters from public, anon, authenticated;
+
+create function public.ops_count(p_scope text, p_key text, p_delta bigint, p_at timestamptz default null)
+returns void
+language sql
+volatile
+set search_path = ''
+as $$
+  insert into public.ops_counters as c (scope, key, shard, n, last_at)
+  values (p_scope, p_key, (pg_catalog.pg_backend_pid() % 16)::smallint, p_delta, p_at)
+  on conflict (scope, key, shard) do update
+    set n = c.n + excluded.n, last_at = greatest(c.last_at, excluded.last_at)
+$$;
+
+create function public.ops_count_delivery()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  perform public.ops_count('deliveries', new.event_type, 1, new.received_at);
+  -- Hour buckets, for "last 24 h" without a range scan over a day of rows.
+  perform public.ops_count('deliveries_by_hour', to_char(date_trunc('hour', new.received_at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24'), 1);
+  if new.email_id is null then
+    perform public.ops_count('not_applied', '', 1);
+  end if;
+  return null;
+end
+$$;
+create trigger ops_count_delivery after insert on public.resend_webhook_deliveries
+  for each row execute function public.ops_count_delivery();
+
+create function public.ops_count_email()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') and (tg_op = 'DELETE' or old.status is distinct from new.status) then
+    perform public.ops_count('emails_by_status', old.status, -1);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or old.status is distinct from new.status) then
+    perform public.ops_count('emails_by_status', new.status, 1);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    if new.open_count <> coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0) then
+      perform public.ops_count('opens', '', new.open_count - coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0));
+    end if;
+    if new.click_count <> coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0) then
+      perform public.ops_count('clicks', '', new.click_count - coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0));
+    end if;
+  end if;
+  return null;
+end
+$$;
+create trigger ops_count_email after insert or update or delete on public.email_history
+  for each row execute function public.ops_count_email();
+
+-- The snapshot's runs per hour filter job_runs on started_at alone, which the
+-- (job, started_at) index cannot serve.
+create index job_runs_started_at on public.job_runs (started_at);
+-- max(received_at) for "last delivery".
+create index resend_webhook_deliveries_received_at on public.resend_webhook_deliveries (received_at);
+
+revoke all on function public.ops_count(text, text, bigint, timestamptz), public.ops_count_delivery(), public.ops_count_email()
+  from public, anon, authenticated;
+
 create function public.ops_status_snapshot()
 returns jsonb
 language sql
@@ -111,22 +201,26 @@ as $$
       'attention', (select coalesce(jsonb_agg(to_jsonb(a) order by a.updated_at), '[]'::jsonb) from attention a)
     ),
     'webhooks', jsonb_build_object(
-      'deliveries', (select count(*) from public.resend_webhook_deliveries),
-      'deliveries_24h', (select count(*) from public.resend_webhook_deliveries d
-                          where d.received_at > (select at from params) - interval '24 hours'),
+      'deliveries', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'deliveries'),
+      -- Counted in whole UTC hours: the hour that began 24 h ago through now.
+      'deliveries_24h', (
+        select coalesce(sum(c.n), 0) from public.ops_counters c
+         where c.scope = 'deliveries_by_hour'
+           and c.key >= to_char(date_trunc('hour', ((select at from params) - interval '24 hours') at time zone 'UTC'), 'YYYY-MM-DD"T"HH24')),
       'last_received_at', (select max(d.received_at) from public.resend_webhook_deliveries d),
       'by_event_type', (
-        select coalesce(jsonb_agg(jsonb_build_object('event_type', e.event_type, 'deliveries', e.n, 'last_received_at', e.last_at)
-               order by e.event_type), '[]'::jsonb)
-          from (select event_type, count(*) as n, max(received_at) as last_at
-                  from public.resend_webhook_deliveries group by 1) e),
+        select coalesce(jsonb_agg(jsonb_build_object('event_type', e.key, 'deliveries', e.n, 'last_received_at', e.last_at)
+               order by e.key), '[]'::jsonb)
+          from (select c.key, sum(c.n) as n, max(c.last_at) as last_at
+                  from public.ops_counters c where c.scope = 'deliveries' group by 1) e),
       -- Stored but not applied to any email: event types we do not count yet.
-      'not_applied', (select count(*) from public.resend_webhook_deliveries d where d.email_id is null),
+      'not_applied', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'not_applied'),
       'emails_by_status', (
-        select coalesce(jsonb_agg(jsonb_build_object('status', e.status, 'emails', e.n) order by e.status), '[]'::jsonb)
-          from (select status, count(*) as n from public.email_history group by 1) e),
-      'opens', (select coalesce(sum(h.open_count), 0) from public.email_history h),
-      'clicks', (select coalesce(sum(h.click_count), 0) from public.email_history h),
+        select coalesce(jsonb_agg(jsonb_build_object('status', e.key, 'emails', e.n) order by e.key), '[]'::jsonb)
+          from (select c.key, sum(c.n) as n from public.ops_counters c
+                 where c.scope = 'emails_by_status' group by 1 having sum(c.n) <> 0) e),
+      'opens', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'opens'),
+      'clicks', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'clicks'),
       -- Deliveries refused before storage (bad signature, stale timestamp,
       -- malformed body) leave no row anywhere: the function answers 4xx and
       -- logs one JSON line. null says "not recorded", not "zero".
