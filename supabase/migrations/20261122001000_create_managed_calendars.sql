@@ -72,12 +72,17 @@ create policy managed_calendar_revisions_read_own on public.managed_calendar_rev
 
 -- Supabase's default privileges grant everything in public to anon,
 -- authenticated and service_role. Take it all back, then grant reads only:
--- not even the service role may write these tables except through the
--- function below (it runs as its owner).
+-- the service role inserts and updates nothing except through the function
+-- below (it runs as its owner). It may delete: the deletion saga's pivot
+-- (user_deletion_pivot) runs as its caller, which deployed is the service
+-- role through PostgREST, and removes the user's calendars under the user's
+-- write lock.
 revoke all on table public.managed_calendars, public.managed_calendar_revisions
   from public, anon, authenticated, service_role;
 grant select on table public.managed_calendars, public.managed_calendar_revisions
   to authenticated, service_role;
+grant delete on table public.managed_calendars, public.managed_calendar_revisions
+  to service_role;
 
 -- ---------------------------------------------------------------------------
 -- sync_managed_calendars: replace a user's calendars with p_calendars.

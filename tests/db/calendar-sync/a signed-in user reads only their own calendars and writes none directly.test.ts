@@ -56,8 +56,11 @@ it.each([
   expect(await as("authenticated", alice, statement)).toEqual({ code: "42501" });
 });
 
-it("refuses the service role direct writes too: only the sync function writes", async () => {
-  expect(await as("service_role", null, `delete from public.managed_calendars`)).toEqual({ code: "42501" });
+it("refuses the service role direct inserts and updates too: only the sync function writes calendars", async () => {
+  // Deletes are the service role's (the deletion saga's pivot runs as it, deployed through PostgREST).
+  expect(await as("service_role", null, `insert into public.managed_calendars (user_id, calendar_id, name) values ('${bob}', 'y', 'y')`)).toEqual({ code: "42501" });
+  expect(await as("service_role", null, `update public.managed_calendars set name = 'pwned'`)).toEqual({ code: "42501" });
+  expect(await as("service_role", null, `update public.managed_calendar_revisions set revision = 99`)).toEqual({ code: "42501" });
   expect((await as("service_role", null, `select public.sync_managed_calendars('${bob}', '[]'::jsonb) as r`)).rows).toHaveLength(1);
   expect(await storedCalendars(t.sql, bob)).toHaveLength(1); // that call was rolled back
 });
