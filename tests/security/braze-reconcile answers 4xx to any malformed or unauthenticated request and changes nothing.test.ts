@@ -3,7 +3,7 @@
 // other than {} with one, gets anything but a 4xx, touches the ledger, leases
 // or run history, or reaches Braze.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertRefusesAll } from "./fuzz.ts";
+import { assertRefusesAll, fuzzRuns } from "./fuzz.ts";
 import { serviceEndpointAttempts } from "./service-endpoint.ts";
 import { CRON_SECRET, SERVICE_ROLE_KEY, startBrazeStack } from "./stacks.ts";
 
@@ -22,5 +22,5 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
     numRuns: 75,
     outside: stack.brazeCalls,
   });
-  expect(sent).toBeGreaterThanOrEqual(300);
+  expect(sent).toBeGreaterThanOrEqual(fuzzRuns(75) * 4);
 });

@@ -14,6 +14,7 @@ import {
   authenticatedAttempt,
   badAuthorization,
   forgedTokens,
+  fuzzRuns,
   hostileValue,
   junkBodies,
   parsedBody,
@@ -88,5 +89,5 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
     numRuns: 75,
     outside: async () => (await s.simClient.state()).calls.filter((c) => !c.endpoint.startsWith("contact")).length,
   });
-  expect(sent).toBeGreaterThanOrEqual(300);
+  expect(sent).toBeGreaterThanOrEqual(fuzzRuns(75) * 4);
 });

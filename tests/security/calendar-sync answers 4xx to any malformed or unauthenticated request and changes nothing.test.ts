@@ -15,6 +15,7 @@ import {
   authenticatedAttempt,
   badAuthorization,
   forgedTokens,
+  fuzzRuns,
   hostileValue,
   injection,
   junkBodies,
@@ -90,5 +91,5 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
     ),
     numRuns: 75,
   });
-  expect(sent).toBeGreaterThanOrEqual(300);
+  expect(sent).toBeGreaterThanOrEqual(fuzzRuns(75) * 4);
 });

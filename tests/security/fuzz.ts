@@ -4,12 +4,15 @@
 // as sent), a cheap checksum of every table and sequence in the project's
 // schema, and a runner that sends batches concurrently and asserts every
 // answer is a 4xx and nothing changed.
+import { appendFileSync } from "node:fs";
 import { connect } from "node:net";
 import fc from "fast-check";
 import { SignJWT } from "jose";
 import type { Sql } from "postgres";
 import { expect } from "vitest";
+import { exportJWK, generateKeyPair } from "jose";
 import { LOCAL_ISSUER, LOCAL_JWT_SECRET, mintAccessToken } from "../../dev/mint-token.ts";
+import { LOCAL_SIGNING_KID } from "../../dev/sim/auth-tokens.ts";
 
 export interface Attempt {
   /** What kind of input this is, for the failure message. */
@@ -140,14 +143,27 @@ export function junkBodies(maxBodyBytes: number): fc.Arbitrary<string | Uint8Arr
 
 const WRONG_KEY = "not-the-project-jwt-secret-but-just-as-long-as-it";
 
-/** Tokens no function may accept: expired, wrong key, alg none, no subject, garbage. */
+/**
+ * Tokens no function may accept: expired, wrong key, wrong audience, issuer
+ * or role, a key the project's JWKS does not publish, a legacy token for a
+ * user Auth does not have, alg none, no subject, garbage.
+ */
 export async function forgedTokens(sub: string): Promise<string[]> {
   const encode = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const claims = { sub, role: "authenticated", aud: "authenticated", iss: LOCAL_ISSUER, app_metadata: { role: "editor" } };
   const now = Math.floor(Date.now() / 1000);
+  const editor = { appMetadata: { role: "editor" } };
+  const outsideKey = { ...(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)), kid: LOCAL_SIGNING_KID };
   return [
-    await mintAccessToken({ sub, expiresIn: "-1m", appMetadata: { role: "editor" } }),
-    await mintAccessToken({ sub, secret: WRONG_KEY, appMetadata: { role: "editor" } }),
+    await mintAccessToken({ sub, expiresIn: "-1m", ...editor }),
+    await mintAccessToken({ sub, alg: "HS256", expiresIn: "-1m", ...editor }),
+    await mintAccessToken({ sub, secret: WRONG_KEY, ...editor }),
+    await mintAccessToken({ sub, audience: "anon", ...editor }),
+    await mintAccessToken({ sub, issuer: "https://another-project.supabase.co/auth/v1", ...editor }),
+    await mintAccessToken({ sub, role: "service_role", ...editor }),
+    await mintAccessToken({ sub, privateKey: outsideKey, ...editor }),
+    // Signed with the project's legacy secret, but Auth has no such user.
+    await mintAccessToken({ sub: crypto.randomUUID(), alg: "HS256", ...editor }),
     `${encode({ alg: "none", typ: "JWT" })}.${encode({ ...claims, exp: now + 3600 })}.`,
     await new SignJWT({ role: "service_role" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(LOCAL_JWT_SECRET)),
     await new SignJWT({ ...claims, sub: "" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(LOCAL_JWT_SECRET)),
@@ -313,6 +329,15 @@ export interface RefusalRun {
   outside?: () => Promise<unknown>;
 }
 
+/**
+ * Batches per property: `numRuns` inside `npm test`; FUZZ_RUNS (set by
+ * `npm run fuzz -- --runs N`, tests/security/run-fuzz.ts) for a longer run.
+ */
+export function fuzzRuns(numRuns: number): number {
+  const override = Number(process.env.FUZZ_RUNS);
+  return Number.isInteger(override) && override > 0 ? override : numRuns;
+}
+
 /** Runs the property; returns how many requests were sent. */
 export async function assertRefusesAll(run: RefusalRun): Promise<number> {
   const before = await databaseChecksum(run.sql);
@@ -342,9 +367,12 @@ export async function assertRefusesAll(run: RefusalRun): Promise<number> {
       expect(await databaseChecksum(run.sql), `${run.endpoint}: the database changed`).toEqual(before);
       if (run.outside) expect(JSON.stringify(await run.outside()), `${run.endpoint}: an outside service was called`).toBe(outsideBefore);
     }),
-    { numRuns: run.numRuns, endOnFailure: true },
+    { numRuns: fuzzRuns(run.numRuns), endOnFailure: true },
   );
   const byStatus = [...statuses.entries()].sort().map(([s, n]) => `${s}×${n}`).join(" ");
   console.log(`${run.endpoint}: ${sent} malformed or unauthenticated inputs tried, every answer 4xx (${byStatus}), database unchanged`);
+  if (process.env.FUZZ_REPORT) {
+    appendFileSync(process.env.FUZZ_REPORT, `${JSON.stringify({ endpoint: run.endpoint, sent, statuses: Object.fromEntries(statuses), outside: run.outside !== undefined })}\n`);
+  }
   return sent;
 }

@@ -56,6 +56,32 @@ export function postHandler(handle: (req: Request) => Promise<Response>, log?: L
   }, log);
 }
 
+/**
+ * Reads and drops what is left of a refused request's body, up to a bound.
+ * Deno's HTTP server (2.1, the hosted runtime's) drops the connection without
+ * sending the answer when a handler answers a chunked request whose body it
+ * never read, so the caller would see no 401 at all; past the bound the body
+ * is cancelled (a 413 or a flood is not worth reading).
+ */
+async function discardBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<void> {
+  if (!req.body || req.bodyUsed) return;
+  try {
+    const reader = req.body.getReader();
+    let read = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read > maxBytes) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The body is unreadable (a broken chunk, a reset): nothing left to drop.
+  }
+}
+
 /** The body a machine-run job accepts: {} (or nothing, which reads as {}). */
 export const emptyBody = z.object({}).strict();
 
@@ -123,6 +149,7 @@ export function handler<K extends CallerKind, Config, S extends z.ZodType = type
       const runLabel = who.kind === "user" ? `user:${who.claims.sub}` : `${who.kind}:${crypto.randomUUID()}`;
       return withHeaders(await spec.run({ req, caller, config, body: body as z.infer<S>, runLabel }), cors);
     } catch (e) {
+      await discardBody(req);
       return withHeaders(errorResponse(e), cors);
     }
   }, spec.log);
