@@ -10,6 +10,14 @@ export interface FootballDataSimulatorOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
+  /**
+   * Read dateTo as inclusive. Off by default: the v4 docs do not say
+   * (https://docs.football-data.org/general/v4/match.html), and a captured
+   * real answer for a two-day range held only the first day, so the simulator
+   * takes the pessimistic, exclusive reading (a single-day range still
+   * answers that day).
+   */
+  dateToInclusive?: boolean;
   /** Defaults to weekOfFixtures(now at start). */
   fixtures?: V4Match[];
   token?: string;
@@ -93,7 +101,10 @@ export async function startFootballDataSimulator(options: FootballDataSimulatorO
     const wanted = query.get("competitions")?.split(",").map((c) => c.trim()).filter(Boolean);
     const selected = matches
       .filter((m) => !wanted || wanted.includes(m.competition.code) || wanted.includes(String(m.competition.id)))
-      .filter((m) => m.utcDate.slice(0, 10) >= from && m.utcDate.slice(0, 10) <= to)
+      .filter((m) => {
+        const day = m.utcDate.slice(0, 10);
+        return day >= from && (options.dateToInclusive || from === to ? day <= to : day < to);
+      })
       .sort((a, b) => a.utcDate.localeCompare(b.utcDate) || a.id - b.id);
 
     const codes = [...new Set(selected.map((m) => m.competition.code))].join(",");

@@ -18,12 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-it("splits an inclusive range into ranges of at most ten days with no gap or overlap", () => {
+it("splits a range into requests each ending on the day after the last day it must cover", () => {
   expect(dateRanges("2030-01-01", "2030-01-14", 10)).toEqual([
-    { from: "2030-01-01", to: "2030-01-10" },
-    { from: "2030-01-11", to: "2030-01-14" },
+    { from: "2030-01-01", to: "2030-01-11" },
+    { from: "2030-01-11", to: "2030-01-15" },
   ]);
-  expect(dateRanges("2030-01-01", "2030-01-01", 10)).toEqual([{ from: "2030-01-01", to: "2030-01-01" }]);
+  expect(dateRanges("2030-01-01", "2030-01-01", 10)).toEqual([{ from: "2030-01-01", to: "2030-01-02" }]);
 });
 
 it("returns every match of a 14-day window from a server that refuses ranges over 10 days", async () => {

@@ -18,7 +18,14 @@ export interface FootballDataClientOptions extends RetryTuning {
 
 const SERVICE = "football-data";
 
-const team = z.object({ id: z.number().int().nullable(), name: z.string().nullable() });
+// Postgres text and jsonb cannot hold NUL, and a name is stored in the ledger
+// (jsonb) and the translation cache (at most 500 characters): a name with a NUL
+// loses it, and an empty one counts as missing (the match is skipped, not the run).
+const teamName = z.string().nullable().transform((name) => {
+  const clean = name?.replaceAll("\u0000", "");
+  return clean?.trim() ? clean : null;
+});
+const team = z.object({ id: z.number().int().nullable(), name: teamName });
 
 const matchSchema = z.object({
   id: z.number().int(),
@@ -60,27 +67,44 @@ export function createFootballDataClient(options: FootballDataClientOptions): Fo
       // /v4/matches refuses a dateFrom..dateTo range over 10 days, so a longer
       // window is read as consecutive ranges (one request each, in order, to
       // stay inside the per-minute throttle) and merged by match id.
+      //
+      // Whether dateTo is inclusive is not documented
+      // (https://docs.football-data.org/general/v4/match.html lists only
+      // "dateFrom / dateTo: String /YYYY-MM-DD/"), and a captured real answer
+      // for a two-day range held only the first day. So each request asks up
+      // to the day after the last one it must cover, and the matches are kept
+      // by their own utcDate: both readings give the whole window, once.
+      const start = Date.parse(`${query.dateFrom}T00:00:00Z`);
+      const end = Date.parse(`${query.dateTo}T00:00:00Z`) + DAY_MS; // exclusive
       const byId = new Map<number, Match>();
       for (const range of dateRanges(query.dateFrom, query.dateTo, MAX_RANGE_DAYS)) {
-        for (const match of await fetchRange(query.competitions, range)) byId.set(match.id, match);
+        for (const match of await fetchRange(query.competitions, range)) {
+          const at = Date.parse(match.utcDate);
+          if (at >= start && at < end) byId.set(match.id, match);
+        }
       }
       return [...byId.values()];
     },
   };
 }
 
-/** The widest dateFrom..dateTo range /v4/matches accepts, both days inclusive. */
+/** The widest dateTo - dateFrom, in days, that /v4/matches accepts. */
 export const MAX_RANGE_DAYS = 10;
 const DAY_MS = 86_400_000;
 
-/** Splits an inclusive YYYY-MM-DD range into inclusive ranges of at most maxDays days. */
+/**
+ * The requests that cover the days from..to (inclusive) whether the server
+ * reads dateTo as inclusive or exclusive: each asks up to the day after the
+ * last day it must cover (at most maxDays after its dateFrom), and the next
+ * starts on that day. Read inclusively, neighbours overlap by one day.
+ */
 export function dateRanges(from: string, to: string, maxDays: number): { from: string; to: string }[] {
   const start = Date.parse(`${from}T00:00:00Z`);
-  const end = Date.parse(`${to}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS; // the day after the last one
   const ranges: { from: string; to: string }[] = [];
-  for (let day = start; day <= end; day += maxDays * DAY_MS) {
-    const last = Math.min(end, day + (maxDays - 1) * DAY_MS);
-    ranges.push({ from: new Date(day).toISOString().slice(0, 10), to: new Date(last).toISOString().slice(0, 10) });
+  for (let day = start; day < end; day += maxDays * DAY_MS) {
+    const until = Math.min(end, day + maxDays * DAY_MS);
+    ranges.push({ from: new Date(day).toISOString().slice(0, 10), to: new Date(until).toISOString().slice(0, 10) });
   }
   return ranges;
 }
