@@ -37,11 +37,14 @@ export interface ResumeSettings extends SagaSettings {
 }
 
 export async function resumeDeletions(ports: DeletionPorts, settings: ResumeSettings, holder: string) {
+  // The outcomes name users, so they go to the caller only: the counts are
+  // stored in job_runs, which must hold nothing of a deleted user.
+  const items: DeletionOutcome[] = [];
   const { runId, counts } = await withLease(
     ports.db,
     { job: "delete-user-resume", lease: "delete-user-resume", holder, ttlSeconds: settings.leaseTtlSeconds },
     async (lease) => {
-      const counts = { claimed: 0, done: 0, retrying: 0, aborted: 0, compensating: 0, lost: 0, items: [] as DeletionOutcome[] };
+      const counts = { claimed: 0, done: 0, retrying: 0, aborted: 0, compensating: 0, lost: 0 };
       lease.progress = counts;
       const due = await ports.db.rpc<DeletionRow[]>("user_deletion_claim_due", {
         p_ttl_seconds: settings.claimTtlSeconds, p_limit: settings.batchSize,
@@ -62,10 +65,10 @@ export async function resumeDeletions(ports: DeletionPorts, settings: ResumeSett
         else if (after.status === "aborted") counts.aborted++;
         else if (after.status === "compensating") counts.compensating++;
         else counts.retrying++;
-        counts.items.push(outcomeOf(after, true));
+        items.push(outcomeOf(after, true));
       }
       return counts;
     },
   );
-  return { run_id: runId, ...counts };
+  return { run_id: runId, ...counts, items };
 }
