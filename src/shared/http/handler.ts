@@ -51,6 +51,7 @@ export function postHandler(handle: (req: Request) => Promise<Response>, log?: L
       if (req.method !== "POST") throw new MethodNotAllowedError(`${req.method} is not allowed; use POST`);
       return await handle(req);
     } catch (e) {
+      await discardBody(req);
       return errorResponse(e);
     }
   }, log);
