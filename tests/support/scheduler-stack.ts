@@ -31,9 +31,22 @@ export function upcomingMatches(n: number, now = new Date()): MatchPatch[] {
   );
 }
 
-export async function startSchedulerStack(options: { matches: MatchPatch[]; env?: Record<string, string> }) {
+/**
+ * Production mode by default: the Braze simulator lists no API-triggered
+ * schedules and reconcile runs ledger-only. `listing: true` turns on listing
+ * mode in both (the simulator shows schedules with their attempt ids).
+ * `updateAppliesTriggerProperties` lets schedule updates change the content.
+ */
+export async function startSchedulerStack(options: {
+  matches: MatchPatch[];
+  env?: Record<string, string>;
+  listing?: boolean;
+  updateAppliesTriggerProperties?: boolean;
+}) {
   const database = await createTestDatabase();
-  const braze = await startBrazeSimulator({ port: 0 });
+  const braze = await startBrazeSimulator({
+    port: 0, listApiTriggered: options.listing === true, updateAppliesTriggerProperties: options.updateAppliesTriggerProperties === true,
+  });
   const football = await startFootballDataSimulator({ port: 0, fixtures: options.matches.map((m) => fixture(m)) });
   const translator = await startTranslatorSimulator({ port: 0 });
   const functions = await serveFunctions({
@@ -49,8 +62,7 @@ export async function startSchedulerStack(options: { matches: MatchPatch[]; env?
     FOOTBALL_COMPETITIONS: "PL,PD",
     DEEPL_API_URL: translator.url,
     DEEPL_API_KEY: "local-deepl-key",
-    // The simulator's listing shows API-triggered schedules with their attempt ids.
-    BRAZE_LISTING: "true",
+    BRAZE_LISTING: options.listing ? "true" : "false",
     // Pacing is covered by its unit test; here it only needs to stay out of the way.
     BRAZE_CREATES_PER_MINUTE: "6000",
     BRAZE_LIST_LAG_SECONDS: "0",

@@ -14,6 +14,23 @@ export interface BrazeSimulatorOptions {
   apiKey?: string;
   clock?: ClockOptions;
   rateLimits?: { perMinute?: number; broadcastPerMinute?: number };
+  /**
+   * List API-triggered schedules (with their schedule ids and
+   * trigger_properties) in GET /messages/scheduled_broadcasts. Off by default,
+   * as on the real service: "Return a JSON list of information about
+   * scheduled campaigns and entry Canvases" created in the dashboard
+   * (https://www.braze.com/docs/api/endpoints/messaging/schedule_messages/get_messages_scheduled/);
+   * it does not document API-triggered schedules or their properties.
+   */
+  listApiTriggered?: boolean;
+  /**
+   * Apply trigger_properties sent to /campaigns/trigger/schedule/update. Off by
+   * default: the endpoint documents only campaign_id, schedule_id and
+   * schedule (https://www.braze.com/docs/api/endpoints/messaging/schedule_messages/post_update_scheduled_triggered_campaigns/),
+   * so the pessimistic reading is that Braze keeps the properties the
+   * schedule was created with.
+   */
+  updateAppliesTriggerProperties?: boolean;
 }
 
 export interface BrazeSimulator {
@@ -39,9 +56,11 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
 
   const api: Record<string, Route> = {
     "POST /campaigns/trigger/schedule/create": (body) => state.create(body),
-    "POST /campaigns/trigger/schedule/update": (body) => state.update(body, faults.faults.newIdOnUpdate === true),
+    "POST /campaigns/trigger/schedule/update": (body) =>
+      state.update(body, faults.faults.newIdOnUpdate === true, options.updateAppliesTriggerProperties === true),
     "POST /campaigns/trigger/schedule/delete": (body) => state.delete(body),
-    "GET /messages/scheduled_broadcasts": (_body, query) => state.list(query, faults.faults.listLagSeconds ?? 0),
+    "GET /messages/scheduled_broadcasts": (_body, query) =>
+      state.list(query, faults.faults.listLagSeconds ?? 0, options.listApiTriggered === true),
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, route: Route, query: URLSearchParams) {

@@ -128,7 +128,7 @@ export class BrazeState {
     return { status: 201, body: { dispatch_id: randomUUID().replaceAll("-", ""), schedule_id: schedule.id, message: "success" } };
   }
 
-  update(body: unknown, newIdOnUpdate: boolean): Answer {
+  update(body: unknown, newIdOnUpdate: boolean, appliesTriggerProperties = false): Answer {
     if (!isRecord(body) || typeof body.campaign_id !== "string" || typeof body.schedule_id !== "string") {
       return { status: 400, body: { message: "campaign_id and schedule_id are required" } };
     }
@@ -136,7 +136,7 @@ export class BrazeState {
     if (time === undefined) return { status: 400, body: { message: "schedule.time must be an ISO-8601 time" } };
     const existing = this.live(body.campaign_id, body.schedule_id);
     if (!existing) return notFound;
-    const properties = isRecord(body.trigger_properties) ? body.trigger_properties : existing.trigger_properties;
+    const properties = appliesTriggerProperties && isRecord(body.trigger_properties) ? body.trigger_properties : existing.trigger_properties;
     if (newIdOnUpdate) {
       const replacement = this.insert(existing.campaign_id, time, properties);
       existing.status = "deleted";
@@ -169,12 +169,15 @@ export class BrazeState {
    * schedule_id and trigger_properties are simulator extras that a client
    * must not rely on against the real service.
    */
-  list(query: URLSearchParams, listLagSeconds: number): Answer {
+  list(query: URLSearchParams, listLagSeconds: number, listApiTriggered = false): Answer {
     const endTime = Date.parse(query.get("end_time") ?? "");
     if (!Number.isFinite(endTime)) return { status: 400, body: { message: "end_time is required and must be ISO-8601" } };
     const now = this.clock.nowMs();
     const visibleBefore = now - listLagSeconds * 1000;
+    // Every schedule here is API-triggered (created through the REST API), so
+    // a listing that shows none of them is empty.
     const entries = [...this.schedules.values()]
+      .filter(() => listApiTriggered)
       .filter((s) => s.status === "scheduled" && Date.parse(s.created_at) <= visibleBefore)
       .filter((s) => Date.parse(s.send_at) >= now && Date.parse(s.send_at) <= endTime)
       .sort((a, b) => Date.parse(a.send_at) - Date.parse(b.send_at))

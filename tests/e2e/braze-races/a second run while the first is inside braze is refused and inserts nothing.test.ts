@@ -8,7 +8,7 @@ import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../..
 let stack: SchedulerStack;
 const matches = upcomingMatches(3) as { id: number; utcDate: string }[];
 beforeAll(async () => {
-  stack = await startSchedulerStack({ matches });
+  stack = await startSchedulerStack({ matches, listing: true });
 });
 afterAll(() => stack.close());
 

@@ -8,7 +8,7 @@ import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../..
 let stack: SchedulerStack;
 const matches = upcomingMatches(1) as { id: number; utcDate: string }[];
 beforeAll(async () => {
-  stack = await startSchedulerStack({ matches, env: { BRAZE_RECONCILE_GRACE_SECONDS: "300" } });
+  stack = await startSchedulerStack({ matches, listing: true, env: { BRAZE_RECONCILE_GRACE_SECONDS: "300" } });
 });
 afterAll(() => stack.close());
 

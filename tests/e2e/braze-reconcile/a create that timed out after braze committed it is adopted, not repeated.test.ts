@@ -4,7 +4,7 @@ import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../..
 let stack: SchedulerStack;
 const matches = upcomingMatches(3);
 beforeAll(async () => {
-  stack = await startSchedulerStack({ matches, env: { BRAZE_TIMEOUT_MS: "500" } });
+  stack = await startSchedulerStack({ matches, listing: true, env: { BRAZE_TIMEOUT_MS: "500" } });
 });
 afterAll(() => stack.close());
 

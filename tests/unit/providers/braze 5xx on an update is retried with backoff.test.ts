@@ -5,7 +5,7 @@ import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts
 describe("Braze answering 5xx to an update", () => {
   let sim: BrazeSimulator;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true }, updateAppliesTriggerProperties: true });
   });
   afterAll(() => sim.close());
 

@@ -7,6 +7,7 @@ describe("the football-data simulator", () => {
   beforeAll(async () => {
     sim = await startFootballDataSimulator({
       port: 0,
+      dateToInclusive: true,
       fixtures: [
         fixture({ id: 10, utcDate: "2030-03-07T00:00:00Z" }),
         fixture({ id: 11, utcDate: "2030-03-09T23:30:00Z", competition: LA_LIGA.competition, status: "FINISHED" }),
