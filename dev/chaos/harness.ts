@@ -47,7 +47,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const runs = new Tally();
   const faults = new Tally();
   const feedTally = new Tally();
-  const brazeServer = await startBrazeSimulator({ port: 0, rateLimits: { perMinute: 1e9, broadcastPerMinute: 1e9 } });
+  // Chaos still runs reconcile in listing mode, so the simulator must list
+  // API-triggered schedules (the real Braze does not; see dev/sim/braze/server.ts).
+  const brazeServer = await startBrazeSimulator({
+    port: 0, rateLimits: { perMinute: 1e9, broadcastPerMinute: 1e9 }, listApiTriggered: true, updateAppliesTriggerProperties: true,
+  });
   const footballServer = await startFootballDataSimulator({ port: 0, fixtures: [], requestsPerMinute: 1e9 });
   const brazeSim = simClient(brazeServer.url);
   const feed = new ChaosFeed(simFootballClient(footballServer.url), rng, feedTally);
