@@ -36,4 +36,6 @@ insert into public.cron_schedules (name, schedule, function_name, description) v
   ('broadcasts-resolve', '*/5 * * * *', 'broadcasts-resolve',
    'Finish or roll back broadcasts stuck in an intermediate state past the grace period, with their stored idempotency keys.'),
   ('delete-user-resume', '*/5 * * * *', 'delete-user-resume',
-   'Advance every user-deletion saga that is due: retry forward after the pivot, compensate before it.');
+   'Advance every user-deletion saga that is due: retry forward after the pivot, compensate before it.'),
+  ('maintenance', '17 * * * *', 'maintenance',
+   'Prune history past its retention in bounded batches: old job runs (never a job''s latest), webhook delivery records past the retry horizon, counter buckets, pg_cron run details.');

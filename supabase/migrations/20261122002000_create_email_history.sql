@@ -150,7 +150,9 @@ create table public.email_clicks (
   id          bigint generated always as identity primary key,
   email_id    text not null references public.email_history (email_id) on delete cascade,
   -- One click per delivery: a redelivered click cannot add a second row.
-  svix_id     text not null unique references public.resend_webhook_deliveries (svix_id) on delete cascade,
+  -- Set null, not cascaded, when retention prunes the delivery record: the
+  -- click itself (per-link counts) outlives the deduplication window.
+  svix_id     text unique references public.resend_webhook_deliveries (svix_id) on delete set null,
   link        text not null,
   clicked_at  timestamptz not null,
   ip_address  text,

@@ -103,6 +103,81 @@ create index resend_webhook_deliveries_received_at on public.resend_webhook_deli
 revoke all on function public.ops_count(text, text, bigint, timestamptz), public.ops_count_delivery(), public.ops_count_email()
   from public, anon, authenticated;
 
+-- ---------------------------------------------------------------------------
+-- Retention, one bounded batch per call, for the maintenance function (which
+-- loops under its lease). Short transactions: no batch holds locks for long,
+-- and rows another transaction is writing are skipped, not waited for.
+--   job_runs            finished runs started before now() - p_older_than,
+--                       never the latest run of a job;
+--   webhook_deliveries  delivery records received before now() - p_older_than
+--                       (keep this longer than the provider's retry horizon,
+--                       or a late redelivery is applied twice); the email's
+--                       counts and its clicks stay;
+--   delivery_hours      hour buckets of the "last 24 h" counter;
+--   cron_run_details    cron.job_run_details, where pg_cron exists.
+-- Returns the number of rows removed.
+-- ---------------------------------------------------------------------------
+create function public.maintenance_prune(p_lease text, p_token bigint, p_what text, p_older_than interval, p_limit integer)
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_before timestamptz;
+  v_n      integer := 0;
+begin
+  -- Guard: bounded work per call and no retention shorter than an hour.
+  if p_limit is null or p_limit not between 1 and 10000 then
+    raise exception using errcode = 'PT400', hint = 'invalid_input', message = 'maintenance_prune: limit must be 1..10000';
+  end if;
+  if p_older_than is null or p_older_than < interval '1 hour' then
+    raise exception using errcode = 'PT400', hint = 'invalid_input', message = 'maintenance_prune: older_than must be at least 1 hour';
+  end if;
+  -- Guard: only the live lease holder prunes; a stale run changes nothing.
+  perform public.assert_job_lease(p_job => p_lease, p_token => p_token);
+  v_before := now() - p_older_than;
+
+  if p_what = 'job_runs' then
+    delete from public.job_runs r
+     where r.id in (
+       select o.id from public.job_runs o
+        where o.started_at < v_before and o.finished_at is not null
+          and exists (select 1 from public.job_runs n where n.job = o.job and n.started_at > o.started_at)
+        order by o.started_at
+        limit p_limit
+          for update skip locked);
+  elsif p_what = 'webhook_deliveries' then
+    delete from public.resend_webhook_deliveries d
+     where d.svix_id in (
+       select o.svix_id from public.resend_webhook_deliveries o
+        where o.received_at < v_before
+        order by o.received_at
+        limit p_limit
+          for update skip locked);
+  elsif p_what = 'delivery_hours' then
+    delete from public.ops_counters c
+     where c.scope = 'deliveries_by_hour'
+       and c.key < to_char(date_trunc('hour', v_before at time zone 'UTC'), 'YYYY-MM-DD"T"HH24');
+  elsif p_what = 'cron_run_details' then
+    if pg_catalog.to_regclass('cron.job_run_details') is null then
+      return 0;
+    end if;
+    execute 'delete from cron.job_run_details where runid in (
+               select runid from cron.job_run_details where end_time < $1 order by end_time limit $2)'
+      using v_before, p_limit;
+  else
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = format('maintenance_prune: nothing called %s to prune', p_what);
+  end if;
+  get diagnostics v_n = row_count;
+  return v_n;
+end
+$$;
+
+revoke all on function public.maintenance_prune(text, bigint, text, interval, integer) from public, anon, authenticated;
+grant execute on function public.maintenance_prune(text, bigint, text, interval, integer) to service_role;
+
 create function public.ops_status_snapshot()
 returns jsonb
 language sql
