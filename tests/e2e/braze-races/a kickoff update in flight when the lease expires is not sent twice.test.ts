@@ -6,7 +6,7 @@ import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../..
 let stack: SchedulerStack;
 const matches = upcomingMatches(1) as { id: number; utcDate: string }[];
 beforeAll(async () => {
-  stack = await startSchedulerStack({ matches, listing: true });
+  stack = await startSchedulerStack({ matches, listing: true, updateAppliesTriggerProperties: true });
   expect((await stack.runScheduler()).body).toMatchObject({ created: 1 });
 });
 afterAll(() => stack.close());
