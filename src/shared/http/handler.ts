@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { EnvSource } from "../config.ts";
 import { authenticateCaller, type Caller, type CallerAuth, callerAuthFromEnv, type CallerKind, type CallerOf } from "./caller.ts";
 import { corsHeaders, isPreflight, preflightResponse, withHeaders } from "./cors.ts";
-import { parseJson } from "./parse.ts";
+import { drain, parseJson } from "./parse.ts";
 import { errorResponse, MethodNotAllowedError } from "./respond.ts";
 
 export type Log = (line: string) => void;
@@ -61,26 +61,11 @@ export function postHandler(handle: (req: Request) => Promise<Response>, log?: L
  * Reads and drops what is left of a refused request's body, up to a bound.
  * Deno's HTTP server (2.1, the hosted runtime's) drops the connection without
  * sending the answer when a handler answers a chunked request whose body it
- * never read, so the caller would see no 401 at all; past the bound the body
- * is cancelled (a 413 or a flood is not worth reading).
+ * never read, so the caller would see no 401 at all (see parse.ts `drain`).
  */
-async function discardBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<void> {
+async function discardBody(req: Request): Promise<void> {
   if (!req.body || req.bodyUsed) return;
-  try {
-    const reader = req.body.getReader();
-    let read = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.byteLength;
-      if (read > maxBytes) {
-        await reader.cancel();
-        return;
-      }
-    }
-  } catch {
-    // The body is unreadable (a broken chunk, a reset): nothing left to drop.
-  }
+  await drain(req.body.getReader());
 }
 
 /** The body a machine-run job accepts: {} (or nothing, which reads as {}). */

@@ -4,6 +4,32 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { PayloadTooLargeError } from "./respond.ts";
 
+/**
+ * How much of a refused body is read and dropped before the connection is
+ * given up. Deno's HTTP server (2.1, the hosted runtime's) drops the
+ * connection without sending the answer when a handler answers while the
+ * client is still sending the body, so the caller would see no 413 at all.
+ */
+export const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** Reads and drops the rest of a body (up to DRAIN_LIMIT_BYTES in all), then lets it go. */
+export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead = 0): Promise<void> {
+  let size = alreadyRead;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > DRAIN_LIMIT_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The body is unreadable (a broken chunk, a reset): nothing left to drop.
+  }
+}
+
 export async function readBody(req: Request, maxBytes: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new PayloadTooLargeError(`body is ${declared} bytes; at most ${maxBytes} are accepted`);
@@ -16,7 +42,7 @@ export async function readBody(req: Request, maxBytes: number): Promise<string> 
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      await drain(reader, size);
       throw new PayloadTooLargeError(`body exceeds ${maxBytes} bytes`);
     }
     chunks.push(value);
