@@ -34,7 +34,8 @@ export interface SimAuthUser {
   id: string; aud: string; role: string; email: string; banned_until: string | null; deleted_at?: string;
   app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown>; created_at: string; updated_at: string;
 }
-export interface SimAuthCall { endpoint: string; user_id?: string; status: number; fault?: string; effect?: string }
+/** One call as the simulator saw it; `at` is when it was answered (or, never answered, applied). */
+export interface SimAuthCall { endpoint: string; user_id?: string; status: number; fault?: string; effect?: string; at?: string }
 export interface GoTrueSnapshot { users: SimAuthUser[]; calls: SimAuthCall[]; held: HeldCall[] }
 interface Faults {
   latencyMs?: number;
@@ -152,7 +153,7 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
     const body = method === "GET" ? {} : await readJson(req);
     const r = route(method, path, body);
     const log = (status: number, extra: Partial<SimAuthCall> = {}) =>
-      calls.push({ endpoint: r?.endpoint ?? "unknown", ...(r?.userId ? { user_id: r.userId } : {}), status, ...extra });
+      calls.push({ endpoint: r?.endpoint ?? "unknown", ...(r?.userId ? { user_id: r.userId } : {}), status, ...extra, at: new Date().toISOString() });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (token !== serviceKey) {
       log(401);
