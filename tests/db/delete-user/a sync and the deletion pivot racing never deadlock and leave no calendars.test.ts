@@ -33,7 +33,7 @@ it("the pivot waits for the open sync, never deadlocks with it, and leaves no ca
   await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-3', 'Calendar cal-3')`;
 
   const open = await t.sql.reserve();
-  const [{ pid }] = await open<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const [{ pid }] = (await open<{ pid: number }[]>`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
   await open`begin`;
   await open`select public.sync_managed_calendars(${user}::uuid, ${open.json([calendar("cal-1", { color: null }), calendar("cal-2", { color: null })] as never)}::jsonb, null)`;
 
