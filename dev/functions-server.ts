@@ -18,6 +18,17 @@ if (Deno.version.deno !== pinned) {
 }
 const port = Number(args[args.indexOf("--port") + 1] ?? "54321");
 
+// `--exit-with-parent`: the parent holds our stdin open; its end (the parent
+// exited, was killed, or a test worker timed out) ends this server too. Without
+// it, every killed test worker left a Deno server behind (79 were found
+// orphaned on one machine after a day of test runs).
+if (args.includes("--exit-with-parent")) {
+  (async () => {
+    for await (const _ of Deno.stdin.readable) { /* nothing is sent; wait for EOF */ }
+    Deno.exit(0);
+  })();
+}
+
 type Handler = { fetch: (req: Request) => Response | Promise<Response> };
 const handlers = new Map<string, Handler>();
 for await (const entry of Deno.readDir(functionsDir)) {

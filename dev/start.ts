@@ -87,10 +87,10 @@ async function main() {
 }
 
 function serveFunctions(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(join(repoRoot, "node_modules/.bin/deno"), ["run", "--allow-all", "--quiet", "dev/functions-server.ts", "--port", String(port)], {
+  const child = spawn(join(repoRoot, "node_modules/.bin/deno"), ["run", "--allow-all", "--quiet", "dev/functions-server.ts", "--port", String(port), "--exit-with-parent"], {
     cwd: repoRoot,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"], // stdin: see --exit-with-parent
   });
   return new Promise((resolve, reject) => {
     const onLine = (chunk: Buffer) => {

@@ -24,10 +24,10 @@ export async function serveFunctions(env: Record<string, string>): Promise<Serve
   env = { SUPABASE_ANON_KEY: "local-anon-key", AUTH_JWT_ISSUER: LOCAL_ISSUER, ...env, AUTH_URL: authUrl };
   const port = await freePort();
   const deno = join(repoRoot, "node_modules/.bin/deno");
-  const child: ChildProcess = spawn(deno, ["run", "--allow-all", "--quiet", "dev/functions-server.ts", "--port", String(port)], {
+  const child: ChildProcess = spawn(deno, ["run", "--allow-all", "--quiet", "dev/functions-server.ts", "--port", String(port), "--exit-with-parent"], {
     cwd: repoRoot,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"], // stdin: see --exit-with-parent
   });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
