@@ -42,8 +42,9 @@ export function localConfig() {
       BRAZE_LOCALES: env("BRAZE_LOCALES", "en,de,es"),
       DEEPL_API_URL: env("DEEPL_API_URL", `http://127.0.0.1:${ports.translator}`),
       DEEPL_API_KEY: env("DEEPL_API_KEY", "local-deepl-key"),
-      // The simulator's listing shows API-triggered schedules; real Braze's may not.
-      BRAZE_LISTING: env("BRAZE_LISTING", process.env.BRAZE_REST_URL ? "false" : "true"),
+      // Production mode locally too: Braze's listing shows no API-triggered
+      // schedules, and the simulator by default lists none either.
+      BRAZE_LISTING: env("BRAZE_LISTING", "false"),
       RESEND_API_URL: env("RESEND_API_URL", `http://127.0.0.1:${ports.resend}`),
       RESEND_API_KEY: env("RESEND_API_KEY", "re_local_key"),
       RESEND_FROM: env("RESEND_FROM", "News <news@example.test>"),

@@ -1,4 +1,4 @@
-// npm run chaos -- --seed <n> --minutes <m>   (or --seconds <s>)
+// npm run chaos -- [--job braze|broadcasts|delete-user] --seed <n> --minutes <m>   (or --seconds <s>)
 // Starts a throwaway embedded Postgres with the platform bootstrap and every
 // migration, runs the chaos harness (which starts its own simulators), prints
 // the tables, and exits non-zero on any invariant violation.
@@ -13,7 +13,7 @@ import { runChaos } from "./harness.ts";
 
 function parse(): { seed: number; durationMs: number; quiet: boolean } {
   const { values } = parseArgs({
-    options: { seed: { type: "string" }, minutes: { type: "string" }, seconds: { type: "string" }, quiet: { type: "boolean" } },
+    options: { job: { type: "string" }, seed: { type: "string" }, minutes: { type: "string" }, seconds: { type: "string" }, quiet: { type: "boolean" } },
     strict: true,
   });
   const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Number(values.seed);
@@ -44,7 +44,18 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch((e) => {
-  console.error(e);
+// --job braze (the default) | broadcasts | delete-user. The other jobs have
+// chaos entries of their own, which read the same flags and run on import.
+const jobFlag = process.argv.indexOf("--job");
+const job = jobFlag === -1 ? "braze" : process.argv[jobFlag + 1];
+if (job === "broadcasts") await import("./broadcasts/run.ts");
+else if (job === "delete-user") await import("./delete-user/run.ts");
+else if (job === "braze") {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
+} else {
+  console.error(`--job must be braze, broadcasts or delete-user, got ${job}`);
   process.exit(2);
-});
+}

@@ -239,7 +239,7 @@ as $$
            b.attempts, left(b.last_error, 500) as last_error, b.updated_at,
            b.updated_at <= (select at - stuck_after from params) as due
       from public.broadcasts b
-     where b.send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain')
+     where b.send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain', 'unresolved')
      order by b.updated_at
      limit 200
   ),

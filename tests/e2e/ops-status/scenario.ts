@@ -47,7 +47,7 @@ export async function startScenario(): Promise<Scenario> {
     FOOTBALL_DATA_URL: football.url,
     FOOTBALL_DATA_TOKEN: "local-football-token",
     FOOTBALL_COMPETITIONS: "PL,PD",
-    BRAZE_LISTING: "true",
+    BRAZE_LISTING: "false", // production mode: Braze lists no API-triggered schedules
     BRAZE_LIST_LAG_SECONDS: "0",
     RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET,
   };
