@@ -5,7 +5,7 @@
 // throwaway embedded Postgres:
 //   - through the served calendar-sync function (HTTP, token check, zod, one RPC);
 //   - through the sync_managed_calendars RPC alone;
-//   - the seed's two calls: delete all of the user's rows, then insert the new
+//   - the naive pattern's two calls: delete all of the user's rows, then insert the new
 //     set (one bulk INSERT, as supabase-js .insert(array) sends it).
 // Each timed sync starts from a freshly seeded user, so every one does the
 // same work. A second table shows what each leaves behind when the new set
@@ -203,7 +203,7 @@ export async function main(args: string[] = []): Promise<void> {
     );
 
     console.log(
-      "\nOn a hosted project each round trip also pays the network (PostgREST or the pooler): the seed's second call adds one RTT per sync.",
+      "\nOn a hosted project each round trip also pays the network (PostgREST or the pooler): the naive pattern's second call adds one RTT per sync.",
     );
 
     // Failure: the new set's 901st calendar is one the table refuses.

@@ -12,13 +12,13 @@
 //        each run, so a fresh create pacer) until nothing is deferred, per run
 //        and in total; each run must stay under 150 s (the edge function
 //        limit) and get no 429;
-//    (b) the seed's sequential loop with no pacing: its wall time and 429s.
+//    (b) the naive sequential loop with no pacing: its wall time and 429s.
 //    (a) and (b) run at the same time on separate workspaces (separate
 //    simulators, separate rate-limit buckets), so the limit, not the order,
 //    sets each one's time and the benchmark stays near 10 minutes.
 // 2. Kickoff shift: every kickoff moves by 30 minutes, N updates (Braze's
 //    shared 250,000-an-hour pool). (a) the core at concurrency 16 with a write
-//    budget that covers every match; (b) the seed's sequential select / update
+//    budget that covers every match; (b) the naive sequential select / update
 //    call / update row loop. Ratio (b)/(a), must be >= 10, with no 429 for (a),
 //    and Braze must hold one schedule per match at the new time for both.
 // 3. Unchanged feed, N and --small matches: 0 Braze calls, equal round trips.

@@ -4,7 +4,7 @@
 // Postgres: through the served edge function (HTTP, Svix signature, one RPC)
 // and through the RPC alone, all on one email (every delivery updates the same
 // row: the worst case for row locks) and spread over 1,000 emails. Beside them
-// the seed's naive read-modify-write (read the row, append to the JSONB click
+// the naive read-modify-write (read the row, append to the JSONB click
 // array and bump the count in the application, write it back) with the
 // updates it loses, and pgbench's single-row `UPDATE ... SET n = n + 1` as the
 // ceiling no per-row counter on this server can beat.
@@ -83,7 +83,7 @@ async function lostOurs(sql: Sql, prefix: string, events: Event[]): Promise<numb
   return events.length - r!.counted + (clicks - r!.click_rows);
 }
 
-// The seed's pattern (email-tracking.ts:119-241): read, decide in the
+// The naive pattern: read, decide in the
 // application, write the whole row back. Two overlapping deliveries read the
 // same row and the second write erases the first one's click.
 async function naiveDelivery(sql: Sql, e: Event): Promise<void> {

@@ -8,7 +8,7 @@
 // All sequential. Same feed, same Braze client, same message payload and
 // signature as the project's scheduler, so the only difference is the pattern.
 //
-// The seed's lock (and its post-run sweep) are left out: they only add round
+// The naive pattern's lock (and its post-run sweep) are left out: they only add round
 // trips, so leaving them out flatters the baseline, not us. The benchmark
 // hands it a Braze client without create pacing, as the seed had none.
 import { randomUUID } from "node:crypto";
@@ -64,7 +64,7 @@ export async function runNaiveScheduler(
         outcome.unchanged++;
         continue;
       }
-      // The seed's update path: call Braze, then write the new target.
+      // The naive update path: call Braze, then write the new target.
       const { scheduleId } = await braze.updateSchedule({
         campaignId: settings.campaignId,
         scheduleId: existing.braze_schedule_id,

@@ -60,7 +60,7 @@ export async function runProject(
   return { roundTrips: db.calls, outcome: describe(counts), counts, byFunction: db.byFunction };
 }
 
-/** (b) the seed's sequential select / insert / call / update loop, with no create pacing. */
+/** (b) the naive sequential select / insert / call / update loop, with no create pacing. */
 export async function runNaive(
   sql: Sql,
   options: { brazeUrl: string; footballUrl: string; campaignId: string; competitions: string[] },

@@ -57,7 +57,7 @@ interface LedgerRow {
   send_at: string;
 }
 
-/** Every invariant the issue names; each violation is one line of evidence. */
+/** Every invariant the scheduler promises; each violation is one line of evidence. */
 export async function checkInvariants(input: {
   sql: Sql;
   brazeSim: BrazeSimClient;

@@ -1,7 +1,7 @@
 -- A user's managed calendars, replaced as a whole by one atomic sync.
 --
 -- Why: the old sync deleted every row of the user and then inserted the new
--- set in a second request (seed 002). When the insert failed (a bad row, a
+-- set in a second request. When the insert failed (a bad row, a
 -- timeout, a dropped connection) the user's calendars were simply gone. Here
 -- the whole replacement is one plpgsql function, so it is one transaction:
 -- it commits completely or not at all.

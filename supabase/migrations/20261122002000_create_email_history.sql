@@ -1,7 +1,7 @@
 -- Email history from Resend webhooks: exact open and click counts under
 -- concurrent, repeated and out-of-order deliveries.
 --
--- Seed 004 (DI-003) shows the two bugs this replaces: clicks kept in a JSONB
+-- The naive design has two bugs this replaces: clicks kept in a JSONB
 -- array that the application read, appended to and wrote back (two concurrent
 -- clicks: one is lost), and an application-side "if opened_at is null then
 -- set it" (a later open overwrites the first-open time). Here:

@@ -1,7 +1,7 @@
 -- Deleting a user across the database, Supabase Auth and the email provider:
 -- a saga with a pivot transaction, and its log.
 --
--- Seed 003 is the bug: three deletions fired with Promise.all; when one failed
+-- The hazard: three deletions fired with Promise.all; when one failed
 -- the others had happened and nothing recorded what was left. Its proposed fix
 -- (compensate by re-creating the auth user) cannot work: a deleted auth user's
 -- sessions, identities and password hash are gone. So the steps are ordered

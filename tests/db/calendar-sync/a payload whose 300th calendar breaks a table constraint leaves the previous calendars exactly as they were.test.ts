@@ -1,4 +1,4 @@
-// Seed 002's bug: delete everything, then insert; when the insert failed the
+// The hazard: delete everything, then insert; when the insert failed the
 // user's calendars were gone. Here the failing row is the 300th, found by the
 // table's own constraint after the deletes and 299 inserts already ran inside
 // the transaction: all of it must roll back.

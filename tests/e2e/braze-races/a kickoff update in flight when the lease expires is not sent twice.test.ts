@@ -1,5 +1,5 @@
-// Seed 001, scenario 2: A is updating a moved kickoff when its lease expires;
-// B sees the same change. The old design sent the update twice.
+// A is updating a moved kickoff when its lease expires;
+// B sees the same change. A design without the ledger and lease sent the update twice.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
 

@@ -1,5 +1,5 @@
-// Seed 001, scenario 3: B finds A's placeholder ('pending') row with the same
-// signature and skips; A's create then fails. The old design left the match
+// B finds A's placeholder ('pending') row with the same
+// signature and skips; A's create then fails. A design without the ledger and lease left the match
 // with no schedule at all. Here the intent is never mistaken for a schedule:
 // reconcile sees Braze has nothing for the attempt and the next run creates it.
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Seed 001, scenario 1: run A's lease expires while its Braze create is in
+// Run A's lease expires while its Braze create is in
 // flight; run B takes the lease and finds A's intent. B must not create a
 // second schedule, and A's late answer must not overwrite what B owns.
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -1,5 +1,5 @@
-// Seed 001, scenario 5: two runs insert a row for the same match at once. The
-// old design relied on the unique constraint catching it; here the second run
+// Two runs insert a row for the same match at once. A design
+// without the ledger and lease relied on the unique constraint catching it; here the second run
 // cannot even start while the first holds a live lease, and the partial unique
 // index (tests/db/ledger) is the second line.
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Seed 001, scenario 4: Braze answers an update with a different schedule id.
+// Braze answers an update with a different schedule id.
 // The ledger adopts the new id; nothing keeps or deletes the wrong one.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";

@@ -1,5 +1,5 @@
-// Seed 001, scenario 6: A's update gets a new schedule id while B runs; the
-// old design's post-run deduplication then deleted the schedule the ledger had
+// A's update gets a new schedule id while B runs; the
+// naive design's post-run deduplication then deleted the schedule the ledger had
 // just adopted. There is no sweep here: reconcile adopts by attempt id.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";

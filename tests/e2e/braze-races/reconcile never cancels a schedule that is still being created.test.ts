@@ -1,4 +1,4 @@
-// Seed 001, scenario 7: reconcile lists Braze while the scheduler's create is
+// Reconcile lists Braze while the scheduler's create is
 // in flight and sees a schedule the ledger does not own yet. Here reconcile
 // cannot run while the scheduler holds the lease; once that lease has expired,
 // a young intent still protects its attempt's schedule until the grace period.

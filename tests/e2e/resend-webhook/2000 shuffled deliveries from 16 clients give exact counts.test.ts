@@ -1,7 +1,7 @@
 // 2,000 deliveries for 20 emails: 1,400 distinct events and 600 redeliveries
 // of them (same svix-id, so 30% of all deliveries are retries), shuffled and
 // sent over HTTP by 16 concurrent clients, each signed with the svix library.
-// The seed's read-modify-write lost clicks and overwrote first-open times
+// A read-modify-write lost clicks and overwrote first-open times
 // under exactly this load.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent } from "../../../src/shared/jobs/resend-webhook/sign.ts";

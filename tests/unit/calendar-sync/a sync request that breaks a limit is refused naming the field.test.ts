@@ -1,4 +1,4 @@
-// The edge function's own checks: every limit of the issue is a 400 that names
+// The edge function's own checks: every documented limit is a 400 that names
 // the field, before the database is touched.
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../../src/shared/errors.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Scheduler settings, with the defaults the issue and README document. */
+/** Scheduler settings, with the defaults the README documents. */
 export const schedulerSettingsSchema = z.object({
   campaignId: z.string().min(1).max(200),
   competitions: z.array(z.string().regex(/^[A-Z0-9]{2,5}$/)).min(1),

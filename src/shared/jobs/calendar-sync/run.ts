@@ -1,6 +1,6 @@
 // calendar-sync's core: who is calling (from the verified access token), then
 // one RPC that replaces their calendars in one transaction. There is nothing
-// to sequence on this side on purpose: the delete-then-insert of seed 002 was
+// to sequence on this side on purpose: a delete-then-insert in two requests was
 // two requests, and any failure between them lost the user's calendars.
 import { UnauthorizedError } from "../../errors.ts";
 import type { AccessTokenClaims, TokenVerifier } from "../../http/auth.ts";
