@@ -95,6 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
 
     /** Mostly the lease holder: killing or stalling a runner that only waits for the lock proves little. */
+    // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
     async function victim(): Promise<Runner> {
       const held = await admin<{ holder: string }[]>`select holder from public.job_leases where expires_at > now()`;
       const holder = runners.find((r) => held.some((h) => h.holder.startsWith(`${r.name}-`)));
@@ -102,6 +103,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return holder && rng.chance(0.7) ? holder : random;
     }
 
+    // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
     async function hitRunner(roll: number) {
       const target = await victim();
       if (roll < 0.8) {
@@ -116,6 +118,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
+    // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
     async function brazeFault() {
       const kind = rng.pick(["latency", "latency", "rateLimit", "errors5xx", "errors5xxAfterCommit", "timeoutAfterCommit", "newIdOnUpdate", "listLag", "clear"] as const);
       switch (kind) {

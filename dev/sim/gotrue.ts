@@ -168,9 +168,8 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
       log(status, { fault: after ? "errors5xx afterCommit" : "errors5xx", ...(after && answer?.effect ? { effect: answer.effect } : {}) });
       sendJson(res, status, { code: status, error_code: "unexpected_failure", msg: "simulated failure" });
     };
-    let answer: Answer | undefined;
     if (error && !error.afterCommit) return fail(false);
-    answer = r.run();
+    const answer: Answer | undefined = r.run();
     if (error) return fail(true);
     if (take("timeoutAfterCommit", r.endpoint)) {
       log(0, { fault: "timeoutAfterCommit", ...(answer.effect ? { effect: answer.effect } : {}) });

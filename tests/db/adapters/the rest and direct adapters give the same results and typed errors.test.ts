@@ -58,16 +58,12 @@ describe("errors", () => {
       { error: "InvalidInputError" },
       { error: "InvalidInputError" },
     ]);
-    const lease = await t.db.rpc<{ token: number }>("acquire_job_lease", { p_job: "braze:campaign:c", p_holder: "h", p_ttl_seconds: 60 });
-    const intent = (attempt: string) => ({
-      action: "create", match_id: 1, attempt_id: attempt, signature: "s",
-      send_at: "2030-01-01T00:00:00Z", kickoff_at: "2030-01-01T01:00:00Z",
-    });
-    await t.db.rpc("ledger_begin", { p_lease: "braze:campaign:c", p_token: lease.token, p_campaign_id: "c", p_intents: [intent(crypto.randomUUID())] });
+    // A conflict: a sync whose expected revision is stale (the user is at 1).
+    const user = crypto.randomUUID();
+    const calendars = [{ calendar_id: "c1", name: "Work", color: "#ff0000", is_primary: true }];
+    await t.db.rpc("sync_managed_calendars", { p_user_id: user, p_calendars: calendars, p_expected_revision: null });
     expect(
-      await both("ledger_begin", () => ({
-        p_lease: "braze:campaign:c", p_token: lease.token, p_campaign_id: "c", p_intents: [intent(crypto.randomUUID())],
-      })),
+      await both("sync_managed_calendars", () => ({ p_user_id: user, p_calendars: [], p_expected_revision: 0 })),
     ).toEqual([{ error: "ConflictError" }, { error: "ConflictError" }]);
   });
 

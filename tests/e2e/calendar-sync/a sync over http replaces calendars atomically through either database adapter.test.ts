@@ -4,7 +4,7 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
-import { calendar, calendars, newUserId, storedCalendars, storedRevision } from "../../support/calendars.ts";
+import { calendar, newUserId, storedCalendars, storedRevision } from "../../support/calendars.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
 import { startPostgrest } from "../../support/postgrest.ts";

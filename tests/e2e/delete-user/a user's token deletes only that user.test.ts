@@ -47,7 +47,7 @@ const call = async (name: string, token: string | null, body: unknown) => {
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting herself is 202 done", async () => {

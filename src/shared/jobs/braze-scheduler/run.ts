@@ -3,7 +3,6 @@
 // calls, settling each outcome in the ledger, fenced by the lease token
 // throughout. Intents are written only right before their calls start, so a
 // crash leaves unknown only the calls that were in flight.
-import pLimit from "p-limit";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db, FootballData, Translator } from "../../ports.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
