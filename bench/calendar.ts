@@ -60,7 +60,10 @@ function initialSet(): Calendar[] {
 function nextSet(): Calendar[] {
   const kept = initialSet().slice(0, 500).map(({ settings: _s, ...c }) => c);
   const changed = initialSet().slice(500, 750).map(({ settings: _s, ...c }) => ({ ...c, name: `${c.name} (renamed)` }));
-  const added = Array.from({ length: 250 }, (_, i) => ({ calendar_id: `new-${i}`, name: `New ${i}`, color: "#22aa44", is_primary: false }));
+  const added = Array.from(
+    { length: 250 },
+    (_, i) => ({ calendar_id: `new-${i}`, name: `New ${i}`, color: "#22aa44", is_primary: false }),
+  );
   return [...kept, ...changed, ...added];
 }
 
@@ -130,7 +133,9 @@ export async function main(args: string[] = []): Promise<void> {
             body: JSON.stringify({ calendars }),
           });
           const body = await res.text();
-          if (res.status !== 200) throw Object.assign(new Error(`calendar-sync answered ${res.status}: ${body}`), { status: res.status });
+          if (res.status !== 200) {
+            throw Object.assign(new Error(`calendar-sync answered ${res.status}: ${body}`), { status: res.status });
+          }
         },
       },
       {
@@ -139,7 +144,10 @@ export async function main(args: string[] = []): Promise<void> {
           return rpcTrips;
         },
         async replace(user, calendars) {
-          await countingDb(db, () => rpcTrips++).rpc("sync_managed_calendars", { p_user_id: user, p_calendars: calendars });
+          await countingDb(db, () => rpcTrips++).rpc("sync_managed_calendars", {
+            p_user_id: user,
+            p_calendars: calendars,
+          });
         },
       },
       {
@@ -174,7 +182,9 @@ export async function main(args: string[] = []): Promise<void> {
         const ms = performance.now() - started;
         if (round < 0) continue;
         samples.get(variant.name)!.push(ms);
-        if ((await storedCount(sql, user)) !== CALENDARS) throw new Error(`${variant.name} left the wrong number of calendars`);
+        if ((await storedCount(sql, user)) !== CALENDARS) {
+          throw new Error(`${variant.name} left the wrong number of calendars`);
+        }
         settingsKept.set(variant.name, await keptSettings(sql, user));
       }
     }
@@ -183,10 +193,20 @@ export async function main(args: string[] = []): Promise<void> {
 
     const rpcMedian = median(samples.get(variants[1]!.name)!);
     const naiveMedian = median(samples.get(variants[2]!.name)!);
-    console.log(`\nReplace ${CALENDARS} calendars of one user (500 kept, 250 changed, 250 new, 250 deleted); ${iterations} syncs each\n`);
+    console.log(
+      `\nReplace ${CALENDARS} calendars of one user (500 kept, 250 changed, 250 new, 250 deleted); ${iterations} syncs each\n`,
+    );
     console.log(
       table(
-        ["variant", "median ms", "p90 ms", "÷ RPC median", "÷ seed median", "DB round trips / sync", "kept calendars still with their settings"],
+        [
+          "variant",
+          "median ms",
+          "p90 ms",
+          "÷ RPC median",
+          "÷ seed median",
+          "DB round trips / sync",
+          "kept calendars still with their settings",
+        ],
         variants.map((v) => {
           const xs = samples.get(v.name)!;
           return [
@@ -220,7 +240,12 @@ export async function main(args: string[] = []): Promise<void> {
         const status = (e as { status?: number }).status;
         outcome = status ? `HTTP ${status}` : `error ${(e as { code?: string }).code ?? (e as Error).name}`;
       }
-      failures.push([variant.name, outcome, `${await storedCount(sql, user)} / ${CALENDARS}`, `${await keptSettings(sql, user)} / ${CALENDARS}`]);
+      failures.push([
+        variant.name,
+        outcome,
+        `${await storedCount(sql, user)} / ${CALENDARS}`,
+        `${await keptSettings(sql, user)} / ${CALENDARS}`,
+      ]);
     }
     console.log(`\nThe same sync with one calendar the table refuses (a 300-character name at position 901)\n`);
     console.log(table(["variant", "outcome", "calendars left", "with their settings"], failures));

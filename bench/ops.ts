@@ -38,7 +38,13 @@ async function snapshotMs(sql: Sql, samples: number): Promise<number> {
 }
 
 /** Inserts in batches so no single statement holds a year of rows in memory. */
-async function fill(sql: Sql, total: number, batch: number, insert: (from: number, to: number) => Promise<unknown>, label: string) {
+async function fill(
+  sql: Sql,
+  total: number,
+  batch: number,
+  insert: (from: number, to: number) => Promise<unknown>,
+  label: string,
+) {
   for (let from = 0; from < total; from += batch) {
     const to = Math.min(total, from + batch);
     await insert(from, to);
@@ -65,7 +71,8 @@ export async function main(args: string[] = []): Promise<void> {
     const empty = await snapshotMs(sql, samples);
 
     // Runs: five jobs, spread evenly over the past year, all finished.
-    await fill(sql, runs, 200_000, (from, to) => sql`
+    await fill(sql, runs, 200_000, (from, to) =>
+      sql`
       insert into public.job_runs (job, lease, holder, fencing_token, started_at, finished_at, outcome, counts)
       select 'job-' || (g % 5), 'lease-' || (g % 5), 'cron:bench', g,
              now() - (g::double precision / ${runs}::double precision) * interval '365 days',
@@ -76,12 +83,14 @@ export async function main(args: string[] = []): Promise<void> {
     // Deliveries through record_resend_webhook's tables: emails first (one
     // row per email, as the upsert leaves it), then one delivery per event.
     const types = ["email.sent", "email.delivered", "email.opened", "email.clicked", "contact.created"];
-    await fill(sql, emails, 200_000, (from, to) => sql`
+    await fill(sql, emails, 200_000, (from, to) =>
+      sql`
       insert into public.email_history (email_id, status, open_count, click_count, event_count, first_event_at, last_event_at)
       select 'e-' || g, case when g % 3 = 0 then 'opened' else 'delivered' end, g % 3, g % 7 / 6, 3,
              now() - interval '180 days', now() - interval '180 days'
         from generate_series(${from}::int, ${to - 1}::int) g`, "emails");
-    await fill(sql, deliveries, 250_000, (from, to) => sql`
+    await fill(sql, deliveries, 250_000, (from, to) =>
+      sql`
       insert into public.resend_webhook_deliveries (svix_id, event_type, email_id, occurred_at, received_at)
       select 'msg_' || g, (${types}::text[])[1 + g % 5],
              case when g % 5 = 4 then null else 'e-' || (g % ${emails}::int) end,

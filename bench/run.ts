@@ -12,5 +12,7 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <${available.join("|") || "none yet"}>`);
   process.exit(name ? 1 : 0);
 }
-const module = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as { main: (args: string[]) => Promise<void> };
+const module = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as {
+  main: (args: string[]) => Promise<void>;
+};
 await module.main(process.argv.slice(3));

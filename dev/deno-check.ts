@@ -10,5 +10,8 @@ const entries = readdirSync(functionsDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(functionsDir, d.name, "index.ts")))
   .map((d) => join("supabase/functions", d.name, "index.ts"));
 const files = [...entries, "dev/functions-server.ts"];
-execFileSync(join(repoRoot, "node_modules/.bin/deno"), ["check", "--quiet", ...files], { cwd: repoRoot, stdio: "inherit" });
+execFileSync(join(repoRoot, "node_modules/.bin/deno"), ["check", "--quiet", ...files], {
+  cwd: repoRoot,
+  stdio: "inherit",
+});
 console.log(`deno check: ${files.length} files ok`);

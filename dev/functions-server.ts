@@ -10,10 +10,14 @@ const args = Deno.args;
 
 // Another Deno (a global install, say) accepts code the hosted runtime
 // refuses, and the other way round: refuse to serve under it.
-const pinned = (JSON.parse(await Deno.readTextFile(new URL("../package.json", import.meta.url))) as { devDependencies: Record<string, string> })
+const pinned = (JSON.parse(await Deno.readTextFile(new URL("../package.json", import.meta.url))) as {
+  devDependencies: Record<string, string>;
+})
   .devDependencies.deno;
 if (Deno.version.deno !== pinned) {
-  console.error(`functions-server: this is deno ${Deno.version.deno}; run it with node_modules/.bin/deno (${pinned}, the hosted Edge Runtime's)`);
+  console.error(
+    `functions-server: this is deno ${Deno.version.deno}; run it with node_modules/.bin/deno (${pinned}, the hosted Edge Runtime's)`,
+  );
   Deno.exit(1);
 }
 const port = Number(args[args.indexOf("--port") + 1] ?? "54321");
@@ -43,7 +47,16 @@ for await (const entry of Deno.readDir(functionsDir)) {
   handlers.set(entry.name, module.default as Handler);
 }
 
-Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log(`functions ready on http://127.0.0.1:${port}/functions/v1/ with deno ${Deno.version.deno} (${[...handlers.keys()].sort().join(", ")})`) }, async (req) => {
+Deno.serve({
+  hostname: "127.0.0.1",
+  port,
+  onListen: () =>
+    console.log(
+      `functions ready on http://127.0.0.1:${port}/functions/v1/ with deno ${Deno.version.deno} (${
+        [...handlers.keys()].sort().join(", ")
+      })`,
+    ),
+}, async (req) => {
   const url = new URL(req.url);
   const match = /^\/functions\/v1\/([^/]+)/.exec(url.pathname);
   const handler = match ? handlers.get(match[1]!) : undefined;

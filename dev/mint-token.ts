@@ -58,7 +58,9 @@ export async function mintAccessToken(options: MintOptions): Promise<string> {
     .setIssuedAt(now)
     .setExpirationTime(typeof expiresIn === "number" ? now + expiresIn : expiresIn);
   if (hs256) {
-    return jwt.setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(options.secret ?? LOCAL_JWT_SECRET));
+    return jwt.setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(
+      new TextEncoder().encode(options.secret ?? LOCAL_JWT_SECRET),
+    );
   }
   const jwk = options.privateKey ?? LOCAL_ES256_PRIVATE_JWK;
   return jwt.setProtectedHeader({ alg: "ES256", typ: "JWT", kid: jwk.kid }).sign(await importJWK(jwk, "ES256"));
@@ -69,7 +71,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function cli(args: string[]): Promise<void> {
   const sub = args[0];
   if (!sub || !UUID.test(sub)) {
-    console.error("usage: tsx dev/mint-token.ts <user-uuid> [--role <app role>] [--expires-in <span, e.g. 1h>] [--hs256]");
+    console.error(
+      "usage: tsx dev/mint-token.ts <user-uuid> [--role <app role>] [--expires-in <span, e.g. 1h>] [--hs256]",
+    );
     process.exitCode = 2;
     return;
   }

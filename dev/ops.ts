@@ -43,7 +43,11 @@ export interface OpsOptions {
 export function opsOptions(argv: string[], env: Record<string, string | undefined>): OpsOptions {
   const secretFlag = argv.find((a) => /^--(secret|token|key|cron-secret|service-role-key)(=|$)/.test(a));
   if (secretFlag) {
-    throw new OpsError(`${secretFlag.split("=")[0]} is refused: a secret on the command line is kept in shell history and shown by ps. Set CRON_SECRET (or SUPABASE_SERVICE_ROLE_KEY) in the environment instead.`);
+    throw new OpsError(
+      `${
+        secretFlag.split("=")[0]
+      } is refused: a secret on the command line is kept in shell history and shown by ps. Set CRON_SECRET (or SUPABASE_SERVICE_ROLE_KEY) in the environment instead.`,
+    );
   }
   const { values } = parseArgs({
     args: argv,
@@ -56,20 +60,30 @@ export function opsOptions(argv: string[], env: Record<string, string | undefine
   try {
     parsed = new URL(projectUrl);
   } catch {
-    throw new OpsError(`--url must be the project URL, e.g. https://<ref>.supabase.co (got ${JSON.stringify(projectUrl)})`);
+    throw new OpsError(
+      `--url must be the project URL, e.g. https://<ref>.supabase.co (got ${JSON.stringify(projectUrl)})`,
+    );
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new OpsError("--url must be http(s)");
-  if (parsed.search || parsed.username || parsed.password) throw new OpsError("--url must carry no query and no credentials");
+  if (parsed.search || parsed.username || parsed.password) {
+    throw new OpsError("--url must carry no query and no credentials");
+  }
   const local = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost";
   const secret = env.CRON_SECRET || env.SUPABASE_SERVICE_ROLE_KEY || (local ? LOCAL_CRON_SECRET : "");
-  if (!secret) throw new OpsError(`set CRON_SECRET (or SUPABASE_SERVICE_ROLE_KEY) in the environment to read ${projectUrl}`);
+  if (!secret) {
+    throw new OpsError(`set CRON_SECRET (or SUPABASE_SERVICE_ROLE_KEY) in the environment to read ${projectUrl}`);
+  }
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new OpsError("--port must be 0..65535");
   return { projectUrl, secret, text: values.text ?? false, port };
 }
 
 /** The snapshot from `<projectUrl>/functions/v1/ops-status`, the secret in the Authorization header. */
-export async function fetchSnapshot(projectUrl: string, secret: string, fetcher: typeof fetch = fetch): Promise<OpsSnapshot> {
+export async function fetchSnapshot(
+  projectUrl: string,
+  secret: string,
+  fetcher: typeof fetch = fetch,
+): Promise<OpsSnapshot> {
   const endpoint = `${projectUrl}/functions/v1/ops-status`;
   let res: Response;
   try {
@@ -92,7 +106,9 @@ export async function fetchSnapshot(projectUrl: string, secret: string, fetcher:
 const escapeText = (s: string) => s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
 
 /** The page server on 127.0.0.1: GET / renders a fresh snapshot; anything else is 404/405. */
-export function servePage(options: { projectUrl: string; secret: string; port: number; fetcher?: typeof fetch }): Promise<Server> {
+export function servePage(
+  options: { projectUrl: string; secret: string; port: number; fetcher?: typeof fetch },
+): Promise<Server> {
   const server = createServer(async (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET", "content-type": "text/plain; charset=utf-8" }).end("use GET\n");
@@ -108,7 +124,9 @@ export function servePage(options: { projectUrl: string; secret: string; port: n
     } catch (e) {
       const message = e instanceof OpsError ? e.message : `unexpected error: ${(e as Error).message}`;
       res.writeHead(502, { ...PAGE_HEADERS }).end(
-        `<!doctype html><meta charset="utf-8"><title>Operations status: unavailable</title><h1>Operations status: unavailable</h1><p>${escapeText(message)}</p>`,
+        `<!doctype html><meta charset="utf-8"><title>Operations status: unavailable</title><h1>Operations status: unavailable</h1><p>${
+          escapeText(message)
+        }</p>`,
       );
     }
   });
@@ -140,11 +158,17 @@ async function main(): Promise<void> {
     server = await servePage(options);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    console.error(code === "EADDRINUSE" ? `ops: port ${options.port} is in use; pick another with --port` : `ops: ${(e as Error).message}`);
+    console.error(
+      code === "EADDRINUSE"
+        ? `ops: port ${options.port} is in use; pick another with --port`
+        : `ops: ${(e as Error).message}`,
+    );
     process.exit(1);
   }
   const { port } = server.address() as AddressInfo;
-  console.log(`ops: serving http://127.0.0.1:${port}/ (snapshot from ${options.projectUrl}/functions/v1/ops-status); Ctrl-C stops`);
+  console.log(
+    `ops: serving http://127.0.0.1:${port}/ (snapshot from ${options.projectUrl}/functions/v1/ops-status); Ctrl-C stops`,
+  );
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

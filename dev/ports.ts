@@ -9,7 +9,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(
+        () => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))),
+      );
     });
   });
 }
@@ -25,8 +27,7 @@ export function assertPortFree(port: number, what: string): Promise<void> {
             ? `port ${port} (${what}) is already in use: stop whatever holds it (\`lsof -i :${port}\`) or set its *_PORT variable`
             : `cannot bind ${what} on 127.0.0.1:${port}: ${e.message}`,
         ),
-      ),
-    );
+      ));
     server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
   });
 }

@@ -42,7 +42,7 @@ export interface LocalPostgres {
 async function letPostgresUserReach(paths: string[]): Promise<void> {
   if (process.getuid?.() !== 0) return;
   for (const start of paths) {
-    for (let dir = start; ; dir = dirname(dir)) {
+    for (let dir = start;; dir = dirname(dir)) {
       const mode = (await stat(dir)).mode;
       if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
       if (dirname(dir) === dir) break;
@@ -76,8 +76,7 @@ export async function startPostgres(options: {
   });
   if (fresh) await pg.initialise();
   await pg.start();
-  const url = (database = "postgres") =>
-    `postgresql://postgres:postgres@127.0.0.1:${options.port}/${database}`;
+  const url = (database = "postgres") => `postgresql://postgres:postgres@127.0.0.1:${options.port}/${database}`;
   return { url, port: options.port, stop: () => pg.stop() };
 }
 

@@ -15,7 +15,8 @@ import { startGoTrueSimulator } from "./sim/gotrue.ts";
 import { startResendSimulator } from "./sim/resend.ts";
 import { startTranslatorSimulator } from "./sim/translator.ts";
 
-const log = (part: string, line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${part.padEnd(9)} ${line}`);
+const log = (part: string, line: string) =>
+  console.log(`${new Date().toISOString().slice(11, 19)} ${part.padEnd(9)} ${line}`);
 const config = localConfig();
 const stops: (() => Promise<unknown> | unknown)[] = [];
 
@@ -31,7 +32,11 @@ async function main() {
   if (config.useResendSim) wanted.push([config.ports.resend, "Resend simulator (RESEND_SIM_PORT)"]);
   for (const [port, what] of wanted) await assertPortFree(port, what);
 
-  const pg = await startPostgres({ dataDir: join(repoRoot, config.dataDir), port: config.ports.postgres, persistent: true });
+  const pg = await startPostgres({
+    dataDir: join(repoRoot, config.dataDir),
+    port: config.ports.postgres,
+    persistent: true,
+  });
   stops.unshift(() => pg.stop());
   await applyPlatformBootstrap(config.databaseUrl);
   const migrated = await applyMigrations(config.databaseUrl);
@@ -56,7 +61,10 @@ async function main() {
   }
 
   if (config.useGoTrueSim) {
-    const gotrue = await startGoTrueSimulator({ port: config.ports.gotrue, serviceRoleKey: config.functionEnv.SUPABASE_SERVICE_ROLE_KEY });
+    const gotrue = await startGoTrueSimulator({
+      port: config.ports.gotrue,
+      serviceRoleKey: config.functionEnv.SUPABASE_SERVICE_ROLE_KEY,
+    });
     stops.unshift(() => gotrue.close());
     log("auth", `GoTrue admin simulator on ${gotrue.url}`);
   }
@@ -81,13 +89,24 @@ async function main() {
   });
   stops.unshift(() => cron.stop());
   log("cron", `driving ${cron.names.join(", ")}`);
-  log("ready", `try: curl -X POST -H 'Authorization: Bearer ${config.functionEnv.CRON_SECRET}' ${functionsUrl}/braze-scheduler`);
+  log(
+    "ready",
+    `try: curl -X POST -H 'Authorization: Bearer ${config.functionEnv.CRON_SECRET}' ${functionsUrl}/braze-scheduler`,
+  );
   // A first run now, so the stack has schedules without waiting for the tick.
   await cron.trigger("braze-scheduler");
 }
 
 function serveFunctions(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(join(repoRoot, "node_modules/.bin/deno"), ["run", "--allow-all", "--quiet", "dev/functions-server.ts", "--port", String(port), "--exit-with-parent"], {
+  const child = spawn(join(repoRoot, "node_modules/.bin/deno"), [
+    "run",
+    "--allow-all",
+    "--quiet",
+    "dev/functions-server.ts",
+    "--port",
+    String(port),
+    "--exit-with-parent",
+  ], {
     cwd: repoRoot,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", ...env },
     stdio: ["pipe", "pipe", "pipe"], // stdin: see --exit-with-parent

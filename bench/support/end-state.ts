@@ -33,5 +33,9 @@ export async function checkBrazeSchedules(
   }
   const stray = [...byMatch.keys()].filter((id) => !matches.some((m) => m.id === id)).length;
   const ok = live.length === matches.length && missing + duplicated + wrongTime + stray === 0;
-  return { ok, detail: `${live.length} live for ${matches.length} matches; missing ${missing}, duplicated ${duplicated}, wrong time ${wrongTime}, stray ${stray}` };
+  return {
+    ok,
+    detail:
+      `${live.length} live for ${matches.length} matches; missing ${missing}, duplicated ${duplicated}, wrong time ${wrongTime}, stray ${stray}`,
+  };
 }

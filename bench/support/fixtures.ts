@@ -8,7 +8,10 @@ import { callJson } from "../../dev/sim/shared.ts";
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-export function upcomingFixtures(count: number, options: { firstId: number; league: typeof PREMIER_LEAGUE; now?: Date }): V4Match[] {
+export function upcomingFixtures(
+  count: number,
+  options: { firstId: number; league: typeof PREMIER_LEAGUE; now?: Date },
+): V4Match[] {
   const today = Math.floor((options.now ?? new Date()).getTime() / DAY);
   const perDay = Math.ceil(count / 8);
   return Array.from({ length: count }, (_, i) => {
@@ -41,6 +44,7 @@ export async function shiftKickoffs(footballUrl: string, competition: string, mi
       ...m,
       utcDate: new Date(Date.parse(m.utcDate) + minutes * MINUTE).toISOString().replace(".000Z", "Z"),
       lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-    });
+    }
+  );
   return (await callJson<{ matches: V4Match[] }>(footballUrl, "PUT", "/_sim/matches", { matches: shifted })).matches;
 }

@@ -19,7 +19,10 @@ export interface Measurement<R extends VariantResult = VariantResult> {
   result: R;
 }
 
-export async function measure<R extends VariantResult>(brazeUrl: string, work: () => Promise<R>): Promise<Measurement<R>> {
+export async function measure<R extends VariantResult>(
+  brazeUrl: string,
+  work: () => Promise<R>,
+): Promise<Measurement<R>> {
   const sim = simClient(brazeUrl);
   const callsBefore = (await sim.state()).calls.length;
   const started = performance.now();

@@ -55,9 +55,11 @@ export async function runNaiveScheduler(
     const n = notificationFor(match, settings.leadMinutes, settings.templateVersion);
     if (!n || n.sendAt <= now) continue;
 
-    const [existing] = await query(() => sql<{ id: number; signature: string; attempt_id: string; braze_schedule_id: string | null }[]>`
+    const [existing] = await query(() =>
+      sql<{ id: number; signature: string; attempt_id: string; braze_schedule_id: string | null }[]>`
       select id, signature, attempt_id, braze_schedule_id from public.schedule_ledger
-       where campaign_id = ${settings.campaignId} and match_id = ${n.matchId} and status <> 'cancelled'`);
+       where campaign_id = ${settings.campaignId} and match_id = ${n.matchId} and status <> 'cancelled'`
+    );
 
     if (existing) {
       if (existing.signature === n.signature || !existing.braze_schedule_id) {
@@ -72,22 +74,26 @@ export async function runNaiveScheduler(
         attemptId: existing.attempt_id,
         triggerProperties: n.message,
       });
-      await query(() => sql`
+      await query(() =>
+        sql`
         update public.schedule_ledger
            set signature = ${n.signature}, send_at = ${n.sendAt}, kickoff_at = ${n.kickoffAt},
                message = ${sql.json(n.message as never)}, braze_schedule_id = ${scheduleId}, updated_at = now()
-         where id = ${existing.id}`);
+         where id = ${existing.id}`
+      );
       outcome.updated++;
       continue;
     }
 
     const attemptId = randomUUID();
-    const [row] = await query(() => sql`
+    const [row] = await query(() =>
+      sql`
       insert into public.schedule_ledger
         (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
       values (${settings.campaignId}, ${n.matchId}, 'creating', ${attemptId}, ${n.signature},
               ${n.sendAt}, ${n.kickoffAt}, ${sql.json(n.message as never)}, 0)
-      returning id`);
+      returning id`
+    );
 
     const { scheduleId } = await braze.createSchedule({
       campaignId: settings.campaignId,
@@ -96,10 +102,12 @@ export async function runNaiveScheduler(
       triggerProperties: n.message,
     });
 
-    await query(() => sql`
+    await query(() =>
+      sql`
       update public.schedule_ledger
          set status = 'scheduled', braze_schedule_id = ${scheduleId}, updated_at = now()
-       where id = ${row!.id}`);
+       where id = ${row!.id}`
+    );
     outcome.created++;
   }
   return outcome;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../../dev/postgres.ts";
 import { freePort } from "../../dev/ports.ts";
-import { startBrazeSimulator, type BrazeSimulatorOptions } from "../../dev/sim/braze.ts";
+import { type BrazeSimulatorOptions, startBrazeSimulator } from "../../dev/sim/braze.ts";
 import type { V4Match } from "../../dev/sim/fixtures.ts";
 import { startFootballDataSimulator } from "../../dev/sim/football-data.ts";
 

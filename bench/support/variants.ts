@@ -74,7 +74,16 @@ export async function runNaive(
 }
 
 function describe(c: SchedulerOutcome): string {
-  const parts = Object.entries({ created: c.created, updated: c.updated, cancelled: c.cancelled, unchanged: c.unchanged, skipped: c.skipped, failed: c.failed, uncertain: c.uncertain, deferred: c.deferred })
+  const parts = Object.entries({
+    created: c.created,
+    updated: c.updated,
+    cancelled: c.cancelled,
+    unchanged: c.unchanged,
+    skipped: c.skipped,
+    failed: c.failed,
+    uncertain: c.uncertain,
+    deferred: c.deferred,
+  })
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`);
   return parts.join(", ") || "nothing";

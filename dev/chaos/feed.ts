@@ -3,7 +3,7 @@
 // wobbles, postponements, cancellations, renames, matches added and removed).
 // Kickoffs stay 2-10 days ahead or jump to 20+ days (out of the 14-day
 // window), never near a boundary, so the expected end state is unambiguous.
-import { fixture, LA_LIGA, PREMIER_LEAGUE, type MatchPatch } from "../sim/fixtures.ts";
+import { fixture, LA_LIGA, type MatchPatch, PREMIER_LEAGUE } from "../sim/fixtures.ts";
 import type { FootballSimClient } from "../sim/football-data.ts";
 import type { Prng, Tally } from "./prng.ts";
 
@@ -30,7 +30,15 @@ export class ChaosFeed {
     const league = this.rng.chance(0.5) ? PREMIER_LEAGUE : LA_LIGA;
     const home = this.rng.pick(league.teams);
     const away = this.rng.pick(league.teams.filter((t) => t.id !== home.id));
-    return { id, utcDate: this.kickoff(), status: this.rng.pick(["TIMED", "SCHEDULED"]), area: league.area, competition: league.competition, homeTeam: home, awayTeam: away };
+    return {
+      id,
+      utcDate: this.kickoff(),
+      status: this.rng.pick(["TIMED", "SCHEDULED"]),
+      area: league.area,
+      competition: league.competition,
+      homeTeam: home,
+      awayTeam: away,
+    };
   }
 
   async seed(count: number): Promise<void> {
@@ -44,7 +52,24 @@ export class ChaosFeed {
 
   /** One random change to the feed; returns its kind. */
   async change(): Promise<string> {
-    const kind = this.rng.pick(["move", "move", "wobble", "wobble", "postpone", "cancel", "suspend", "restore", "restore", "rename", "respace", "add", "remove", "out_of_window"] as const);
+    const kind = this.rng.pick(
+      [
+        "move",
+        "move",
+        "wobble",
+        "wobble",
+        "postpone",
+        "cancel",
+        "suspend",
+        "restore",
+        "restore",
+        "rename",
+        "respace",
+        "add",
+        "remove",
+        "out_of_window",
+      ] as const,
+    );
     if (kind === "add" || this.live.length < 5) {
       const m = this.newMatch();
       await this.sim.addMatch(m);
@@ -80,18 +105,25 @@ export class ChaosFeed {
         await this.sim.patchMatch(id, { status: "SUSPENDED" });
         break;
       case "restore":
-        await this.sim.patchMatch(id, { status: "TIMED", utcDate: this.rng.chance(0.5) ? this.kickoff() : current.utcDate });
+        await this.sim.patchMatch(id, {
+          status: "TIMED",
+          utcDate: this.rng.chance(0.5) ? this.kickoff() : current.utcDate,
+        });
         break;
       case "rename": {
         const side = this.rng.chance(0.5) ? "homeTeam" : "awayTeam";
-        await this.sim.patchMatch(id, { [side]: { name: `${current[side].name?.trim().split(" (")[0]} (${this.rng.int(1, 99)})` } });
+        await this.sim.patchMatch(id, {
+          [side]: { name: `${current[side].name?.trim().split(" (")[0]} (${this.rng.int(1, 99)})` },
+        });
         break;
       }
       case "respace": {
         // Whitespace only: normalized away, must not change the notification.
         const side = this.rng.chance(0.5) ? "homeTeam" : "awayTeam";
         const name = current[side].name?.trim() ?? "";
-        await this.sim.patchMatch(id, { [side]: { name: this.rng.chance(0.5) ? ` ${name.replace(" ", "  ")}` : `${name} ` } });
+        await this.sim.patchMatch(id, {
+          [side]: { name: this.rng.chance(0.5) ? ` ${name.replace(" ", "  ")}` : `${name} ` },
+        });
         break;
       }
       case "out_of_window":

@@ -50,7 +50,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   // Chaos still runs reconcile in listing mode, so the simulator must list
   // API-triggered schedules (the real Braze does not; see dev/sim/braze/server.ts).
   const brazeServer = await startBrazeSimulator({
-    port: 0, rateLimits: { perMinute: 1e9, broadcastPerMinute: 1e9 }, listApiTriggered: true, updateAppliesTriggerProperties: true,
+    port: 0,
+    rateLimits: { perMinute: 1e9, broadcastPerMinute: 1e9 },
+    listApiTriggered: true,
+    updateAppliesTriggerProperties: true,
   });
   const footballServer = await startFootballDataSimulator({ port: 0, fixtures: [], requestsPerMinute: 1e9 });
   const brazeSim = simClient(brazeServer.url);
@@ -58,23 +61,64 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const admin = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
   try {
     await feed.seed(options.matches ?? 60);
-    const scheduler = schedulerSettingsSchema.parse({ campaignId: CAMPAIGN, competitions: ["PL", "PD"], leaseTtlSeconds: LEASE_TTL_SECONDS, concurrency: 4 });
-    const reconcile = reconcileSettingsSchema.parse({ campaignId: CAMPAIGN, graceSeconds: 5, listLagSeconds: 4, leaseTtlSeconds: LEASE_TTL_SECONDS, concurrency: 4 });
-    const brazeTuning = { baseUrl: brazeServer.url, apiKey: DEFAULT_BRAZE_API_KEY, timeoutMs: 8_000, maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 500, maxRateLimitWaitMs: 3_000 };
-    const footballTuning = { baseUrl: footballServer.url, apiToken: DEFAULT_FOOTBALL_TOKEN, timeoutMs: 8_000, baseDelayMs: 50 };
+    const scheduler = schedulerSettingsSchema.parse({
+      campaignId: CAMPAIGN,
+      competitions: ["PL", "PD"],
+      leaseTtlSeconds: LEASE_TTL_SECONDS,
+      concurrency: 4,
+    });
+    const reconcile = reconcileSettingsSchema.parse({
+      campaignId: CAMPAIGN,
+      graceSeconds: 5,
+      listLagSeconds: 4,
+      leaseTtlSeconds: LEASE_TTL_SECONDS,
+      concurrency: 4,
+    });
+    const brazeTuning = {
+      baseUrl: brazeServer.url,
+      apiKey: DEFAULT_BRAZE_API_KEY,
+      timeoutMs: 8_000,
+      maxAttempts: 3,
+      baseDelayMs: 50,
+      maxDelayMs: 500,
+      maxRateLimitWaitMs: 3_000,
+    };
+    const footballTuning = {
+      baseUrl: footballServer.url,
+      apiToken: DEFAULT_FOOTBALL_TOKEN,
+      timeoutMs: 8_000,
+      baseDelayMs: 50,
+    };
     const football = createFootballDataClient(footballTuning);
 
     const client = createBrazeClient(brazeTuning);
     const active = { latencyMs: 0, lag: 0, newId: false };
     const hung: string[] = [];
-    const hooks = { runs, faults, log, onHung: (name: string, detail: string) => {
-      hung.push(`runner ${name} hung: ${detail}`);
-      log(`HUNG ${name}: ${detail}`);
-    } };
-    const base = { databaseUrl: options.databaseUrl, braze: brazeTuning, football: footballTuning, scheduler, reconcile };
+    const hooks = {
+      runs,
+      faults,
+      log,
+      onHung: (name: string, detail: string) => {
+        hung.push(`runner ${name} hung: ${detail}`);
+        log(`HUNG ${name}: ${detail}`);
+      },
+    };
+    const base = {
+      databaseUrl: options.databaseUrl,
+      braze: brazeTuning,
+      football: footballTuning,
+      scheduler,
+      reconcile,
+    };
     const runners = [
-      ...Array.from({ length: options.schedulers ?? 3 }, (_, i) => new Runner({ ...base, name: `scheduler-${i + 1}`, kind: "scheduler" }, hooks)),
-      ...Array.from({ length: options.reconcilers ?? 2 }, (_, i) => new Runner({ ...base, name: `reconcile-${i + 1}`, kind: "reconcile" }, hooks)),
+      ...Array.from(
+        { length: options.schedulers ?? 3 },
+        (_, i) => new Runner({ ...base, name: `scheduler-${i + 1}`, kind: "scheduler" }, hooks),
+      ),
+      ...Array.from(
+        { length: options.reconcilers ?? 2 },
+        (_, i) => new Runner({ ...base, name: `reconcile-${i + 1}`, kind: "reconcile" }, hooks),
+      ),
     ];
     for (const r of runners) r.start();
     log(`chaos seed ${options.seed}: ${runners.length} runners for ${Math.round(options.durationMs / 1000)} s`);
@@ -85,13 +129,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ticks++;
       await sleep(rng.int(100, 400));
       const roll = rng.next();
-      if (roll < 0.3) for (let n = rng.int(1, 3); n > 0; n--) await feed.change();
+      if (roll < 0.3) { for (let n = rng.int(1, 3); n > 0; n--) await feed.change(); }
       else if (roll < 0.7) {
         await brazeFault();
         for (const r of runners) r.send({ type: "faults", latencyMs: active.latencyMs, lag: active.lag });
+      } else await hitRunner(roll);
+      if (ticks % 50 === 0) {
+        log(`${Math.round((deadline - Date.now()) / 1000)} s left; runs ${JSON.stringify(runs.counts)}`);
       }
-      else await hitRunner(roll);
-      if (ticks % 50 === 0) log(`${Math.round((deadline - Date.now()) / 1000)} s left; runs ${JSON.stringify(runs.counts)}`);
     }
 
     /** Mostly the lease holder: killing or stalling a runner that only waits for the lock proves little. */
@@ -109,7 +154,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (roll < 0.8) {
         if (target.kill()) faults.add("runner:killed");
       } else if (roll < 0.9) {
-        const dropped = await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
+        const dropped =
+          await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
         if (dropped.length) faults.add("db:connectionDropped", dropped.length);
       } else {
         // A paused process: its database calls wait past the lease TTL.
@@ -120,7 +166,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
     async function brazeFault() {
-      const kind = rng.pick(["latency", "latency", "rateLimit", "errors5xx", "errors5xxAfterCommit", "timeoutAfterCommit", "newIdOnUpdate", "listLag", "clear"] as const);
+      const kind = rng.pick(
+        [
+          "latency",
+          "latency",
+          "rateLimit",
+          "errors5xx",
+          "errors5xxAfterCommit",
+          "timeoutAfterCommit",
+          "newIdOnUpdate",
+          "listLag",
+          "clear",
+        ] as const,
+      );
       switch (kind) {
         case "latency": {
           const ms = rng.pick([0, 100, 500, 2_000, 6_000, 9_000]);
@@ -171,8 +229,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     try {
       const settled = await settle(settleSql, { braze: client, football }, { scheduler, reconcile }, 120_000);
       log(`settled after ${settled.rounds} round(s): ${settled.converged ? "converged" : "NOT converged"}`);
-      const check = await checkInvariants({ sql: settleSql, brazeSim, feed: await simFootballClient(footballServer.url).matches(), everSeen: feed.everSeen, scheduler });
-      const violations = [...hung, ...(settled.converged ? [] : [`did not converge: ${settled.lastRound}`]), ...check.violations];
+      const check = await checkInvariants({
+        sql: settleSql,
+        brazeSim,
+        feed: await simFootballClient(footballServer.url).matches(),
+        everSeen: feed.everSeen,
+        scheduler,
+      });
+      const violations = [
+        ...hung,
+        ...(settled.converged ? [] : [`did not converge: ${settled.lastRound}`]),
+        ...check.violations,
+      ];
       return {
         seed: options.seed,
         durationMs: options.durationMs,

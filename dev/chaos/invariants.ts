@@ -39,7 +39,8 @@ export async function settle(
       const r = await runBrazeReconcile(base, settings.reconcile, `settle-${rounds}`);
       lastRound = JSON.stringify({ scheduler: s, reconcile: r });
       const busy = s.created + s.updated + s.cancelled + s.failed + s.uncertain + s.skipped +
-        r.adopted + r.cancelled + r.recreated + r.reset + r.unresolvable + r.lost_reported + r.orphans_waiting + r.failed;
+        r.adopted + r.cancelled + r.recreated + r.reset + r.unresolvable + r.lost_reported + r.orphans_waiting +
+        r.failed;
       if (busy === 0) return { rounds, converged: true, lastRound };
     } catch (e) {
       // A killed runner's lease expires within its TTL.
@@ -89,22 +90,51 @@ export async function checkInvariants(input: {
     const rows = ledger.filter((r) => Number(r.match_id) === id);
     const n = expected.get(id);
     if (!n) {
-      if (schedules.length) v.push(`match ${id} (not schedulable/left feed): ${schedules.length} live Braze schedule(s) ${schedules.map((s) => s.id).join(",")}`);
+      if (schedules.length) {
+        v.push(
+          `match ${id} (not schedulable/left feed): ${schedules.length} live Braze schedule(s) ${
+            schedules.map((s) => s.id).join(",")
+          }`,
+        );
+      }
       if (rows.length) v.push(`match ${id} (not schedulable/left feed): live ledger row(s) ${JSON.stringify(rows)}`);
       continue;
     }
-    if (schedules.length !== 1) v.push(`match ${id}: ${schedules.length} live Braze schedules, expected 1 (${schedules.map((s) => `${s.id}@${s.send_at}`).join(", ")})`);
-    for (const s of schedules) {
-      if (Date.parse(s.send_at) !== n.sendAt.getTime()) v.push(`match ${id}: schedule ${s.id} sends at ${s.send_at}, expected ${n.sendAt.toISOString()}`);
-      const p = s.trigger_properties;
-      if (p.home_team !== n.homeTeam || p.away_team !== n.awayTeam) v.push(`match ${id}: schedule ${s.id} says ${p.home_team} v ${p.away_team}, feed says ${n.homeTeam} v ${n.awayTeam}`);
+    if (schedules.length !== 1) {
+      v.push(
+        `match ${id}: ${schedules.length} live Braze schedules, expected 1 (${
+          schedules.map((s) => `${s.id}@${s.send_at}`).join(", ")
+        })`,
+      );
     }
-    if (rows.length !== 1 || rows[0]!.status !== "scheduled") v.push(`match ${id}: ledger rows ${JSON.stringify(rows)}, expected one 'scheduled'`);
-    else if (schedules.length === 1 && rows[0]!.braze_schedule_id !== schedules[0]!.id) v.push(`match ${id}: ledger owns ${rows[0]!.braze_schedule_id}, Braze has ${schedules[0]!.id}`);
+    for (const s of schedules) {
+      if (Date.parse(s.send_at) !== n.sendAt.getTime()) {
+        v.push(`match ${id}: schedule ${s.id} sends at ${s.send_at}, expected ${n.sendAt.toISOString()}`);
+      }
+      const p = s.trigger_properties;
+      if (p.home_team !== n.homeTeam || p.away_team !== n.awayTeam) {
+        v.push(
+          `match ${id}: schedule ${s.id} says ${p.home_team} v ${p.away_team}, feed says ${n.homeTeam} v ${n.awayTeam}`,
+        );
+      }
+    }
+    if (rows.length !== 1 || rows[0]!.status !== "scheduled") {
+      v.push(`match ${id}: ledger rows ${JSON.stringify(rows)}, expected one 'scheduled'`);
+    } else if (schedules.length === 1 && rows[0]!.braze_schedule_id !== schedules[0]!.id) {
+      v.push(`match ${id}: ledger owns ${rows[0]!.braze_schedule_id}, Braze has ${schedules[0]!.id}`);
+    }
   }
   const owned = new Set(ledger.filter((r) => r.status === "scheduled").map((r) => r.braze_schedule_id));
-  for (const s of live) if (!owned.has(s.id)) v.push(`orphan: live Braze schedule ${s.id} (match ${matchOf(s)}, ${s.send_at}) owned by no scheduled ledger row`);
-  for (const r of ledger) if (!input.everSeen.has(Number(r.match_id))) v.push(`ledger row for unknown match ${r.match_id}`);
+  for (const s of live) {
+    if (!owned.has(s.id)) {
+      v.push(
+        `orphan: live Braze schedule ${s.id} (match ${matchOf(s)}, ${s.send_at}) owned by no scheduled ledger row`,
+      );
+    }
+  }
+  for (const r of ledger) {
+    if (!input.everSeen.has(Number(r.match_id))) v.push(`ledger row for unknown match ${r.match_id}`);
+  }
 
   // Fire everything: the sim clock moves past every send time.
   const latest = Math.max(now, ...ours.map((s) => Date.parse(s.send_at)));

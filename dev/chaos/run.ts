@@ -13,7 +13,13 @@ import { runChaos } from "./harness.ts";
 
 function parse(): { seed: number; durationMs: number; quiet: boolean } {
   const { values } = parseArgs({
-    options: { job: { type: "string" }, seed: { type: "string" }, minutes: { type: "string" }, seconds: { type: "string" }, quiet: { type: "boolean" } },
+    options: {
+      job: { type: "string" },
+      seed: { type: "string" },
+      minutes: { type: "string" },
+      seconds: { type: "string" },
+      quiet: { type: "boolean" },
+    },
     strict: true,
   });
   const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Number(values.seed);
@@ -33,7 +39,12 @@ async function main() {
     await applyPlatformBootstrap(pg.url());
     await applyMigrations(pg.url());
     const started = Date.now();
-    const report = await runChaos({ seed, durationMs, databaseUrl: pg.url(), log: quiet ? undefined : (l) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`) });
+    const report = await runChaos({
+      seed,
+      durationMs,
+      databaseUrl: pg.url(),
+      log: quiet ? undefined : (l) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`),
+    });
     console.log(formatReport(report));
     console.log(`\nreproduce: npm run chaos -- --seed ${seed} --seconds ${Math.round(durationMs / 1000)}`);
     failed = report.violations.length > 0;

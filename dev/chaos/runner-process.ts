@@ -28,7 +28,11 @@ process.on("message", (m: ParentMessage) => {
 });
 setInterval(() => send({ type: "alive" }), 250);
 
-const sql = postgres(config.databaseUrl, { max: 3, onnotice: () => {}, connection: { application_name: `chaos-${config.name}` } });
+const sql = postgres(config.databaseUrl, {
+  max: 3,
+  onnotice: () => {},
+  connection: { application_name: `chaos-${config.name}` },
+});
 const direct = fromPostgres(sql);
 // A paused process: while stalled, every database call waits past the lease TTL.
 const db: Db = {
@@ -79,7 +83,9 @@ while (!stopping) {
     else await runBrazeReconcile(ports, config.reconcile, holder);
   } catch (e) {
     outcome = outcomeOf(e);
-    if (outcome.startsWith("failed")) send({ type: "log", line: `${config.name} ${outcome}: ${(e as Error)?.message ?? String(e)}` });
+    if (outcome.startsWith("failed")) {
+      send({ type: "log", line: `${config.name} ${outcome}: ${(e as Error)?.message ?? String(e)}` });
+    }
   }
   send({ type: "run", outcome: `${config.kind}:${outcome}` });
   send({ type: "busy", busy: false });

@@ -58,9 +58,14 @@ export class Runner {
     this.spawn();
     this.watchdog = setInterval(() => {
       if (!this.child || Date.now() - this.lastSeen < HUNG_AFTER_MS) return;
-      const ranFor = this.busy ? `${Math.round((Date.now() - this.runStartedAt) / 1000)} s into run ${this.holder}` : "between runs";
+      const ranFor = this.busy
+        ? `${Math.round((Date.now() - this.runStartedAt) / 1000)} s into run ${this.holder}`
+        : "between runs";
       const last = this.events.length ? `; last database failures of the run: ${this.events.join(" | ")}` : "";
-      this.hooks.onHung(this.name, `no heartbeat for ${Math.round((Date.now() - this.lastSeen) / 1000)} s, ${ranFor}${last}`);
+      this.hooks.onHung(
+        this.name,
+        `no heartbeat for ${Math.round((Date.now() - this.lastSeen) / 1000)} s, ${ranFor}${last}`,
+      );
       this.kill();
     }, 1000);
   }

@@ -47,66 +47,88 @@ const T = {
   ledgerBatch: "tests/db/ledger/one conflicting item in a begin batch is reported and the rest is written.test.ts",
   ledgerOtherLease: "tests/db/ledger/a token of another lease cannot write a campaign's rows.test.ts",
   ledgerRedated: "tests/db/ledger/a match re-dated after its push went out is scheduled again.test.ts",
-  racesSecondRun: "tests/e2e/braze-races/a second run while the first is inside braze is refused and inserts nothing.test.ts",
+  racesSecondRun:
+    "tests/e2e/braze-races/a second run while the first is inside braze is refused and inserts nothing.test.ts",
   racesExpiredCreate:
     "tests/e2e/braze-races/a run whose lease expired during a create cannot overwrite the ledger and the next run does not create again.test.ts",
-  racesUpdateInFlight: "tests/e2e/braze-races/a kickoff update in flight when the lease expires is not sent twice.test.ts",
-  schedulerTen: "tests/e2e/braze-scheduler/ten concurrent invocations give one completed run and one schedule per match.test.ts",
-  schedulerAuth: "tests/e2e/braze-scheduler/callers without the cron secret or with a bad body are refused and change nothing.test.ts",
+  racesUpdateInFlight:
+    "tests/e2e/braze-races/a kickoff update in flight when the lease expires is not sent twice.test.ts",
+  schedulerTen:
+    "tests/e2e/braze-scheduler/ten concurrent invocations give one completed run and one schedule per match.test.ts",
+  schedulerAuth:
+    "tests/e2e/braze-scheduler/callers without the cron secret or with a bad body are refused and change nothing.test.ts",
   calMalformed: "tests/db/calendar-sync/a malformed payload is refused by the database before anything changes.test.ts",
   calTwenty: "tests/db/calendar-sync/twenty concurrent syncs of one user leave exactly one of the sent sets.test.ts",
   calTwentyHttp: "tests/e2e/calendar-sync/twenty concurrent syncs over http leave exactly one of the sent sets.test.ts",
   calStaleRevision: "tests/db/calendar-sync/a stale expected revision changes nothing.test.ts",
-  calSecurity: "tests/security/calendar-sync answers 4xx to any malformed or unauthenticated request and changes nothing.test.ts",
+  calSecurity:
+    "tests/security/calendar-sync answers 4xx to any malformed or unauthenticated request and changes nothing.test.ts",
   mailUnknown: "tests/db/resend-webhook/an unknown event type is stored and changes no email.test.ts",
   mailRedelivered: "tests/db/resend-webhook/a redelivered svix id is counted once.test.ts",
   mailLateDelivered: "tests/db/resend-webhook/a late delivered never overwrites bounced or complained.test.ts",
   mailEarliestOpen: "tests/db/resend-webhook/the earliest open wins whatever order deliveries arrive in.test.ts",
   mailClicks: "tests/db/resend-webhook/concurrent clicks on one email are all kept with their links.test.ts",
   mailForget: "tests/db/resend-webhook/forgetting a recipient keeps counts but no personal data.test.ts",
-  mailForgetRace: "tests/db/resend-webhook/a forget racing the first webhook of the same recipient leaves nothing of the address.test.ts",
-  mailAfterForget: "tests/db/resend-webhook/webhooks arriving after a forget keep nothing personal of the forgotten recipient.test.ts",
-  leaseRenewalFails: "tests/unit/lease/a withLease whose renewal fails stops at its next assertLive and finishes lease_lost.test.ts",
+  mailForgetRace:
+    "tests/db/resend-webhook/a forget racing the first webhook of the same recipient leaves nothing of the address.test.ts",
+  mailAfterForget:
+    "tests/db/resend-webhook/webhooks arriving after a forget keep nothing personal of the forgotten recipient.test.ts",
+  leaseRenewalFails:
+    "tests/unit/lease/a withLease whose renewal fails stops at its next assertLive and finishes lease_lost.test.ts",
   leaseRenewalSilent: "tests/unit/lease/a renewal that never answers stops the run.test.ts",
-  mailAnyOrder: "tests/db/resend-webhook/any webhook events end in the same email status whatever order they arrive in.test.ts",
-  mailSecurity: "tests/security/resend-webhook answers 4xx to any malformed or unsigned delivery and changes nothing.test.ts",
+  mailAnyOrder:
+    "tests/db/resend-webhook/any webhook events end in the same email status whatever order they arrive in.test.ts",
+  mailSecurity:
+    "tests/security/resend-webhook answers 4xx to any malformed or unsigned delivery and changes nothing.test.ts",
   mailSignatureUnit: "tests/unit/resend-webhook/only a valid recent signature reaches the database.test.ts",
   mailForgedE2e: "tests/e2e/resend-webhook/forged tampered and replayed deliveries get 401 and store nothing.test.ts",
   schedulerFirstRun:
     "tests/e2e/braze-scheduler/team names are sent in every locale and translated once even by a slow translator.test.ts",
   bcTwentyBegins: "tests/db/broadcasts/twenty concurrent schedule begins start exactly one operation.test.ts",
   bcSuperseded: "tests/db/broadcasts/a caller superseded by the resolver cannot settle the row.test.ts",
-  bcTwentyClicks: "tests/e2e/broadcasts/twenty concurrent schedule clicks make one provider schedule and nineteen 409s.test.ts",
+  bcTwentyClicks:
+    "tests/e2e/broadcasts/twenty concurrent schedule clicks make one provider schedule and nineteen 409s.test.ts",
   bcEditorRetry:
     "tests/e2e/broadcasts/a failed database write after the provider accepted is finished by the editor's retry with one email.test.ts",
-  bcTimedOut: "tests/e2e/broadcasts/a timed-out call that went through is settled to what the provider has and never repeated.test.ts",
+  bcTimedOut:
+    "tests/e2e/broadcasts/a timed-out call that went through is settled to what the provider has and never repeated.test.ts",
   bcCrash: "tests/e2e/broadcasts/a crash after the provider accepted never sends the broadcast twice.test.ts",
-  bcBounded: "tests/e2e/broadcasts/every uncertain broadcast is settled within a bounded number of resolver runs.test.ts",
+  bcBounded:
+    "tests/e2e/broadcasts/every uncertain broadcast is settled within a bounded number of resolver runs.test.ts",
   bcFromDraft: "tests/db/broadcasts/schedule starts only from draft.test.ts",
   bcRollbackUnit: "tests/unit/broadcasts/a rejected provider call rolls back to what the provider has.test.ts",
-  bcSecurity: "tests/security/broadcasts answers 4xx to any malformed or unauthenticated request and changes nothing.test.ts",
+  bcSecurity:
+    "tests/security/broadcasts answers 4xx to any malformed or unauthenticated request and changes nothing.test.ts",
   delTwo: "tests/db/delete-user/two concurrent deletion requests make one saga and each side effect once.test.ts",
   delKilled: "tests/db/delete-user/a run killed right after any step is finished by the resumer.test.ts",
-  delFailureAfterBlock: "tests/db/delete-user/a failure inside any step after blocking is finished by the resumer.test.ts",
+  delFailureAfterBlock:
+    "tests/db/delete-user/a failure inside any step after blocking is finished by the resumer.test.ts",
   delFailureBlocking: "tests/db/delete-user/a failure while blocking unbans the user and the saga says why.test.ts",
   delStaleBan:
     "tests/db/delete-user/a stale run whose ban hangs past its claim and then fails never unbans a user another run took past the pivot.test.ts",
   delUnit: "tests/unit/delete-user/a failure after the pivot is retried forward and never unbans.test.ts",
   delTokenAfterRequest:
     "tests/e2e/delete-user/a deleted user's still-valid token syncs nothing from the moment the deletion is requested.test.ts",
-  delPivotRace: "tests/db/delete-user/a sync and the deletion pivot racing never deadlock and leave no calendars.test.ts",
+  delPivotRace:
+    "tests/db/delete-user/a sync and the deletion pivot racing never deadlock and leave no calendars.test.ts",
   delOutOfOrder: "tests/db/delete-user/a saga step recorded out of order is refused and changes nothing.test.ts",
   delPastPivot: "tests/db/delete-user/a deletion past its pivot is never aborted or compensated.test.ts",
-  maintenanceGuards: "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
+  maintenanceGuards:
+    "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
-  cronEvery: "tests/cron/every cron schedule becomes a pg_cron job that posts to its function with the Vault secret.test.ts",
-  cronResync: "tests/cron/re-syncing follows the schedule list, keeps paused jobs paused and leaves hand-made jobs alone.test.ts",
+  cronEvery:
+    "tests/cron/every cron schedule becomes a pg_cron job that posts to its function with the Vault secret.test.ts",
+  cronResync:
+    "tests/cron/re-syncing follows the schedule list, keeps paused jobs paused and leaves hand-made jobs alone.test.ts",
   brazeTimeout: "tests/unit/providers/a braze create that times out is reported as unknown and never retried.test.ts",
   braze5xx: "tests/unit/providers/a braze create answered with a 5xx is reported as unknown and not retried.test.ts",
-  brazeRefused: "tests/unit/providers/a braze create whose connection was refused is retried because it was never sent.test.ts",
-  opsAuth: "tests/unit/ops-status/only the cron secret or the service-role key in the authorization header reads the snapshot.test.ts",
+  brazeRefused:
+    "tests/unit/providers/a braze create whose connection was refused is retried because it was never sent.test.ts",
+  opsAuth:
+    "tests/unit/ops-status/only the cron secret or the service-role key in the authorization header reads the snapshot.test.ts",
   opsHostile: "tests/unit/ops-status/random and hostile requests without the secret get 4xx and read nothing.test.ts",
-  resumeSecurity: "tests/security/delete-user-resume answers 4xx to any malformed or unauthenticated request and changes nothing.test.ts",
+  resumeSecurity:
+    "tests/security/delete-user-resume answers 4xx to any malformed or unauthenticated request and changes nothing.test.ts",
 };
 
 export const mutants: Mutant[] = [
@@ -130,7 +152,8 @@ export const mutants: Mutant[] = [
     banner: "Guard: non-blocking. A concurrent acquirer of the same name is mid-claim;",
     tests: [T.leaseFifty, T.leaseExpired],
     expect: "survive",
-    why: "without it a concurrent acquirer waits on the row and then sees it taken: same answer, later; no test holds a claim open",
+    why:
+      "without it a concurrent acquirer waits on the row and then sees it taken: same answer, later; no test holds a claim open",
   },
   {
     id: "lease-acquire-free-or-expired",
@@ -239,7 +262,8 @@ export const mutants: Mutant[] = [
     banner: "Guard: fencing scoped to the resource. The write names the lease it is",
     tests: [T.ledgerOtherLease, T.ledgerStaleToken],
     expect: "survive",
-    why: "the lease-name check just above refuses any other lease first; this mutant shows that check, not this line, carries the guard",
+    why:
+      "the lease-name check just above refuses any other lease first; this mutant shows that check, not this line, carries the guard",
   },
   {
     id: "ledger-fence-campaign-lease-name",
@@ -250,7 +274,8 @@ export const mutants: Mutant[] = [
     banner: "Guard: fencing scoped to the resource. The write names the lease it is",
     tests: [T.ledgerOtherLease],
     expect: "survive",
-    why: "the token check below uses the campaign's lease anyway, so a foreign token fails there; kept so that removing both at once is noticed by one of the two",
+    why:
+      "the token check below uses the campaign's lease anyway, so a foreign token fails there; kept so that removing both at once is noticed by one of the two",
   },
   {
     id: "ledger-settle-version",
@@ -265,7 +290,8 @@ export const mutants: Mutant[] = [
     id: "ledger-settle-unresolved-only",
     guard: "ledger_settle settles only a row still between states",
     file: LEDGER,
-    find: "       and status in ('creating', 'updating', 'cancelling', 'uncertain')\n       and fencing_token <= p_token\n       for update;",
+    find:
+      "       and status in ('creating', 'updating', 'cancelling', 'uncertain')\n       and fencing_token <= p_token\n       for update;",
     replace: "       and fencing_token <= p_token\n       for update;",
     banner: "Guard: compare-and-set on the version the intent was written with, and",
     tests: [T.ledgerCas, T.ledgerUncertainStale],
@@ -404,7 +430,8 @@ export const mutants: Mutant[] = [
     file: BROADCASTS,
     find:
       "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from public.broadcasts where id = p_id for update;",
-    replace: "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from public.broadcasts where id = p_id;",
+    replace:
+      "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from public.broadcasts where id = p_id;",
     banner: "Guard: one decision per row at a time. FOR UPDATE queues concurrent clicks",
     tests: [T.bcTwentyBegins, T.bcTwentyClicks],
   },
@@ -509,7 +536,8 @@ export const mutants: Mutant[] = [
     id: "broadcast-one-provider-broadcast",
     guard: "a second provider broadcast for one row is refused, never forgotten",
     file: BROADCASTS,
-    find: "  if v_row.provider_broadcast_id is not null and v_row.provider_broadcast_id <> p_provider_broadcast_id then",
+    find:
+      "  if v_row.provider_broadcast_id is not null and v_row.provider_broadcast_id <> p_provider_broadcast_id then",
     replace: "  if false then",
     banner: "Guard: one provider broadcast per row. A second id means a second",
     tests: [T.bcCrash, T.bcTimedOut],
@@ -527,7 +555,8 @@ export const mutants: Mutant[] = [
     id: "broadcast-settle-known-state",
     guard: "only a provider state the function can mirror is settled",
     file: BROADCASTS,
-    find: "     or p_provider_status not in ('absent', 'draft', 'scheduled', 'queued', 'sent', 'canceled', 'failed') then",
+    find:
+      "     or p_provider_status not in ('absent', 'draft', 'scheduled', 'queued', 'sent', 'canceled', 'failed') then",
     replace: "     or false then",
     banner: "Guard: a provider state this function knows how to mirror.",
     tests: [T.bcTimedOut, T.bcBounded],
@@ -554,7 +583,8 @@ export const mutants: Mutant[] = [
     id: "broadcast-claim-sane-input",
     guard: "the resolver's claim refuses a negative grace or an unbounded batch",
     file: BROADCASTS,
-    find: "  if p_grace_seconds is null or p_grace_seconds < 0 or p_limit is null or p_limit not between 1 and 1000 then",
+    find:
+      "  if p_grace_seconds is null or p_grace_seconds < 0 or p_limit is null or p_limit not between 1 and 1000 then",
     replace: "  if false then",
     banner: "Guard: a sane grace period and batch.",
     tests: [T.bcSuperseded, T.bcBounded],
@@ -679,7 +709,8 @@ export const mutants: Mutant[] = [
     id: "maintenance-lease",
     guard: "only the live maintenance lease holder prunes",
     file: "supabase/migrations/20261122006000_create_ops_status_view.sql",
-    find: "  perform public.assert_job_lease(p_job => p_lease, p_token => p_token);\n  v_before := now() - p_older_than;",
+    find:
+      "  perform public.assert_job_lease(p_job => p_lease, p_token => p_token);\n  v_before := now() - p_older_than;",
     replace: "  v_before := now() - p_older_than;",
     banner: "Guard: only the live lease holder prunes; a stale run changes nothing.",
     tests: [T.maintenanceGuards],
@@ -695,7 +726,8 @@ export const mutants: Mutant[] = [
     banner: "Guard: pg_cron must be installed on the server (Supabase has it; plain",
     tests: [T.cronWithout],
     expect: "survive",
-    why: "the next guard's exception handler catches the failed CREATE EXTENSION, so the migration still applies; only the NOTICE text differs",
+    why:
+      "the next guard's exception handler catches the failed CREATE EXTENSION, so the migration still applies; only the NOTICE text differs",
   },
   {
     id: "cron-create-may-fail",
@@ -724,7 +756,8 @@ export const mutants: Mutant[] = [
     id: "cron-sync-needs-pg-cron",
     guard: "sync_cron_jobs without pg_cron answers skipped instead of failing",
     file: CRON,
-    find: "  if not exists (select from pg_catalog.pg_extension where extname = 'pg_cron') then\n    raise notice 'sync_cron_jobs:",
+    find:
+      "  if not exists (select from pg_catalog.pg_extension where extname = 'pg_cron') then\n    raise notice 'sync_cron_jobs:",
     replace: "  if false then\n    raise notice 'sync_cron_jobs:",
     banner: "Guard: without pg_cron there is no cron.job to sync (local embedded",
     tests: [T.cronWithout],
@@ -779,7 +812,7 @@ export const mutants: Mutant[] = [
     guard: "an unsigned or wrongly signed webhook delivery never reaches the database",
     file: "src/shared/jobs/resend-webhook/verify.ts",
     find: "    throw new UnauthorizedError(`webhook signature rejected: ${reason}`);",
-    replace: "    return { svixId: svixHeaders[\"svix-id\"], payload: JSON.parse(rawBody) };",
+    replace: '    return { svixId: svixHeaders["svix-id"], payload: JSON.parse(rawBody) };',
     tests: [T.mailSignatureUnit, T.mailForgedE2e],
   },
   {

@@ -16,13 +16,13 @@
 // only validates the list (every `find` occurs exactly once, every test file
 // exists, every `-- Guard` banner of the migrations is covered) and exits 1 on
 // any problem.
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { mutants as allMutants, type Mutant } from "./mutants.ts";
+import { type Mutant, mutants as allMutants } from "./mutants.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** A mutant whose tests take longer than this is stopped and reported as a timeout. */
@@ -75,7 +75,9 @@ async function validate(mutants: Mutant[]): Promise<{ problems: Problem[]; uncov
       problems.push({ id: m.id, problem: `file ${m.file} does not exist` });
     } else {
       const n = occurrences(await readFile(path, "utf8"), m.find);
-      if (n !== 1) problems.push({ id: m.id, problem: `text to mutate found ${n} times in ${m.file} (must be exactly once)` });
+      if (n !== 1) {
+        problems.push({ id: m.id, problem: `text to mutate found ${n} times in ${m.file} (must be exactly once)` });
+      }
     }
     if (m.find === m.replace) problems.push({ id: m.id, problem: "replace equals find: not a mutation" });
     if (m.tests.length === 0) problems.push({ id: m.id, problem: "no tests listed" });
@@ -91,7 +93,9 @@ async function validate(mutants: Mutant[]): Promise<{ problems: Problem[]; uncov
     const lines = (await readFile(join(dir, name), "utf8")).split("\n");
     lines.forEach((line, i) => {
       if (!/--\s*Guard\b/.test(line)) return;
-      if (!banners.some((b) => line.includes(b))) uncovered.push(`supabase/migrations/${name}:${i + 1}: ${line.trim()}`);
+      if (!banners.some((b) => line.includes(b))) {
+        uncovered.push(`supabase/migrations/${name}:${i + 1}: ${line.trim()}`);
+      }
     });
   }
   for (const m of mutants) {
@@ -226,10 +230,22 @@ async function runMutant(m: Mutant, keep: boolean): Promise<Result> {
     }
     const run = await runVitest(dir, m.tests);
     if (run.timedOut) {
-      return { mutant: m, outcome: "timeout", by: `no answer in ${RUN_TIMEOUT_MS / 60_000} min`, killers: new Set(), failures: [] };
+      return {
+        mutant: m,
+        outcome: "timeout",
+        by: `no answer in ${RUN_TIMEOUT_MS / 60_000} min`,
+        killers: new Set(),
+        failures: [],
+      };
     }
     if (run.failures.length > 0) {
-      return { mutant: m, outcome: "killed", by: describeKill(run.failures), killers: run.failedFiles, failures: run.failures };
+      return {
+        mutant: m,
+        outcome: "killed",
+        by: describeKill(run.failures),
+        killers: run.failedFiles,
+        failures: run.failures,
+      };
     }
     if (run.exitCode !== 0) {
       // No test failed but vitest did: the global setup (migrations) or the
@@ -238,10 +254,22 @@ async function runMutant(m: Mutant, keep: boolean): Promise<Result> {
       return { mutant: m, outcome: "killed", by, killers: new Set(["(setup)"]), failures: [] };
     }
     if (run.passed === 0) {
-      return { mutant: m, outcome: "error", by: `no test ran (${run.skipped} skipped)`, killers: new Set(), failures: [] };
+      return {
+        mutant: m,
+        outcome: "error",
+        by: `no test ran (${run.skipped} skipped)`,
+        killers: new Set(),
+        failures: [],
+      };
     }
     const skipped = run.skipped > 0 ? ` (${run.skipped} skipped)` : "";
-    return { mutant: m, outcome: "survived", by: `${run.passed} tests passed${skipped}`, killers: new Set(), failures: [] };
+    return {
+      mutant: m,
+      outcome: "survived",
+      by: `${run.passed} tests passed${skipped}`,
+      killers: new Set(),
+      failures: [],
+    };
   } finally {
     if (keep) console.error(`  kept ${dir}`);
     else await rm(dir, { recursive: true, force: true });
@@ -285,7 +313,9 @@ async function main() {
       for (const u of uncovered) console.log(`  ${u}`);
     }
     const bad = problems.length + uncovered.length;
-    console.log(`\n${allMutants.length} mutants; ${problems.length} problem(s); ${uncovered.length} uncovered banner(s)`);
+    console.log(
+      `\n${allMutants.length} mutants; ${problems.length} problem(s); ${uncovered.length} uncovered banner(s)`,
+    );
     process.exitCode = bad > 0 ? 1 : 0;
     return;
   }
@@ -305,7 +335,9 @@ async function main() {
     const dir = await scratchCopy("baseline");
     try {
       const base = await runVitest(dir, killerFiles);
-      const red = base.timedOut || (base.exitCode !== 0 && base.failedFiles.size === 0) ? new Set(killerFiles) : base.failedFiles;
+      const red = base.timedOut || (base.exitCode !== 0 && base.failedFiles.size === 0)
+        ? new Set(killerFiles)
+        : base.failedFiles;
       for (const r of results) {
         if (r.outcome !== "killed") continue;
         if (r.killers.has("(setup)")) continue;

@@ -38,7 +38,16 @@ export const LOCAL_ES256_PRIVATE_JWK: JWK = {
 
 /** What /.well-known/jwks.json publishes: the public half, shaped as GoTrue serves it. */
 export const LOCAL_JWKS = {
-  keys: [{ kty: "EC", crv: "P-256", x: LOCAL_ES256_PRIVATE_JWK.x, y: LOCAL_ES256_PRIVATE_JWK.y, kid: LOCAL_SIGNING_KID, alg: "ES256", use: "sig", key_ops: ["verify"] }],
+  keys: [{
+    kty: "EC",
+    crv: "P-256",
+    x: LOCAL_ES256_PRIVATE_JWK.x,
+    y: LOCAL_ES256_PRIVATE_JWK.y,
+    kid: LOCAL_SIGNING_KID,
+    alg: "ES256",
+    use: "sig",
+    key_ops: ["verify"],
+  }],
 };
 
 export interface AuthTokenRoutesOptions {
@@ -65,7 +74,11 @@ export function authTokenRoutes(options: AuthTokenRoutesOptions) {
     sendJson(res, status, body);
   };
   const badJwt = (res: ServerResponse, why: string) =>
-    answer(res, "user", 403, { code: 403, error_code: "bad_jwt", msg: `invalid JWT: unable to parse or verify signature, ${why}` });
+    answer(res, "user", 403, {
+      code: 403,
+      error_code: "bad_jwt",
+      msg: `invalid JWT: unable to parse or verify signature, ${why}`,
+    });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (req.method === "GET" && path === "/auth/v1/.well-known/jwks.json") {
@@ -79,7 +92,11 @@ export function authTokenRoutes(options: AuthTokenRoutesOptions) {
     }
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!token) {
-      answer(res, "user", 401, { code: 401, error_code: "no_authorization", msg: "This endpoint requires a Bearer token" });
+      answer(res, "user", 401, {
+        code: 401,
+        error_code: "no_authorization",
+        msg: "This endpoint requires a Bearer token",
+      });
       return true;
     }
     let payload: { sub?: unknown };
@@ -96,12 +113,20 @@ export function authTokenRoutes(options: AuthTokenRoutesOptions) {
       return true;
     }
     if (!UUID.test(payload.sub)) {
-      answer(res, "user", 400, { code: 400, error_code: "validation_failed", msg: "invalid claim: sub claim must be a UUID" });
+      answer(res, "user", 400, {
+        code: 400,
+        error_code: "validation_failed",
+        msg: "invalid claim: sub claim must be a UUID",
+      });
       return true;
     }
     const user = options.findUser(payload.sub.toLowerCase());
     if (!user) {
-      answer(res, "user", 404, { code: 404, error_code: "user_not_found", msg: "User from sub claim in JWT does not exist" });
+      answer(res, "user", 404, {
+        code: 404,
+        error_code: "user_not_found",
+        msg: "User from sub claim in JWT does not exist",
+      });
       return true;
     }
     answer(res, "user", 200, user);

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
-import { fixture, mergeMatch, weekOfFixtures, type MatchPatch, type V4Match } from "./fixtures.ts";
+import { fixture, type MatchPatch, mergeMatch, type V4Match, weekOfFixtures } from "./fixtures.ts";
 
 export interface FootballDataSimulatorOptions {
   /** 0 picks a free port. */
@@ -68,31 +68,54 @@ export async function startFootballDataSimulator(options: FootballDataSimulatorO
     calls++;
     const given = req.headers["x-auth-token"];
     if (given === undefined) {
-      return sendJson(res, 403, { message: "The resource you are looking for is restricted and apparently not within your permissions. Please check your subscription.", errorCode: 403 });
+      return sendJson(res, 403, {
+        message:
+          "The resource you are looking for is restricted and apparently not within your permissions. Please check your subscription.",
+        errorCode: 403,
+      });
     }
     if (given !== token) return sendJson(res, 400, { message: "Your API token is invalid.", errorCode: 400 });
     const { limited, headers } = throttle();
     if (limited) {
-      return sendJson(res, 429, { message: `You reached your request limit. Wait ${headers["x-requestcounter-reset"]} seconds.`, errorCode: 429 }, headers);
+      return sendJson(res, 429, {
+        message: `You reached your request limit. Wait ${headers["x-requestcounter-reset"]} seconds.`,
+        errorCode: 429,
+      }, headers);
     }
     if (faults.latencyMs) await delay(faults.latencyMs);
     if (faults.errors5xx && faults.errors5xx.next > 0) {
       faults.errors5xx.next--;
-      return sendJson(res, faults.errors5xx.status ?? 500, { message: "Internal server error", errorCode: 500 }, headers);
+      return sendJson(
+        res,
+        faults.errors5xx.status ?? 500,
+        { message: "Internal server error", errorCode: 500 },
+        headers,
+      );
     }
 
     const dateFrom = query.get("dateFrom");
     const dateTo = query.get("dateTo");
     if ((dateFrom === null) !== (dateTo === null)) {
-      return sendJson(res, 400, { message: "Bad Request: you need to set both dateFrom and dateTo.", errorCode: 400 }, headers);
+      return sendJson(
+        res,
+        400,
+        { message: "Bad Request: you need to set both dateFrom and dateTo.", errorCode: 400 },
+        headers,
+      );
     }
     if (dateFrom !== null && dateTo !== null) {
       const days = (Date.parse(dateTo) - Date.parse(dateFrom)) / 86_400_000;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(dateFrom) || !/^\d{4}-\d{2}-\d{2}$/.test(dateTo) || !(days >= 0)) {
-        return sendJson(res, 400, { message: "Bad Request: dateFrom and dateTo must be YYYY-MM-DD, dateFrom first.", errorCode: 400 }, headers);
+        return sendJson(res, 400, {
+          message: "Bad Request: dateFrom and dateTo must be YYYY-MM-DD, dateFrom first.",
+          errorCode: 400,
+        }, headers);
       }
       if (days > MAX_RANGE_DAYS) {
-        return sendJson(res, 400, { message: `Bad Request: the date range may span at most ${MAX_RANGE_DAYS} days.`, errorCode: 400 }, headers);
+        return sendJson(res, 400, {
+          message: `Bad Request: the date range may span at most ${MAX_RANGE_DAYS} days.`,
+          errorCode: 400,
+        }, headers);
       }
     }
     // Without dates the API answers with today's matches (UTC).
@@ -109,7 +132,12 @@ export async function startFootballDataSimulator(options: FootballDataSimulatorO
 
     const codes = [...new Set(selected.map((m) => m.competition.code))].join(",");
     sendJson(res, 200, {
-      filters: { ...(wanted ? { competitions: wanted.join(",") } : {}), dateFrom: from, dateTo: to, permission: "TIER_THREE" },
+      filters: {
+        ...(wanted ? { competitions: wanted.join(",") } : {}),
+        dateFrom: from,
+        dateTo: to,
+        permission: "TIER_THREE",
+      },
       resultSet: selected.length === 0 ? { count: 0 } : {
         count: selected.length,
         competitions: codes,
@@ -174,12 +202,22 @@ export async function startFootballDataSimulator(options: FootballDataSimulatorO
     }
   }
 
-  const running = await listen(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://sim");
-    if (url.pathname.startsWith("/_sim/")) return handleSim(req, res, url.pathname);
-    if (req.method === "GET" && url.pathname.replace(/\/$/, "") === "/v4/matches") return handleMatches(req, res, url.searchParams);
-    return sendJson(res, 404, { message: "The resource you are looking for does not exist.", errorCode: 404 });
-  }, options.port, options.host);
+  const running = await listen(
+    async (req, res) => {
+      const url = new URL(req.url ?? "/", "http://sim");
+      if (url.pathname.startsWith("/_sim/")) return handleSim(req, res, url.pathname);
+      if (req.method === "GET" && url.pathname.replace(/\/$/, "") === "/v4/matches") {
+        return handleMatches(
+          req,
+          res,
+          url.searchParams,
+        );
+      }
+      return sendJson(res, 404, { message: "The resource you are looking for does not exist.", errorCode: 404 });
+    },
+    options.port,
+    options.host,
+  );
 
   return { url: running.url, port: running.port, close: running.close };
 }

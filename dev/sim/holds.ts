@@ -40,7 +40,9 @@ export class Holds {
     const matches = (path: string) => endpoint === undefined || endpointMatches(endpoint, path);
     const going = this.parked.filter((p) => matches(p.endpoint));
     this.parked = this.parked.filter((p) => !matches(p.endpoint));
-    this.rules = this.rules.filter((r) => endpoint !== undefined && !endpointMatches(endpoint, r.endpoint) && !endpointMatches(r.endpoint, endpoint));
+    this.rules = this.rules.filter((r) =>
+      endpoint !== undefined && !endpointMatches(endpoint, r.endpoint) && !endpointMatches(r.endpoint, endpoint)
+    );
     // In arrival order, so released calls reach the state the way they came in.
     for (const p of going) p.release();
     return going.length;

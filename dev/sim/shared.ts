@@ -12,7 +12,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(handler: Handler, port: number, host = "127.0.0.1"): Promise<RunningServer & { server: Server }> {
+export async function listen(
+  handler: Handler,
+  port: number,
+  host = "127.0.0.1",
+): Promise<RunningServer & { server: Server }> {
   const server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { message: `simulator error: ${String(error)}` });
@@ -49,7 +53,12 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed || res.writableEnded) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });

@@ -28,7 +28,9 @@ export async function startTranslatorSimulator(options: { port: number; host?: s
     if (url.pathname === "/_sim/faults" && req.method === "POST") {
       const body = await readJson(req);
       latencyMs = isRecord(body) && typeof body.latencyMs === "number" ? body.latencyMs : 0;
-      garbage = isRecord(body) && typeof body.garbage === "string" && GARBAGE.includes(body.garbage as Garbage) ? (body.garbage as Garbage) : null;
+      garbage = isRecord(body) && typeof body.garbage === "string" && GARBAGE.includes(body.garbage as Garbage)
+        ? (body.garbage as Garbage)
+        : null;
       return sendJson(res, 200, { latencyMs, garbage });
     }
     if (url.pathname === "/_sim/reset" && req.method === "POST") {

@@ -111,7 +111,10 @@ export const csv = z
   .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
 
 /** Go durations as GoTrue parses them ("876000h", "1h30m", "250ms"). */
-export const goDuration = z.string().regex(/^(\d+(\.\d+)?(h|m|s|ms))+$/, "must be a Go duration such as 876000h or 30m");
+export const goDuration = z.string().regex(
+  /^(\d+(\.\d+)?(h|m|s|ms))+$/,
+  "must be a Go duration such as 876000h or 30m",
+);
 
 /** A comma-separated list of web origins (scheme://host[:port]), each normalised by the URL parser. */
 export const originList = csv.pipe(

@@ -29,7 +29,8 @@ describe("chaos", () => {
     expect(report.runnersKilled, table).toBeGreaterThan(0);
     // Runs of both kinds happened; under 9 s Braze latency a whole scheduler
     // run may outlast the 25 s, so completion is asserted for runs overall.
-    const runsOf = (kind: string) => Object.entries(report.runs).filter(([k]) => k.startsWith(kind)).reduce((a, [, n]) => a + n, 0);
+    const runsOf = (kind: string) =>
+      Object.entries(report.runs).filter(([k]) => k.startsWith(kind)).reduce((a, [, n]) => a + n, 0);
     expect(runsOf("scheduler:"), table).toBeGreaterThan(0);
     expect(runsOf("reconcile:"), table).toBeGreaterThan(0);
     expect(runsOf("scheduler:completed") + runsOf("reconcile:completed"), table).toBeGreaterThan(0);

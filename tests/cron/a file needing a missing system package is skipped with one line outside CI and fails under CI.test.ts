@@ -13,7 +13,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot } from "../../dev/postgres.ts";
 import { CHROMIUM, PG15_WITH_CRON, systemPackagesDecision } from "../support/system-packages.ts";
 
-const FILE = "tests/cron/every scheduled call waits for its function longer than the platform lets a function take to answer.test.ts";
+const FILE =
+  "tests/cron/every scheduled call waits for its function longer than the platform lets a function take to answer.test.ts";
 let empty: string;
 
 beforeAll(async () => {
@@ -39,7 +40,8 @@ function vitest(env: Record<string, string>): Promise<{ code: number; output: st
       join(repoRoot, "node_modules/.bin/vitest"),
       ["run", FILE],
       { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 }
@@ -67,7 +69,9 @@ it("skips the file with one line and passes outside CI", async () => {
 
 it("fails the file under CI=true, naming the missing PostgreSQL 15", async () => {
   const { code, output } = await vitest(childEnv({ SYSTEM_PACKAGES_ROOT: empty, CI: "true" }));
-  expect(output).toContain(`PostgreSQL 15 (package postgresql-15) is not installed: ${empty}/usr/lib/postgresql/15/bin/postgres is missing`);
+  expect(output).toContain(
+    `PostgreSQL 15 (package postgresql-15) is not installed: ${empty}/usr/lib/postgresql/15/bin/postgres is missing`,
+  );
   expect(output).not.toContain("skipped: needs");
   expect(code).not.toBe(0);
 }, 240_000);

@@ -10,38 +10,41 @@
 // signature and default.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { runJobCommand, startCronProject, type CronProject } from "./support.ts";
+import { type CronProject, runJobCommand, startCronProject } from "./support.ts";
 
 const PLATFORM_REQUEST_IDLE_TIMEOUT_MS = 150_000;
 
-describeWithSystemPackages(PG15_WITH_CRON)("every scheduled call waits for its function longer than the platform lets a function take to answer", () => {
-  let project: CronProject;
-  beforeAll(async () => {
-    project = await startCronProject();
-  });
-  afterAll(async () => {
-    await project?.stop();
-  });
+describeWithSystemPackages(PG15_WITH_CRON)(
+  "every scheduled call waits for its function longer than the platform lets a function take to answer",
+  () => {
+    let project: CronProject;
+    beforeAll(async () => {
+      project = await startCronProject();
+    });
+    afterAll(async () => {
+      await project?.stop();
+    });
 
-  it("passes a timeout longer than the request idle timeout on every job, not pg_net's 5 s default", async () => {
-    const rows = await project.sql<{ name: string }[]>`select name from public.cron_schedules order by name`;
-    expect(rows.length).toBeGreaterThanOrEqual(4);
-    for (const row of rows) {
-      const call = await runJobCommand(project.sql, row.name);
-      expect(call.timeout_milliseconds, row.name).toBeGreaterThan(PLATFORM_REQUEST_IDLE_TIMEOUT_MS);
-    }
-  });
+    it("passes a timeout longer than the request idle timeout on every job, not pg_net's 5 s default", async () => {
+      const rows = await project.sql<{ name: string }[]>`select name from public.cron_schedules order by name`;
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+      for (const row of rows) {
+        const call = await runJobCommand(project.sql, row.name);
+        expect(call.timeout_milliseconds, row.name).toBeGreaterThan(PLATFORM_REQUEST_IDLE_TIMEOUT_MS);
+      }
+    });
 
-  it("takes a schedule's own timeout when a row sets one, after a re-sync", async () => {
-    await project.sql`update public.cron_schedules set timeout_milliseconds = 300000 where name = 'braze-reconcile'`;
-    await project.sql`select public.sync_cron_jobs()`;
-    const call = await runJobCommand(project.sql, "braze-reconcile");
-    expect(call.timeout_milliseconds).toBe(300_000);
-  });
+    it("takes a schedule's own timeout when a row sets one, after a re-sync", async () => {
+      await project.sql`update public.cron_schedules set timeout_milliseconds = 300000 where name = 'braze-reconcile'`;
+      await project.sql`select public.sync_cron_jobs()`;
+      const call = await runJobCommand(project.sql, "braze-reconcile");
+      expect(call.timeout_milliseconds).toBe(300_000);
+    });
 
-  it("refuses a schedule whose timeout is not a sane number of milliseconds", async () => {
-    await expect(
-      project.sql`update public.cron_schedules set timeout_milliseconds = 0 where name = 'braze-scheduler'`,
-    ).rejects.toThrow(/check constraint/);
-  });
-});
+    it("refuses a schedule whose timeout is not a sane number of milliseconds", async () => {
+      await expect(
+        project.sql`update public.cron_schedules set timeout_milliseconds = 0 where name = 'braze-scheduler'`,
+      ).rejects.toThrow(/check constraint/);
+    });
+  },
+);

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import postgres, { type Sql } from "postgres";
 import { applyMigrations, applyPlatformBootstrap, repoRoot } from "../../dev/postgres.ts";
-import { startPg15WithCron, type Pg15 } from "../support/pg15.ts";
+import { type Pg15, startPg15WithCron } from "../support/pg15.ts";
 
 export const PROJECT_URL = "https://project-ref.supabase.co";
 export const CRON_SECRET = "cron-secret-from-vault";

@@ -23,7 +23,10 @@ afterAll(async () => {
 });
 
 /** A PATH directory: `uid` for `id -u`, and an apt-get stub (which logs its calls) when `apt` is true. */
-async function machine(name: string, options: { uid: number; apt: boolean }): Promise<{ path: string; aptLog: string }> {
+async function machine(
+  name: string,
+  options: { uid: number; apt: boolean },
+): Promise<{ path: string; aptLog: string }> {
   const bin = join(dir, name);
   await mkdir(bin);
   const aptLog = join(dir, `${name}.apt.log`);

@@ -17,7 +17,7 @@
 //
 // So this loader serves files from supabase/ and src/ only, treats npm: and
 // node: as external, and refuses anything else, naming the importing path.
-import { build, Parser, type LoadResponse } from "@deno/eszip";
+import { build, type LoadResponse, Parser } from "@deno/eszip";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
@@ -47,10 +47,14 @@ export function deployLoader(importMapUrl: string, virtual: Record<string, strin
   return async (specifier: string): Promise<LoadResponse> => {
     if (specifier in virtual) return { kind: "module", specifier, content: virtual[specifier]! };
     if (specifier.startsWith("npm:") || specifier.startsWith("node:")) return { kind: "external", specifier };
-    if (specifier === importMapUrl) return { kind: "module", specifier, content: await readFile(fileURLToPath(specifier), "utf8") };
+    if (specifier === importMapUrl) {
+      return { kind: "module", specifier, content: await readFile(fileURLToPath(specifier), "utf8") };
+    }
     const rel = repoPath(specifier);
     if (rel === undefined) {
-      throw new Error(`${specifier} is not a file in this repository: import packages by bare name, pinned to npm: in the import map`);
+      throw new Error(
+        `${specifier} is not a file in this repository: import packages by bare name, pinned to npm: in the import map`,
+      );
     }
     if (!DEPLOYED_DIRS.some((dir) => rel.startsWith(dir))) {
       throw new Error(`${rel} is outside supabase/ and src/, so \`supabase functions deploy\` would not upload it`);
@@ -58,7 +62,11 @@ export function deployLoader(importMapUrl: string, virtual: Record<string, strin
     try {
       return { kind: "module", specifier, content: await readFile(fileURLToPath(specifier), "utf8") };
     } catch (e) {
-      throw new Error(`${rel} is imported but cannot be read (${(e as Error).message}); the deploy would only warn and ship a broken function`);
+      throw new Error(
+        `${rel} is imported but cannot be read (${
+          (e as Error).message
+        }); the deploy would only warn and ship a broken function`,
+      );
     }
   };
 }

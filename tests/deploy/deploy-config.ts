@@ -39,7 +39,9 @@ export interface DeployedFunction {
 type FunctionTable = Record<string, string | boolean>;
 
 /** The [functions.<name>] tables of supabase/config.toml. */
-export function configFunctionTables(toml = readFileSync(join(repoRoot, "supabase/config.toml"), "utf8")): Map<string, FunctionTable> {
+export function configFunctionTables(
+  toml = readFileSync(join(repoRoot, "supabase/config.toml"), "utf8"),
+): Map<string, FunctionTable> {
   const tables = new Map<string, FunctionTable>();
   let current: FunctionTable | undefined;
   toml.split("\n").forEach((raw, i) => {
@@ -67,21 +69,28 @@ export function deployedFunctions(): DeployedFunction[] {
   const tables = configFunctionTables();
   const slugs = new Set(
     readdirSync(functionsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && /^[A-Za-z][A-Za-z0-9_-]*$/.test(d.name) && existsSync(join(functionsDir, d.name, "index.ts")))
+      .filter((d) =>
+        d.isDirectory() && /^[A-Za-z][A-Za-z0-9_-]*$/.test(d.name) && existsSync(join(functionsDir, d.name, "index.ts"))
+      )
       .map((d) => d.name),
   );
   for (const slug of tables.keys()) slugs.add(slug);
   return [...slugs].sort().map((name) => {
     const table = tables.get(name) ?? {};
     const dir = join("supabase/functions", name);
-    const entrypoint = typeof table.entrypoint === "string" ? relative(repoRoot, join(repoRoot, "supabase", table.entrypoint)) : join(dir, "index.ts");
+    const entrypoint = typeof table.entrypoint === "string"
+      ? relative(repoRoot, join(repoRoot, "supabase", table.entrypoint))
+      : join(dir, "index.ts");
     let importMap: string | undefined;
     if (typeof table.import_map === "string") {
       importMap = relative(repoRoot, join(repoRoot, "supabase", table.import_map));
     } else {
-      importMap = [join(dir, "deno.json"), join(dir, "deno.jsonc"), join(dir, "import_map.json"), "supabase/functions/import_map.json"].find((p) =>
-        existsSync(join(repoRoot, p)),
-      );
+      importMap = [
+        join(dir, "deno.json"),
+        join(dir, "deno.jsonc"),
+        join(dir, "import_map.json"),
+        "supabase/functions/import_map.json",
+      ].find((p) => existsSync(join(repoRoot, p)));
     }
     // Without a config entry the CLI deploys with verify_jwt on (GetFunctionConfig).
     return { name, entrypoint, importMap, verifyJwt: table.verify_jwt !== false };

@@ -50,19 +50,24 @@ describe("the bundle check itself", () => {
   const fixture = pathToFileURL(join(functionsDir, "fixture-not-on-disk/index.ts")).href;
 
   it("fails a function that imports from outside supabase/ and src/, which the deploy would not upload", async () => {
-    const source = `import { freePort } from "../../../dev/ports.ts";\nexport default { fetch: async () => new Response(String(await freePort())) };\n`;
+    const source =
+      `import { freePort } from "../../../dev/ports.ts";\nexport default { fetch: async () => new Response(String(await freePort())) };\n`;
     await expect(bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source })).rejects.toThrow(
       /dev\/ports\.ts is outside supabase\/ and src\//,
     );
   });
 
   it("fails a function that imports a file that does not exist, which the deploy would only warn about", async () => {
-    const source = `import { gone } from "../../../src/shared/no-such-module.ts";\nexport default { fetch: () => new Response(gone) };\n`;
-    await expect(bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source })).rejects.toThrow(/src\/shared\/no-such-module\.ts is imported but cannot be read/);
+    const source =
+      `import { gone } from "../../../src/shared/no-such-module.ts";\nexport default { fetch: () => new Response(gone) };\n`;
+    await expect(bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source })).rejects.toThrow(
+      /src\/shared\/no-such-module\.ts is imported but cannot be read/,
+    );
   });
 
   it("resolves bare package names through the deploy import map and leaves npm: packages external", async () => {
-    const source = `import { z } from "zod";\nimport { randomUUID } from "node:crypto";\nexport default { fetch: () => new Response(z.string().parse(randomUUID())) };\n`;
+    const source =
+      `import { z } from "zod";\nimport { randomUUID } from "node:crypto";\nexport default { fetch: () => new Response(z.string().parse(randomUUID())) };\n`;
     const built = await bundle(fixture, importMapOf("braze-scheduler"), { [fixture]: source });
     expect(built.specifiers.filter((s) => s !== importMapUrl("braze-scheduler"))).toEqual([fixture]);
   });

@@ -28,26 +28,36 @@ afterAll(async () => {
 });
 
 it("finds the project's edge functions", () => {
-  expect(functions.map((f) => f.name)).toEqual(expect.arrayContaining(["braze-scheduler", "delete-user", "resend-webhook"]));
+  expect(functions.map((f) => f.name)).toEqual(
+    expect.arrayContaining(["braze-scheduler", "delete-user", "resend-webhook"]),
+  );
 });
 
 describe.each(functions)("$name", (fn) => {
-  it("resolves from the registry with only the uploaded files, starts, and answers 401 to a caller without credentials", { timeout: 300_000 }, async () => {
-    const tree = await uploadTree(fn);
-    trees.push(tree);
-    const result = await deployAndCall(fn, tree, denoDir);
+  it(
+    "resolves from the registry with only the uploaded files, starts, and answers 401 to a caller without credentials",
+    { timeout: 300_000 },
+    async () => {
+      const tree = await uploadTree(fn);
+      trees.push(tree);
+      const result = await deployAndCall(fn, tree, denoDir);
 
-    expect(result.stage, result.output).toBe("answered");
-    if (result.stage !== "answered") return;
-    expect(result.status, `${result.method} answered ${result.status}: ${result.body}\n${result.output}`).toBe(401);
-  });
+      expect(result.stage, result.output).toBe("answered");
+      if (result.stage !== "answered") return;
+      expect(result.status, `${result.method} answered ${result.status}: ${result.body}\n${result.output}`).toBe(401);
+    },
+  );
 });
 
 describe("the deploy check itself", () => {
-  it("fails to resolve a function whose import map sets nodeModulesDir, as the root deno.json does", { timeout: 300_000 }, async () => {
+  it("fails to resolve a function whose import map sets nodeModulesDir, as the root deno.json does", {
+    timeout: 300_000,
+  }, async () => {
     const fn = functions.find((f) => f.name === "braze-scheduler")!;
     const local = JSON.parse(await readFile(join(repoRoot, "deno.json"), "utf8")) as { nodeModulesDir?: string };
-    const deployMap = JSON.parse(await readFile(join(repoRoot, fn.importMap!), "utf8")) as { imports: Record<string, string> };
+    const deployMap = JSON.parse(await readFile(join(repoRoot, fn.importMap!), "utf8")) as {
+      imports: Record<string, string>;
+    };
     expect(local.nodeModulesDir).toBe("manual");
     // The map the functions were deployed with before: the local config, imports inline.
     const localConfigAsMap = JSON.stringify({ ...local, importMap: undefined, imports: deployMap.imports });

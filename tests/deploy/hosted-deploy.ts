@@ -55,11 +55,17 @@ export function hostedFunctionEnv(): Record<string, string> {
  */
 export async function uploadTree(fn: DeployedFunction, importMapContent?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `deploy-${fn.name}-`));
-  await cp(join(repoRoot, "supabase"), join(dir, "supabase"), { recursive: true, filter: (src) => !src.includes("/.temp") });
+  await cp(join(repoRoot, "supabase"), join(dir, "supabase"), {
+    recursive: true,
+    filter: (src) => !src.includes("/.temp"),
+  });
   await cp(join(repoRoot, "src"), join(dir, "src"), { recursive: true });
   if (fn.importMap !== undefined) {
     await mkdir(dirname(join(dir, fn.importMap)), { recursive: true });
-    await writeFile(join(dir, fn.importMap), importMapContent ?? (await readFile(join(repoRoot, fn.importMap), "utf8")));
+    await writeFile(
+      join(dir, fn.importMap),
+      importMapContent ?? (await readFile(join(repoRoot, fn.importMap), "utf8")),
+    );
   }
   return dir;
 }
@@ -82,7 +88,12 @@ export type DeployResult =
 export async function deployAndCall(fn: DeployedFunction, dir: string, denoDir: string): Promise<DeployResult> {
   const env = denoEnv(denoDir);
   try {
-    await run(deno, ["cache", "--quiet", ...configArgs(fn), fn.entrypoint], { cwd: dir, env, maxBuffer: 16 << 20, timeout: 240_000 });
+    await run(deno, ["cache", "--quiet", ...configArgs(fn), fn.entrypoint], {
+      cwd: dir,
+      env,
+      maxBuffer: 16 << 20,
+      timeout: 240_000,
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     return { stage: "resolve", output: `${err.stdout ?? ""}${err.stderr ?? ""}` || err.message };
@@ -94,7 +105,19 @@ export async function deployAndCall(fn: DeployedFunction, dir: string, denoDir: 
   // (--cached-only): everything was resolved above, as the bundle holds it.
   const child: ChildProcess = spawn(
     deno,
-    ["serve", "--cached-only", "--no-prompt", "--allow-env", "--allow-net", ...configArgs(fn), "--host", "127.0.0.1", "--port", String(port), fn.entrypoint],
+    [
+      "serve",
+      "--cached-only",
+      "--no-prompt",
+      "--allow-env",
+      "--allow-net",
+      ...configArgs(fn),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      fn.entrypoint,
+    ],
     { cwd: dir, env: { ...env, ...hostedFunctionEnv() }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";

@@ -31,7 +31,9 @@ function disagreements(s: Sources): string[] {
   const exact = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
   for (const [name, version] of Object.entries(s.dependencies)) {
     if (!exact.test(version)) out.push(`package.json pins ${name} to "${version}", not an exact version`);
-    if (s.installed[name] !== version) out.push(`node_modules has ${name}@${s.installed[name] ?? "nothing"}, package.json ${version}`);
+    if (s.installed[name] !== version) {
+      out.push(`node_modules has ${name}@${s.installed[name] ?? "nothing"}, package.json ${version}`);
+    }
   }
   const check = (where: string, imports: Record<string, string>) => {
     const named = new Set<string>();
@@ -43,15 +45,22 @@ function disagreements(s: Sources): string[] {
       }
       const [, name, version] = npm as unknown as [string, string, string];
       named.add(name);
-      if (s.dependencies[name] === undefined) out.push(`${where} maps ${bare} to ${name}, which package.json does not list`);
-      else if (s.dependencies[name] !== version) out.push(`${where} has ${name}@${version}, package.json ${s.dependencies[name]}`);
+      if (s.dependencies[name] === undefined) {
+        out.push(`${where} maps ${bare} to ${name}, which package.json does not list`);
+      } else if (s.dependencies[name] !== version) {
+        out.push(`${where} has ${name}@${version}, package.json ${s.dependencies[name]}`);
+      }
     }
-    for (const name of Object.keys(s.dependencies)) if (!named.has(name)) out.push(`${where} does not map ${name}, which package.json lists`);
+    for (const name of Object.keys(s.dependencies)) {
+      if (!named.has(name)) out.push(`${where} does not map ${name}, which package.json lists`);
+    }
   };
   check("deno.json", s.localImports);
   for (const [path, map] of Object.entries(s.deployMaps)) {
     const extra = Object.keys(map).filter((k) => k !== "imports");
-    if (extra.length > 0) out.push(`${path} carries ${extra.join(", ")}: the deploy bundler would apply it; keep it a plain import map`);
+    if (extra.length > 0) {
+      out.push(`${path} carries ${extra.join(", ")}: the deploy bundler would apply it; keep it a plain import map`);
+    }
     check(path, (map.imports ?? {}) as Record<string, string>);
   }
   return out;
@@ -60,10 +69,14 @@ function disagreements(s: Sources): string[] {
 function projectSources(): Sources {
   const pkg = readJson("package.json") as { dependencies: Record<string, string> };
   const denoJson = readJson("deno.json") as { importMap?: string; imports?: Record<string, string> };
-  const referenced = denoJson.importMap ? (readJson(join(dirname("deno.json"), denoJson.importMap)).imports as Record<string, string>) : {};
+  const referenced = denoJson.importMap
+    ? (readJson(join(dirname("deno.json"), denoJson.importMap)).imports as Record<string, string>)
+    : {};
   const deployMaps: Record<string, Json> = {};
   for (const fn of deployedFunctions()) {
-    if (fn.importMap === undefined) throw new Error(`${fn.name} deploys without an import map: set import_map in supabase/config.toml`);
+    if (fn.importMap === undefined) {
+      throw new Error(`${fn.name} deploys without an import map: set import_map in supabase/config.toml`);
+    }
     deployMaps[fn.importMap] ??= readJson(fn.importMap);
   }
   const installed: Record<string, string | undefined> = {};
@@ -71,7 +84,12 @@ function projectSources(): Sources {
     const manifest = join("node_modules", name, "package.json");
     installed[name] = existsSync(join(repoRoot, manifest)) ? (readJson(manifest).version as string) : undefined;
   }
-  return { dependencies: pkg.dependencies, installed, localImports: { ...referenced, ...denoJson.imports }, deployMaps };
+  return {
+    dependencies: pkg.dependencies,
+    installed,
+    localImports: { ...referenced, ...denoJson.imports },
+    deployMaps,
+  };
 }
 
 it("finds no disagreement between package.json, node_modules, deno.json and the deploy import maps", () => {

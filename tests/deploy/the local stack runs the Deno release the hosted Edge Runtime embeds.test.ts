@@ -17,10 +17,14 @@ const EDGE_RUNTIME_DENO = "2.1.4";
 const run = promisify(execFile);
 
 it("pins, installs and serves the functions with the hosted runtime's Deno", { timeout: 120_000 }, async () => {
-  const pkg = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  const pkg = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as {
+    devDependencies: Record<string, string>;
+  };
   expect(pkg.devDependencies.deno).toBe(EDGE_RUNTIME_DENO);
 
-  const { stdout } = await run(join(repoRoot, "node_modules/.bin/deno"), ["--version"], { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } });
+  const { stdout } = await run(join(repoRoot, "node_modules/.bin/deno"), ["--version"], {
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" },
+  });
   expect(stdout.split("\n")[0]).toMatch(new RegExp(`^deno ${EDGE_RUNTIME_DENO.replaceAll(".", "\\.")} `));
 
   const served = await serveFunctions({});

@@ -11,7 +11,11 @@ import { CRON_SECRET } from "./stacks.ts";
 
 let fns: ServedFunctions;
 beforeAll(async () => {
-  fns = await serveFunctions({ DB_ADAPTER: "direct", SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none", CRON_SECRET });
+  fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none",
+    CRON_SECRET,
+  });
 });
 afterAll(() => fns?.close());
 
@@ -21,7 +25,13 @@ it("answers every unauthenticated chunked POST with 401", async () => {
   for (let round = 0; round < 25; round++) {
     const answers = await Promise.all(
       ["braze-scheduler", "calendar-sync", "delete-user", "broadcasts"].map((name) =>
-        rawSend(fns.url(name), { label: "no credential", method: "POST", headers: [["Content-Type", "application/json"], ["Authorization", "Bearer nope"]], body, chunked: true })
+        rawSend(fns.url(name), {
+          label: "no credential",
+          method: "POST",
+          headers: [["Content-Type", "application/json"], ["Authorization", "Bearer nope"]],
+          body,
+          chunked: true,
+        })
       ),
     );
     statuses.push(...answers.map((a) => a.status));

@@ -9,16 +9,31 @@ import { CRON_SECRET } from "./stacks.ts";
 let fns: ServedFunctions;
 beforeAll(async () => {
   // No Braze, football-data or Resend settings at all.
-  fns = await serveFunctions({ DB_ADAPTER: "direct", SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none", CRON_SECRET });
+  fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none",
+    CRON_SECRET,
+  });
 });
 afterAll(() => fns?.close());
 
 const post = async (name: string, token?: string) => {
-  const res = await fetch(fns.url(name), { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {}, body: "{}" });
+  const res = await fetch(fns.url(name), {
+    method: "POST",
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body: "{}",
+  });
   return { status: res.status, text: await res.text() };
 };
 
-it.each(["braze-scheduler", "braze-reconcile", "broadcasts-resolve", "delete-user-resume", "broadcasts", "delete-user"])("%s", async (name) => {
+it.each([
+  "braze-scheduler",
+  "braze-reconcile",
+  "broadcasts-resolve",
+  "delete-user-resume",
+  "broadcasts",
+  "delete-user",
+])("%s", async (name) => {
   for (const token of [undefined, "not-the-secret"]) {
     const anonymous = await post(name, token);
     expect(anonymous.status).toBe(401);

@@ -38,7 +38,10 @@ const passesSchema = (body: string | Uint8Array) => {
 };
 
 it("refuses every malformed or unauthenticated request, and changes nothing", async () => {
-  const reader = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "reader", roles: ["viewer"] } });
+  const reader = await mintAccessToken({
+    sub: crypto.randomUUID(),
+    appMetadata: { role: "reader", roles: ["viewer"] },
+  });
   // user_metadata is the user's own to write: it must not make an editor.
   const selfPromoted = await mintAccessToken({ sub: crypto.randomUUID(), userMetadata: { role: "editor" } });
   const forged = [...(await forgedTokens(crypto.randomUUID())), reader, selfPromoted];
@@ -49,12 +52,21 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
       broadcast_id: fc.oneof(fc.constant(draftId), fc.constant(scheduledId), fc.uuid()),
       publish_at: fc.constantFrom(inHours(24), inHours(72)),
     })
-    .map((b) => JSON.stringify(b.action === "send" || b.action === "cancel" ? { action: b.action, broadcast_id: b.broadcast_id } : b));
+    .map((b) =>
+      JSON.stringify(
+        b.action === "send" || b.action === "cancel" ? { action: b.action, broadcast_id: b.broadcast_id } : b,
+      )
+    );
   const nearValid = fc
     .record({
       action: fc.oneof(action, hostileValue),
       broadcast_id: fc.oneof(fc.constant(draftId), fc.uuid(), hostileValue, fc.constant(`${draftId}' or '1'='1`)),
-      publish_at: fc.oneof(fc.constant(inHours(-1)), fc.constant("2026-13-45T99:00:00Z"), fc.constant("tomorrow"), hostileValue),
+      publish_at: fc.oneof(
+        fc.constant(inHours(-1)),
+        fc.constant("2026-13-45T99:00:00Z"),
+        fc.constant("tomorrow"),
+        hostileValue,
+      ),
       extra: fc.option(hostileValue),
     }, { requiredKeys: ["action"] })
     .map((b) => JSON.stringify(b));
@@ -64,7 +76,13 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
   const refusedWithAuth = fc.oneof(
     fc.oneof(junkBodies(64 * 1024), nearValid).filter((b) => !passesSchema(b)),
     fc.record({ a: fc.constantFrom("send", "cancel", "reschedule", "schedule"), id: fc.uuid() })
-      .map(({ a, id }) => JSON.stringify({ action: a, broadcast_id: id, ...(a === "schedule" || a === "reschedule" ? { publish_at: inHours(5) } : {}) })),
+      .map(({ a, id }) =>
+        JSON.stringify({
+          action: a,
+          broadcast_id: id,
+          ...(a === "schedule" || a === "reschedule" ? { publish_at: inHours(5) } : {}),
+        })
+      ),
     fc.constantFrom(
       JSON.stringify({ action: "cancel", broadcast_id: draftId }),
       JSON.stringify({ action: "reschedule", broadcast_id: draftId, publish_at: inHours(3) }),
@@ -76,7 +94,13 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
     url: s.fns.url("broadcasts"),
     sql: s.t.sql,
     attempts: fc.oneof(
-      { weight: 3, arbitrary: unauthenticatedAttempt({ authorization: badAuthorization([CRON_SECRET, s.editorToken], forged), bodies }) },
+      {
+        weight: 3,
+        arbitrary: unauthenticatedAttempt({
+          authorization: badAuthorization([CRON_SECRET, s.editorToken], forged),
+          bodies,
+        }),
+      },
       {
         weight: 2,
         arbitrary: authenticatedAttempt({

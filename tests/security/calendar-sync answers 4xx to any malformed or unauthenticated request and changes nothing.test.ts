@@ -30,7 +30,12 @@ const alice = newUserId();
 const bob = newUserId();
 beforeAll(async () => {
   t = await createTestDatabase();
-  fns = await serveFunctions({ DB_ADAPTER: "direct", SUPABASE_DB_URL: t.url, SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET, CRON_SECRET });
+  fns = await serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: t.url,
+    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+    CRON_SECRET,
+  });
   await sync(t.db, alice, [calendar("alice-work", { settings: { private: "dentist" } }), calendar("alice-home")]);
   await sync(t.db, alice, [calendar("alice-work"), calendar("alice-home", { name: "Home" })]); // revision 2
   await sync(t.db, bob, [calendar("bob-work")]);
@@ -52,11 +57,22 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
   const forged = await forgedTokens(alice);
   const element = fc.record(
     {
-      calendar_id: fc.oneof(fc.constantFrom("alice-work", "bob-work"), injection, fc.string(), fc.constant("x".repeat(256)), fc.constant("a\u0000b")),
+      calendar_id: fc.oneof(
+        fc.constantFrom("alice-work", "bob-work"),
+        injection,
+        fc.string(),
+        fc.constant("x".repeat(256)),
+        fc.constant("a\u0000b"),
+      ),
       name: fc.oneof(fc.string(), injection, hostileValue, fc.constant("")),
       color: fc.oneof(fc.constant(null), fc.string({ maxLength: 40 }), hostileValue),
       is_primary: fc.oneof(fc.boolean(), hostileValue),
-      settings: fc.oneof(fc.constant(null), fc.dictionary(fc.string(), hostileValue), hostileValue, fc.constant({ big: "x".repeat(5000) })),
+      settings: fc.oneof(
+        fc.constant(null),
+        fc.dictionary(fc.string(), hostileValue),
+        hostileValue,
+        fc.constant({ big: "x".repeat(5000) }),
+      ),
       user_id: fc.constant(bob),
     },
     { requiredKeys: [] },
@@ -68,7 +84,9 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
       user_id: fc.constant(bob),
     }, { requiredKeys: [] })
     .map((b) => JSON.stringify(b));
-  const tooMany = fc.constant(JSON.stringify({ calendars: Array.from({ length: DEFAULT_MAX_CALENDARS + 1 }, (_, i) => calendar(`c${i}`)) }));
+  const tooMany = fc.constant(
+    JSON.stringify({ calendars: Array.from({ length: DEFAULT_MAX_CALENDARS + 1 }, (_, i) => calendar(`c${i}`)) }),
+  );
   const duplicate = fc.constant(JSON.stringify({ calendars: [calendar("same"), calendar("same")] }));
   // Well-formed, but against a revision Alice is not at: 409, nothing written.
   const stale = fc.constantFrom(0, 1, 7).map((r) => JSON.stringify({ calendars: [], expected_revision: r }));
@@ -78,7 +96,13 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
     url: fns.url("calendar-sync"),
     sql: t.sql,
     attempts: fc.oneof(
-      { weight: 3, arbitrary: unauthenticatedAttempt({ authorization: badAuthorization([aliceToken, CRON_SECRET], [...forged, CRON_SECRET]), bodies }) },
+      {
+        weight: 3,
+        arbitrary: unauthenticatedAttempt({
+          authorization: badAuthorization([aliceToken, CRON_SECRET], [...forged, CRON_SECRET]),
+          bodies,
+        }),
+      },
       {
         weight: 2,
         arbitrary: authenticatedAttempt({
@@ -87,7 +111,14 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
           bodies: bodies.filter((b) => !passesSchema(b)),
         }),
       },
-      { weight: 1, arbitrary: authenticatedAttempt({ label: "Alice's token, stale expected_revision", headers: fc.constant([["Authorization", `Bearer ${aliceToken}`]]), bodies: stale }) },
+      {
+        weight: 1,
+        arbitrary: authenticatedAttempt({
+          label: "Alice's token, stale expected_revision",
+          headers: fc.constant([["Authorization", `Bearer ${aliceToken}`]]),
+          bodies: stale,
+        }),
+      },
     ),
     numRuns: 75,
   });

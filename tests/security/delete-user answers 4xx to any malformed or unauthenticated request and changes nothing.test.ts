@@ -31,7 +31,8 @@ const machineWouldDelete = (body: string | Uint8Array) => {
   const p = parsedBody(body);
   if (!p.ok || typeof p.value !== "object" || p.value === null || Array.isArray(p.value)) return false;
   const keys = Object.keys(p.value);
-  return keys.length === 1 && keys[0] === "user_id" && typeof (p.value as { user_id: unknown }).user_id === "string" && UUID.test((p.value as { user_id: string }).user_id);
+  return keys.length === 1 && keys[0] === "user_id" && typeof (p.value as { user_id: unknown }).user_id === "string" &&
+    UUID.test((p.value as { user_id: string }).user_id);
 };
 
 /** What a user may send: {} or {"user_id": <their own id>}, so anything naming someone else or malformed is refused. */
@@ -40,7 +41,8 @@ const userWouldDelete = (self: string) => (body: string | Uint8Array) => {
   if (!p.ok || typeof p.value !== "object" || p.value === null || Array.isArray(p.value)) return false;
   const keys = Object.keys(p.value);
   if (keys.length === 0) return true;
-  return keys.length === 1 && keys[0] === "user_id" && String((p.value as { user_id: unknown }).user_id).toLowerCase() === self.toLowerCase();
+  return keys.length === 1 && keys[0] === "user_id" &&
+    String((p.value as { user_id: unknown }).user_id).toLowerCase() === self.toLowerCase();
 };
 
 it("refuses every malformed or unauthenticated request, and changes nothing", async () => {
@@ -51,7 +53,9 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
   const bodies = fc.oneof(
     junkBodies(64 * 1024),
     someId.map((id) => JSON.stringify({ user_id: id })),
-    fc.record({ user_id: fc.oneof(someId, hostileValue), extra: hostileValue }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+    fc.record({ user_id: fc.oneof(someId, hostileValue), extra: hostileValue }, { requiredKeys: [] }).map((b) =>
+      JSON.stringify(b)
+    ),
     fc.constantFrom("{}", ""),
   );
   const sent = await assertRefusesAll({
@@ -59,7 +63,13 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
     url: stack.url("delete-user"),
     sql: stack.sql,
     attempts: fc.oneof(
-      { weight: 3, arbitrary: unauthenticatedAttempt({ authorization: badAuthorization([CRON_SECRET, SERVICE_ROLE_KEY, ada.token], forged), bodies }) },
+      {
+        weight: 3,
+        arbitrary: unauthenticatedAttempt({
+          authorization: badAuthorization([CRON_SECRET, SERVICE_ROLE_KEY, ada.token], forged),
+          bodies,
+        }),
+      },
       {
         weight: 1,
         arbitrary: authenticatedAttempt({

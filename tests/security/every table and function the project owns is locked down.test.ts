@@ -6,7 +6,7 @@
 // table or function that forgets any of this fails here.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type LockdownPolicy, lockdownInventory, lockdownViolations, type Violation } from "./lockdown.ts";
+import { lockdownInventory, type LockdownPolicy, lockdownViolations, type Violation } from "./lockdown.ts";
 
 const POLICY: LockdownPolicy = {
   securityDefiner: {

@@ -85,7 +85,7 @@ export const INJECTIONS = [
   "' or '1'='1",
   "1; select pg_sleep(30)",
   "$$; delete from public.broadcasts; $$",
-  "\"); truncate public.user_deletions cascade; --",
+  '"); truncate public.user_deletions cascade; --',
   "\u0000",
   "\\u0000",
   "../../../../etc/passwd",
@@ -113,13 +113,21 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant({}),
   fc.constant({ __proto__: { admin: true } }),
   fc.array(injection, { maxLength: 3 }),
-  fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("__proto__", "constructor", "prototype")), injection, { maxKeys: 3 }),
+  fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("__proto__", "constructor", "prototype")), injection, {
+    maxKeys: 3,
+  }),
 );
 
-const deep = fc.record({ depth: fc.integer({ min: 500, max: 20_000 }), shape: fc.constantFrom("array", "object", "unbalanced") }).map(({ depth, shape }) =>
-  shape === "array" ? "[".repeat(depth) + "]".repeat(depth)
-  : shape === "object" ? '{"a":'.repeat(depth) + "1" + "}".repeat(depth)
-  : "[".repeat(depth));
+const deep = fc.record({
+  depth: fc.integer({ min: 500, max: 20_000 }),
+  shape: fc.constantFrom("array", "object", "unbalanced"),
+}).map(({ depth, shape }) =>
+  shape === "array"
+    ? "[".repeat(depth) + "]".repeat(depth)
+    : shape === "object"
+    ? '{"a":'.repeat(depth) + "1" + "}".repeat(depth)
+    : "[".repeat(depth)
+);
 
 /** A body of `bytes` bytes that is otherwise plausible JSON. */
 export const hugeBody = (bytes: number) => `{"x":"${"A".repeat(Math.max(0, bytes - 8))}"}`;
@@ -152,10 +160,19 @@ const WRONG_KEY = "not-the-project-jwt-secret-but-just-as-long-as-it";
  */
 export async function forgedTokens(sub: string): Promise<string[]> {
   const encode = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const claims = { sub, role: "authenticated", aud: "authenticated", iss: LOCAL_ISSUER, app_metadata: { role: "editor" } };
+  const claims = {
+    sub,
+    role: "authenticated",
+    aud: "authenticated",
+    iss: LOCAL_ISSUER,
+    app_metadata: { role: "editor" },
+  };
   const now = Math.floor(Date.now() / 1000);
   const editor = { appMetadata: { role: "editor" } };
-  const outsideKey = { ...(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)), kid: LOCAL_SIGNING_KID };
+  const outsideKey = {
+    ...(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)),
+    kid: LOCAL_SIGNING_KID,
+  };
   return [
     await mintAccessToken({ sub, expiresIn: "-1m", ...editor }),
     await mintAccessToken({ sub, alg: "HS256", expiresIn: "-1m", ...editor }),
@@ -167,10 +184,16 @@ export async function forgedTokens(sub: string): Promise<string[]> {
     // Signed with the project's legacy secret, but Auth has no such user.
     await mintAccessToken({ sub: crypto.randomUUID(), alg: "HS256", ...editor }),
     `${encode({ alg: "none", typ: "JWT" })}.${encode({ ...claims, exp: now + 3600 })}.`,
-    await new SignJWT({ role: "service_role" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(LOCAL_JWT_SECRET)),
-    await new SignJWT({ ...claims, sub: "" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode(LOCAL_JWT_SECRET)),
+    await new SignJWT({ role: "service_role" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(
+      new TextEncoder().encode(LOCAL_JWT_SECRET),
+    ),
+    await new SignJWT({ ...claims, sub: "" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(
+      new TextEncoder().encode(LOCAL_JWT_SECRET),
+    ),
     // Signed by the right key but with HS512: only HS256 is allowed.
-    await new SignJWT(claims).setProtectedHeader({ alg: "HS512" }).setExpirationTime("1h").sign(new TextEncoder().encode(LOCAL_JWT_SECRET)),
+    await new SignJWT(claims).setProtectedHeader({ alg: "HS512" }).setExpirationTime("1h").sign(
+      new TextEncoder().encode(LOCAL_JWT_SECRET),
+    ),
     "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo",
     "a.b.c",
   ];
@@ -219,7 +242,10 @@ export function badAuthorization(valid: string[], forged: string[]): fc.Arbitrar
 /** Header lines that are hostile in themselves: injection, folding, bad names. */
 export const hostileHeaders: fc.Arbitrary<[string, string][]> = fc.array(
   fc.oneof(
-    fc.tuple(fc.constantFrom("X-Note", "X-Forwarded-For", "Content-Type", "Svix-Id", "Prefer"), injection.filter((s) => !/[\r\n]/.test(s))),
+    fc.tuple(
+      fc.constantFrom("X-Note", "X-Forwarded-For", "Content-Type", "Svix-Id", "Prefer"),
+      injection.filter((s) => !/[\r\n]/.test(s)),
+    ),
     fc.constant<[string, string]>(["X-Note", "a\r\nX-Injected: 1"]),
     fc.constant<[string, string]>(["X-Note", "a\nX-Bare-Lf: 1"]),
     fc.constant<[string, string]>(["X-Note", "folded\r\n continued"]),
@@ -258,7 +284,12 @@ export function unauthenticatedAttempt(options: {
     .map(({ method, auth, body, hostile, extra, chunked }) => ({
       label: `no valid credential (${auth.length} authorization lines)`,
       method,
-      headers: [["Content-Type", "application/json"] as [string, string], ...auth.map((a) => ["Authorization", a] as [string, string]), ...extra, ...hostile],
+      headers: [
+        ["Content-Type", "application/json"] as [string, string],
+        ...auth.map((a) => ["Authorization", a] as [string, string]),
+        ...extra,
+        ...hostile,
+      ],
       body: typeof body === "string" ? utf8(body) : body,
       chunked,
     }));
@@ -274,7 +305,9 @@ export function authenticatedAttempt(options: {
   bodies: fc.Arbitrary<string | Uint8Array>;
   label: string;
 }): fc.Arbitrary<Attempt> {
-  return fc.record({ headers: options.headers, body: options.bodies, chunked: fc.boolean() }).map(({ headers, body, chunked }) => ({
+  return fc.record({ headers: options.headers, body: options.bodies, chunked: fc.boolean() }).map((
+    { headers, body, chunked },
+  ) => ({
     label: options.label,
     method: "POST",
     headers: [["Content-Type", "application/json"] as [string, string], ...headers],
@@ -360,36 +393,59 @@ export async function assertRefusesAll(run: RefusalRun): Promise<number> {
   let sent = 0;
   const statuses = new Map<number | string, number>();
   await fc.assert(
-    fc.asyncProperty(fc.array(run.attempts, { minLength: run.batchSize ?? 4, maxLength: run.batchSize ?? 4 }), async (batch) => {
-      const answers = await Promise.all(batch.map((a) => rawSend(run.url, a)));
-      sent += batch.length;
-      answers.forEach((answer, i) => {
-        statuses.set(answer.status ?? "none", (statuses.get(answer.status ?? "none") ?? 0) + 1);
-        const a = batch[i]!;
-        // A request that breaks HTTP framing (NUL in a header, obs-fold, a
-        // bare LF, a name with a space) may be dropped by Deno's HTTP server
-        // without an answer: it never reached the function. Anything else
-        // must be answered, with a 4xx.
-        const ok = answer.status === null
-          ? breaksHttpFraming(a) || bodyNeverRead(a)
-          : answer.status >= 400 && answer.status < 500;
-        if (!ok) {
-          const shown = new TextDecoder().decode(a.body.subarray(0, 300));
-          throw new Error(
-            `${run.endpoint}: ${a.label}: ${a.method}${a.chunked ? " chunked" : ""} ${a.body.byteLength} bytes ${JSON.stringify(shown)} ` +
-              `headers ${JSON.stringify(a.headers.map(([k, v]) => [k, v.slice(0, 120)]))} answered ${answer.status}: ${answer.head}`,
+    fc.asyncProperty(
+      fc.array(run.attempts, { minLength: run.batchSize ?? 4, maxLength: run.batchSize ?? 4 }),
+      async (batch) => {
+        const answers = await Promise.all(batch.map((a) => rawSend(run.url, a)));
+        sent += batch.length;
+        answers.forEach((answer, i) => {
+          statuses.set(answer.status ?? "none", (statuses.get(answer.status ?? "none") ?? 0) + 1);
+          const a = batch[i]!;
+          // A request that breaks HTTP framing (NUL in a header, obs-fold, a
+          // bare LF, a name with a space) may be dropped by Deno's HTTP server
+          // without an answer: it never reached the function. Anything else
+          // must be answered, with a 4xx.
+          const ok = answer.status === null
+            ? breaksHttpFraming(a) || bodyNeverRead(a)
+            : answer.status >= 400 && answer.status < 500;
+          if (!ok) {
+            const shown = new TextDecoder().decode(a.body.subarray(0, 300));
+            throw new Error(
+              `${run.endpoint}: ${a.label}: ${a.method}${a.chunked ? " chunked" : ""} ${a.body.byteLength} bytes ${
+                JSON.stringify(shown)
+              } ` +
+                `headers ${
+                  JSON.stringify(a.headers.map(([k, v]) => [k, v.slice(0, 120)]))
+                } answered ${answer.status}: ${answer.head}`,
+            );
+          }
+        });
+        expect(await databaseChecksum(run.sql), `${run.endpoint}: the database changed`).toEqual(before);
+        if (run.outside) {
+          expect(JSON.stringify(await run.outside()), `${run.endpoint}: an outside service was called`).toBe(
+            outsideBefore,
           );
         }
-      });
-      expect(await databaseChecksum(run.sql), `${run.endpoint}: the database changed`).toEqual(before);
-      if (run.outside) expect(JSON.stringify(await run.outside()), `${run.endpoint}: an outside service was called`).toBe(outsideBefore);
-    }),
+      },
+    ),
     { numRuns: fuzzRuns(run.numRuns), endOnFailure: true },
   );
   const byStatus = [...statuses.entries()].sort().map(([s, n]) => `${s}×${n}`).join(" ");
-  console.log(`${run.endpoint}: ${sent} malformed or unauthenticated inputs tried, every answer 4xx (${byStatus}), database unchanged`);
+  console.log(
+    `${run.endpoint}: ${sent} malformed or unauthenticated inputs tried, every answer 4xx (${byStatus}), database unchanged`,
+  );
   if (process.env.FUZZ_REPORT) {
-    appendFileSync(process.env.FUZZ_REPORT, `${JSON.stringify({ endpoint: run.endpoint, sent, statuses: Object.fromEntries(statuses), outside: run.outside !== undefined })}\n`);
+    appendFileSync(
+      process.env.FUZZ_REPORT,
+      `${
+        JSON.stringify({
+          endpoint: run.endpoint,
+          sent,
+          statuses: Object.fromEntries(statuses),
+          outside: run.outside !== undefined,
+        })
+      }\n`,
+    );
   }
   return sent;
 }

@@ -57,7 +57,17 @@ async function relations(sql: Q) {
 
 /** Every function and procedure in the project's schemas (extension members excluded). */
 async function functions(sql: Q) {
-  return sql<{ name: string; signature: string; oid: number; config: string[] | null; definer: boolean; source: string; public_execute: boolean }[]>`
+  return sql<
+    {
+      name: string;
+      signature: string;
+      oid: number;
+      config: string[] | null;
+      definer: boolean;
+      source: string;
+      public_execute: boolean;
+    }[]
+  >`
     select n.nspname || '.' || p.proname as name,
            p.oid::regprocedure::text as signature,
            p.oid::int8 as oid,
@@ -77,12 +87,16 @@ async function functions(sql: Q) {
 }
 
 async function tablePrivilege(sql: Q, role: string, relation: string, privileges: string): Promise<boolean> {
-  const [row] = await sql<{ yes: boolean }[]>`select has_table_privilege(${role}, ${relation}::regclass, ${privileges}) as yes`;
+  const [row] = await sql<
+    { yes: boolean }[]
+  >`select has_table_privilege(${role}, ${relation}::regclass, ${privileges}) as yes`;
   return row!.yes;
 }
 
 async function sequencePrivilege(sql: Q, role: string, relation: string): Promise<boolean> {
-  const [row] = await sql<{ yes: boolean }[]>`select has_sequence_privilege(${role}, ${relation}, 'USAGE,UPDATE') as yes`;
+  const [row] = await sql<
+    { yes: boolean }[]
+  >`select has_sequence_privilege(${role}, ${relation}, 'USAGE,UPDATE') as yes`;
   return row!.yes;
 }
 
@@ -100,7 +114,9 @@ export async function lockdownViolations(sql: Q, policy: LockdownPolicy): Promis
     if (r.kind === "S") {
       // nextval()/setval() on a sequence a table draws from lets a caller burn
       // or rewind ids, e.g. the fencing-token sequence.
-      for (const role of API_ROLES) if (await sequencePrivilege(sql, role, r.name)) add(r.name, `sequence usable by ${role}`);
+      for (const role of API_ROLES) {
+        if (await sequencePrivilege(sql, role, r.name)) add(r.name, `sequence usable by ${role}`);
+      }
       if (r.public_can.some((p) => p === "USAGE" || p === "UPDATE")) add(r.name, "sequence usable by PUBLIC");
       continue;
     }
@@ -118,16 +134,22 @@ export async function lockdownViolations(sql: Q, policy: LockdownPolicy): Promis
     // `set search_path = ''` is stored as search_path="" (quoted empty string).
     const searchPath = (f.config ?? []).find((c) => c.startsWith("search_path="));
     if (searchPath !== 'search_path=""') add(f.signature, `search_path is not set to '' (${searchPath ?? "not set"})`);
-    if (f.definer && !(f.name in policy.securityDefiner)) add(f.signature, "security definer without a reason in the allow-list");
+    if (f.definer && !(f.name in policy.securityDefiner)) {
+      add(f.signature, "security definer without a reason in the allow-list");
+    }
     if (f.name in policy.callableByUsers) {
       // A function users may call must decide whose rows it touches from the
       // token, never from an argument.
-      if (!/\bauth\s*\.\s*uid\s*\(\s*\)/i.test(f.source)) add(f.signature, "callable by users but never reads auth.uid()");
+      if (!/\bauth\s*\.\s*uid\s*\(\s*\)/i.test(f.source)) {
+        add(f.signature, "callable by users but never reads auth.uid()");
+      }
       if (await functionPrivilege(sql, "anon", f.oid)) add(f.signature, "executable by anon");
       if (f.public_execute) add(f.signature, "executable by PUBLIC");
       continue;
     }
-    for (const role of API_ROLES) if (await functionPrivilege(sql, role, f.oid)) add(f.signature, `executable by ${role}`);
+    for (const role of API_ROLES) {
+      if (await functionPrivilege(sql, role, f.oid)) add(f.signature, `executable by ${role}`);
+    }
     if (f.public_execute) add(f.signature, "executable by PUBLIC");
   }
   return found;

@@ -11,7 +11,16 @@ import { emailEvent, signedHeaders } from "../../src/shared/jobs/resend-webhook/
 import { post, SECRET, serveWebhook } from "../e2e/resend-webhook/deliveries.ts";
 import { createTestDatabase, type TestDatabase } from "../support/db.ts";
 import type { ServedFunctions } from "../support/functions.ts";
-import { type Attempt, assertRefusesAll, hostileHeaders, hostileValue, injection, junkBodies, parsedBody, fuzzRuns } from "./fuzz.ts";
+import {
+  assertRefusesAll,
+  type Attempt,
+  fuzzRuns,
+  hostileHeaders,
+  hostileValue,
+  injection,
+  junkBodies,
+  parsedBody,
+} from "./fuzz.ts";
 
 let t: TestDatabase;
 let fns: ServedFunctions;
@@ -21,7 +30,13 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   for (const [i, type] of ["email.delivered", "email.opened", "email.clicked"].entries()) {
     const click = type === "email.clicked" ? { click: { link: "https://example.com/a", timestamp: now } } : {};
-    expect((await post(fns.url("resend-webhook"), { svixId: `msg_seed_${i}`, body: emailEvent(type, now, "e-seeded", click), signedAt: new Date() })).status).toBe(200);
+    expect(
+      (await post(fns.url("resend-webhook"), {
+        svixId: `msg_seed_${i}`,
+        body: emailEvent(type, now, "e-seeded", click),
+        signedAt: new Date(),
+      })).status,
+    ).toBe(200);
   }
 });
 afterAll(async () => {
@@ -45,7 +60,11 @@ it("refuses every forged, replayed or malformed delivery, and changes nothing", 
       type: fc.oneof(fc.constantFrom("email.opened", "email.clicked", "email.bounced"), hostileValue),
       created_at: fc.oneof(fc.constant(now), fc.constant("yesterday"), hostileValue),
       data: fc.oneof(
-        fc.record({ email_id: fc.oneof(fc.constant("e-seeded"), injection, hostileValue, fc.constant("x".repeat(201))), to: hostileValue, click: hostileValue }, { requiredKeys: [] }),
+        fc.record({
+          email_id: fc.oneof(fc.constant("e-seeded"), injection, hostileValue, fc.constant("x".repeat(201))),
+          to: hostileValue,
+          click: hostileValue,
+        }, { requiredKeys: [] }),
         hostileValue,
       ),
     }, { requiredKeys: [] })
@@ -55,19 +74,50 @@ it("refuses every forged, replayed or malformed delivery, and changes nothing", 
     emailEvent("email.clicked", now, "e-seeded", { click: { link: "https://example.com/b", timestamp: now } }),
     emailEvent("contact.created", now, "e-other"),
   );
-  const textBodies = fc.oneof(junkBodies(MAX_BODY_BYTES).map((b) => (typeof b === "string" ? b : new TextDecoder().decode(b))), event, honest);
-  // deno-lint-ignore no-control-regex -- strips the bytes an HTTP header cannot carry
-  const svixId = fc.oneof(fc.constant("msg_seed_1"), fc.string({ maxLength: 30 }).map((s) => `msg_${s.replace(/[\r\n\u0000]/g, "")}`), fc.constant(""), fc.constant("m".repeat(201)));
+  const textBodies = fc.oneof(
+    junkBodies(MAX_BODY_BYTES).map((b) => (typeof b === "string" ? b : new TextDecoder().decode(b))),
+    event,
+    honest,
+  );
+  const svixId = fc.oneof(
+    fc.constant("msg_seed_1"),
+    // deno-lint-ignore no-control-regex -- strips the bytes an HTTP header cannot carry
+    fc.string({ maxLength: 30 }).map((s) => `msg_${s.replace(/[\r\n\u0000]/g, "")}`),
+    fc.constant(""),
+    fc.constant("m".repeat(201)),
+  );
 
   // How the delivery is (not) signed; only "honest" uses the real secret, now.
-  const signing = fc.constantFrom("none", "garbage", "other-secret", "other-body", "replayed", "future", "honest-but-malformed", "bad-timestamp");
+  const signing = fc.constantFrom(
+    "none",
+    "garbage",
+    "other-secret",
+    "other-body",
+    "replayed",
+    "future",
+    "honest-but-malformed",
+    "bad-timestamp",
+  );
   const attempts: fc.Arbitrary<Attempt> = fc
-    .record({ body: textBodies, id: svixId, how: signing, hostile: hostileHeaders, chunked: fc.boolean(), method: fc.constantFrom("POST", "POST", "POST", "PUT") })
+    .record({
+      body: textBodies,
+      id: svixId,
+      how: signing,
+      hostile: hostileHeaders,
+      chunked: fc.boolean(),
+      method: fc.constantFrom("POST", "POST", "POST", "PUT"),
+    })
     .filter(({ how, id, body, method }) => how !== "honest-but-malformed" || method !== "POST" || !storable(id, body))
     .map(({ body, id, how, hostile, chunked, method }) => {
       const at = (offsetMs: number) => ({ svixId: id, body, signedAt: new Date(Date.now() + offsetMs) });
       let headers: Record<string, string> = {};
-      if (how === "garbage") headers = { "svix-id": id, "svix-timestamp": String(Math.floor(Date.now() / 1000)), "svix-signature": `v1,${Buffer.from(id).toString("base64")}` };
+      if (how === "garbage") {
+        headers = {
+          "svix-id": id,
+          "svix-timestamp": String(Math.floor(Date.now() / 1000)),
+          "svix-signature": `v1,${Buffer.from(id).toString("base64")}`,
+        };
+      }
       if (how === "other-secret") headers = signedHeaders(OTHER_SECRET, at(0));
       if (how === "other-body") headers = signedHeaders(SECRET, { ...at(0), body: `${body} ` }); // a body one byte off what is sent
       if (how === "replayed") headers = signedHeaders(SECRET, at(-10 * 60_000));
@@ -79,11 +129,21 @@ it("refuses every forged, replayed or malformed delivery, and changes nothing", 
         label: `signature: ${how}`,
         method,
         // A signed delivery keeps clean headers: an injected line could end the header block early.
-        headers: [["Content-Type", "application/json"] as [string, string], ...lines, ...(how === "honest-but-malformed" ? [] : hostile)],
+        headers: [
+          ["Content-Type", "application/json"] as [string, string],
+          ...lines,
+          ...(how === "honest-but-malformed" ? [] : hostile),
+        ],
         body: new TextEncoder().encode(body),
         chunked,
       };
     });
-  const sent = await assertRefusesAll({ endpoint: "resend-webhook", url: fns.url("resend-webhook"), sql: t.sql, attempts, numRuns: 75 });
+  const sent = await assertRefusesAll({
+    endpoint: "resend-webhook",
+    url: fns.url("resend-webhook"),
+    sql: t.sql,
+    attempts,
+    numRuns: 75,
+  });
   expect(sent).toBeGreaterThanOrEqual(fuzzRuns(75) * 4);
 });

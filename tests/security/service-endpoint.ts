@@ -18,7 +18,8 @@ const MAX_BODY_BYTES = 64 * 1024; // parseJson's default
 /** The one body these functions accept: {} (an empty body reads as {}). */
 function isTheEmptyObject(body: string | Uint8Array): boolean {
   const parsed = parsedBody(body);
-  return parsed.ok && parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value) && Object.keys(parsed.value).length === 0;
+  return parsed.ok && parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value) &&
+    Object.keys(parsed.value).length === 0;
 }
 
 export async function serviceEndpointAttempts(secrets: string[]): Promise<fc.Arbitrary<Attempt>> {
@@ -34,7 +35,9 @@ export async function serviceEndpointAttempts(secrets: string[]): Promise<fc.Arb
       weight: 2,
       arbitrary: authenticatedAttempt({
         label: "valid service credential, body other than {}",
-        headers: fc.constantFrom(...secrets).chain((s) => fc.constantFrom<[string, string][]>([["Authorization", `Bearer ${s}`]], [["authorization", `bearer  ${s} `]])),
+        headers: fc.constantFrom(...secrets).chain((s) =>
+          fc.constantFrom<[string, string][]>([["Authorization", `Bearer ${s}`]], [["authorization", `bearer  ${s} `]])
+        ),
         bodies: bodies.filter((b) => !isTheEmptyObject(b)),
       }),
     },

@@ -46,7 +46,8 @@ export async function startDeleteUserStack() {
   for (const email of ["ada@example.test", "grace@example.test"]) {
     const user = await goTrueSimClient(gotrue.url).createUser({ email });
     await resendSimClient(resend.url).addContact(email, AUDIENCE);
-    await database.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
+    await database
+      .sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
     users.push({ id: user.id, email, token: await mintAccessToken({ sub: user.id, email }) });
   }
   return {

@@ -19,7 +19,7 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
   const template = inject("pgTemplateDb");
   const name = `t_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     try {
       await admin.unsafe(`create database ${name} template ${template}`);
       break;

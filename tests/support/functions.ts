@@ -19,12 +19,22 @@ export interface ServedFunctions {
 }
 
 export async function serveFunctions(env: Record<string, string>): Promise<ServedFunctions> {
-  const auth = env.AUTH_URL || env.AUTH_ADMIN_URL ? undefined : await startGoTrueSimulator({ port: 0, jwtSecret: env.SUPABASE_JWT_SECRET ?? LOCAL_JWT_SECRET });
+  const auth = env.AUTH_URL || env.AUTH_ADMIN_URL
+    ? undefined
+    : await startGoTrueSimulator({ port: 0, jwtSecret: env.SUPABASE_JWT_SECRET ?? LOCAL_JWT_SECRET });
   const authUrl = env.AUTH_URL ?? env.AUTH_ADMIN_URL ?? auth!.url;
   env = { SUPABASE_ANON_KEY: "local-anon-key", AUTH_JWT_ISSUER: LOCAL_ISSUER, ...env, AUTH_URL: authUrl };
   const port = await freePort();
   const deno = join(repoRoot, "node_modules/.bin/deno");
-  const child: ChildProcess = spawn(deno, ["run", "--allow-all", "--quiet", "dev/functions-server.ts", "--port", String(port), "--exit-with-parent"], {
+  const child: ChildProcess = spawn(deno, [
+    "run",
+    "--allow-all",
+    "--quiet",
+    "dev/functions-server.ts",
+    "--port",
+    String(port),
+    "--exit-with-parent",
+  ], {
     cwd: repoRoot,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
     stdio: ["pipe", "pipe", "pipe"], // stdin: see --exit-with-parent

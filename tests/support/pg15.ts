@@ -4,7 +4,7 @@
 //
 // As root (CI, the dev machines) the cluster runs as the `postgres` OS user
 // that the Debian package creates, because initdb and postgres refuse root.
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
@@ -18,7 +18,8 @@ const run = promisify(execFile);
 // Debian's paths, looked up under SYSTEM_PACKAGES_ROOT (tests/support/system-packages.ts).
 const [PG15_POSTGRES, PG_CRON_SO] = PG15_WITH_CRON.files as [string, string];
 export const pg15Bin = (): string => dirname(installedPath(PG15_POSTGRES));
-const INSTALL_HINT = "run `bash dev/system-packages.sh` as root (it apt-get installs postgresql-15 and postgresql-15-cron)";
+const INSTALL_HINT =
+  "run `bash dev/system-packages.sh` as root (it apt-get installs postgresql-15 and postgresql-15-cron)";
 
 export interface Pg15 {
   port: number;
@@ -35,10 +36,12 @@ export interface Pg15 {
  * ends here, as a failure naming it.
  */
 export function requirePg15WithCron(): void {
-  for (const [path, what] of [
-    [installedPath(PG15_POSTGRES), "PostgreSQL 15 (package postgresql-15)"],
-    [installedPath(PG_CRON_SO), "pg_cron for PostgreSQL 15 (package postgresql-15-cron)"],
-  ] as const) {
+  for (
+    const [path, what] of [
+      [installedPath(PG15_POSTGRES), "PostgreSQL 15 (package postgresql-15)"],
+      [installedPath(PG_CRON_SO), "pg_cron for PostgreSQL 15 (package postgresql-15-cron)"],
+    ] as const
+  ) {
     if (!existsSync(path)) throw new Error(`${what} is not installed: ${path} is missing; ${INSTALL_HINT}`);
   }
 }
@@ -66,23 +69,34 @@ export async function startPg15WithCron(options: { cronDatabase?: string } = {})
   const data = join(dir, "data");
   const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
 
-  await run(join(pg15Bin(), "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"], {
-    ...as,
-    cwd: dir,
-  });
+  await run(
+    join(pg15Bin(), "initdb"),
+    ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"],
+    {
+      ...as,
+      cwd: dir,
+    },
+  );
 
   const port = await freePort();
   let output = "";
   const server: ChildProcess = spawn(
     join(pg15Bin(), "postgres"),
     [
-      "-D", data,
-      "-p", String(port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", `unix_socket_directories=${dir}`,
-      "-c", "shared_preload_libraries=pg_cron",
-      "-c", `cron.database_name=${cronDatabase}`,
-      "-c", "fsync=off",
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${dir}`,
+      "-c",
+      "shared_preload_libraries=pg_cron",
+      "-c",
+      `cron.database_name=${cronDatabase}`,
+      "-c",
+      "fsync=off",
     ],
     { ...as, cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
   );

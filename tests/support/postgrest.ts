@@ -35,7 +35,14 @@ export async function startPostgrest(options: { databaseUrl: string; jwtSecret: 
       res.end(JSON.stringify(body));
     };
     const match = /^\/rest\/v1\/rpc\/([^/?]+)/.exec(req.url ?? "");
-    if (!match || req.method !== "POST") return send(404, { code: "PGRST125", message: "Invalid path specified in request URL", details: null, hint: null });
+    if (!match || req.method !== "POST") {
+      return send(404, {
+        code: "PGRST125",
+        message: "Invalid path specified in request URL",
+        details: null,
+        hint: null,
+      });
+    }
     const fn = match[1]!;
 
     let claims: Record<string, unknown> = { role: "anon" };
@@ -59,24 +66,39 @@ export async function startPostgrest(options: { databaseUrl: string; jwtSecret: 
     }
     const names = Object.keys(args);
     if (!IDENTIFIER.test(fn) || !names.every((n) => IDENTIFIER.test(n))) {
-      return send(404, { code: "PGRST202", message: `Could not find the function public.${fn}`, details: null, hint: null });
+      return send(404, {
+        code: "PGRST202",
+        message: `Could not find the function public.${fn}`,
+        details: null,
+        hint: null,
+      });
     }
 
     try {
       const result = await sql.begin(async (tx) => {
-        await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+        await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${
+          JSON.stringify(claims)
+        }, true)`;
         const call = `select public.${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(", ")}) as result`;
-        const rows = await tx.unsafe(call, names.map((n) => {
-          const v = args[n];
-          return v !== null && typeof v === "object" ? tx.json(v as never) : v;
-        }) as never[]);
+        const rows = await tx.unsafe(
+          call,
+          names.map((n) => {
+            const v = args[n];
+            return v !== null && typeof v === "object" ? tx.json(v as never) : v;
+          }) as never[],
+        );
         return rows[0]?.result ?? null;
       });
       send(200, result);
     } catch (e) {
       const pg = e as { code?: string; message?: string; detail?: string; hint?: string };
       const code = pg.code ?? "XX000";
-      send(postgrestStatus(code, role), { code, message: pg.message ?? "error", details: pg.detail ?? null, hint: pg.hint ?? null });
+      send(postgrestStatus(code, role), {
+        code,
+        message: pg.message ?? "error",
+        details: pg.detail ?? null,
+        hint: pg.hint ?? null,
+      });
     }
   });
 

@@ -27,8 +27,7 @@ export function upcomingMatches(n: number, now = new Date()): MatchPatch[] {
       status: "TIMED",
       homeTeam: { id: 1000 + i, name: `Home ${i} FC` },
       awayTeam: { id: 2000 + i, name: `Away ${i} FC` },
-    }),
-  );
+    }));
 }
 
 /**
@@ -45,7 +44,9 @@ export async function startSchedulerStack(options: {
 }) {
   const database = await createTestDatabase();
   const braze = await startBrazeSimulator({
-    port: 0, listApiTriggered: options.listing === true, updateAppliesTriggerProperties: options.updateAppliesTriggerProperties === true,
+    port: 0,
+    listApiTriggered: options.listing === true,
+    updateAppliesTriggerProperties: options.updateAppliesTriggerProperties === true,
   });
   const football = await startFootballDataSimulator({ port: 0, fixtures: options.matches.map((m) => fixture(m)) });
   const translator = await startTranslatorSimulator({ port: 0 });
@@ -85,18 +86,30 @@ export async function startSchedulerStack(options: {
    * simulators, for faults the served function cannot be given (a database
    * that fails one RPC). `wrapDb` sees every RPC; `countFetch` every Braze request.
    */
-  function core(options: { wrapDb?: (db: Db) => Db; settings?: Partial<SchedulerSettings>; onBrazeRequest?: (url: string) => void } = {}) {
+  function core(
+    options: {
+      wrapDb?: (db: Db) => Db;
+      settings?: Partial<SchedulerSettings>;
+      onBrazeRequest?: (url: string) => void;
+    } = {},
+  ) {
     const ports: SchedulerPorts = {
       db: options.wrapDb ? options.wrapDb(database.db) : database.db,
       braze: createBrazeClient({
-        baseUrl: braze.url, apiKey: "local-braze-key", createsPerMinute: 0,
+        baseUrl: braze.url,
+        apiKey: "local-braze-key",
+        createsPerMinute: 0,
         fetch: (input, init) => (options.onBrazeRequest?.(String(input)), fetch(input, init)),
       }),
       football: createFootballDataClient({ baseUrl: football.url, apiToken: "local-football-token" }),
       clock: systemClock,
       newId: () => crypto.randomUUID(),
     };
-    const settings = schedulerSettingsSchema.parse({ campaignId: CAMPAIGN_ID, competitions: ["PL", "PD"], ...options.settings });
+    const settings = schedulerSettingsSchema.parse({
+      campaignId: CAMPAIGN_ID,
+      competitions: ["PL", "PD"],
+      ...options.settings,
+    });
     return { ports, settings };
   }
 
@@ -125,20 +138,35 @@ export async function startSchedulerStack(options: {
         const schedules = live.filter((s) => Number(s.trigger_properties.match_id) === m.id);
         const rows = ledger.filter((r) => Number(r.match_id) === m.id);
         if (schedules.length !== 1) problems.push(`match ${m.id}: ${schedules.length} live schedules`);
-        else if (Date.parse(schedules[0]!.send_at) !== Date.parse(m.utcDate) - leadMinutes * 60_000) problems.push(`match ${m.id}: wrong send time ${schedules[0]!.send_at}`);
-        if (rows.length !== 1 || rows[0]!.status !== "scheduled") problems.push(`match ${m.id}: ledger ${JSON.stringify(rows)}`);
-        else if (schedules.length === 1 && rows[0]!.braze_schedule_id !== schedules[0]!.id) problems.push(`match ${m.id}: ledger owns ${rows[0]!.braze_schedule_id}, Braze has ${schedules[0]!.id}`);
+        else if (Date.parse(schedules[0]!.send_at) !== Date.parse(m.utcDate) - leadMinutes * 60_000) {
+          problems.push(`match ${m.id}: wrong send time ${schedules[0]!.send_at}`);
+        }
+        if (rows.length !== 1 || rows[0]!.status !== "scheduled") {
+          problems.push(`match ${m.id}: ledger ${JSON.stringify(rows)}`);
+        } else if (schedules.length === 1 && rows[0]!.braze_schedule_id !== schedules[0]!.id) {
+          problems.push(`match ${m.id}: ledger owns ${rows[0]!.braze_schedule_id}, Braze has ${schedules[0]!.id}`);
+        }
       }
-      if (live.length !== expected.length) problems.push(`${live.length} live schedules for ${expected.length} matches`);
+      if (live.length !== expected.length) {
+        problems.push(`${live.length} live schedules for ${expected.length} matches`);
+      }
       return problems;
     },
     /** Moves the Braze clock past every send time; returns how often each match's notification fired. */
     async fireEverything() {
-      const latest = Math.max(...(await simClient(braze.url).state()).schedules.map((s) => Date.parse(s.send_at)), Date.now());
+      const latest = Math.max(
+        ...(await simClient(braze.url).state()).schedules.map((s) => Date.parse(s.send_at)),
+        Date.now(),
+      );
       await simClient(braze.url).clock({ advanceTo: new Date(latest + 60_000).toISOString() });
       const fired = (await simClient(braze.url).state()).fired;
       const perMatch = new Map<number, number>();
-      for (const f of fired) perMatch.set(Number(f.trigger_properties.match_id), (perMatch.get(Number(f.trigger_properties.match_id)) ?? 0) + 1);
+      for (const f of fired) {
+        perMatch.set(
+          Number(f.trigger_properties.match_id),
+          (perMatch.get(Number(f.trigger_properties.match_id)) ?? 0) + 1,
+        );
+      }
       return perMatch;
     },
     /** Braze schedules that are still going to fire. */

@@ -41,7 +41,9 @@ export function required(env: Record<string, string | undefined> = process.env):
 
 /** The one line a skipped file prints for a missing package. */
 export function skipLine(pkg: SystemPackage, missing: readonly string[]): string {
-  return `skipped: needs ${pkg.name} (missing ${missing.join(", ")}); install with: sudo apt-get install -y ${pkg.name} (or: sudo bash dev/system-packages.sh)`;
+  return `skipped: needs ${pkg.name} (missing ${
+    missing.join(", ")
+  }); install with: sudo apt-get install -y ${pkg.name} (or: sudo bash dev/system-packages.sh)`;
 }
 
 /**

@@ -27,7 +27,7 @@ import type { Db } from "../../../src/shared/ports.ts";
 import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../../postgres.ts";
 import { freePort } from "../../ports.ts";
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
-import { prng, type Prng, sleep, Tally } from "../prng.ts";
+import { type Prng, prng, sleep, Tally } from "../prng.ts";
 
 const AUDIENCE = "seg_chaos";
 const RECIPIENTS = ["ada@example.test", "grace@example.test", "linus@example.test"];
@@ -39,9 +39,17 @@ const GRACE_SECONDS = 8;
 const MAX_ATTEMPTS = 6;
 
 interface Report {
-  seed: number; seconds: number; actions: Record<string, number>; answers: Record<string, number>;
-  resolverRuns: number; faults: Record<string, number>; faultsTotal: number; requeued: number;
-  settleRounds: number; emails: number; violations: string[];
+  seed: number;
+  seconds: number;
+  actions: Record<string, number>;
+  answers: Record<string, number>;
+  resolverRuns: number;
+  faults: Record<string, number>;
+  faultsTotal: number;
+  requeued: number;
+  settleRounds: number;
+  emails: number;
+  violations: string[];
 }
 
 class Killed extends Error {}
@@ -52,7 +60,13 @@ class Killed extends Error {}
  * provider call after it, as a function killed between the provider call and
  * the database write would.
  */
-function dyingPorts(base: BroadcastPorts, rng: Prng, killChance: number, tally: Tally, afterReads = false): BroadcastPorts {
+function dyingPorts(
+  base: BroadcastPorts,
+  rng: Prng,
+  killChance: number,
+  tally: Tally,
+  afterReads = false,
+): BroadcastPorts {
   let dead = false;
   const guard = <A extends unknown[], R>(f: (...a: A) => Promise<R>, write: boolean) => async (...a: A): Promise<R> => {
     if (dead) throw new Killed("killed");
@@ -75,7 +89,12 @@ function dyingPorts(base: BroadcastPorts, rng: Prng, killChance: number, tally: 
   return { ...base, provider, db };
 }
 
-export async function runBroadcastChaos(seed: number, durationMs: number, databaseUrl: string, log: (l: string) => void): Promise<Report> {
+export async function runBroadcastChaos(
+  seed: number,
+  durationMs: number,
+  databaseUrl: string,
+  log: (l: string) => void,
+): Promise<Report> {
   const rng = prng(seed);
   const actions = new Tally();
   const answers = new Tally();
@@ -84,10 +103,16 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
   const sim = resendSimClient(server.url);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const env = {
-    DB_ADAPTER: "direct", SUPABASE_DB_URL: databaseUrl, CRON_SECRET: "chaos-cron-secret",
-    RESEND_API_URL: server.url, RESEND_API_KEY: DEFAULT_RESEND_API_KEY, RESEND_FROM: "News <news@example.test>",
-    RESEND_TIMEOUT_MS: "400", RESEND_MAX_ATTEMPTS: "3",
-    BROADCASTS_RESOLVE_GRACE_SECONDS: String(GRACE_SECONDS), BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: databaseUrl,
+    CRON_SECRET: "chaos-cron-secret",
+    RESEND_API_URL: server.url,
+    RESEND_API_KEY: DEFAULT_RESEND_API_KEY,
+    RESEND_FROM: "News <news@example.test>",
+    RESEND_TIMEOUT_MS: "400",
+    RESEND_MAX_ATTEMPTS: "3",
+    BROADCASTS_RESOLVE_GRACE_SECONDS: String(GRACE_SECONDS),
+    BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     BROADCASTS_LEASE_TTL_SECONDS: "10",
   };
   const { ports, resolver } = broadcastsFromEnv(env);
@@ -98,7 +123,8 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
     for (const email of RECIPIENTS) await sim.addContact(email, AUDIENCE);
     const ids: string[] = [];
     for (let i = 0; i < BROADCASTS; i++) {
-      const [row] = await sql`select public.broadcast_create(${`Chaos ${seed} #${i}`}, '<p>chaos</p>', ${AUDIENCE}) as b`;
+      const [row] =
+        await sql`select public.broadcast_create(${`Chaos ${seed} #${i}`}, '<p>chaos</p>', ${AUDIENCE}) as b`;
       ids.push((row!.b as { id: string }).id);
     }
     let created = ids.length;
@@ -115,11 +141,25 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
           actions.add("create draft");
         }
         const id = own.pick(ids.slice(-BROADCASTS));
-        const action = own.pick<BroadcastAction>(["schedule", "schedule", "send", "reschedule", "reschedule", "cancel", "cancel"]);
-        const publishAt = action === "schedule" || action === "reschedule" ? new Date(Date.now() + own.int(2, 48) * 3_600_000 + own.int(0, 59) * 60_000) : undefined;
+        const action = own.pick<BroadcastAction>([
+          "schedule",
+          "schedule",
+          "send",
+          "reschedule",
+          "reschedule",
+          "cancel",
+          "cancel",
+        ]);
+        const publishAt = action === "schedule" || action === "reschedule"
+          ? new Date(Date.now() + own.int(2, 48) * 3_600_000 + own.int(0, 59) * 60_000)
+          : undefined;
         actions.add(action);
         try {
-          const r = await runBroadcastAction(dyingPorts(tunedPorts, own, 0.08, kills), { action, broadcastId: id, publishAt });
+          const r = await runBroadcastAction(dyingPorts(tunedPorts, own, 0.08, kills), {
+            action,
+            broadcastId: id,
+            publishAt,
+          });
           answers.add(r.outcome);
         } catch (e) {
           answers.add(e instanceof Killed ? "killed" : ((e as { kind?: string }).kind ?? "error"));
@@ -130,7 +170,10 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
     const resolverLoop = async () => {
       while (Date.now() < deadline) {
         try {
-          await runBroadcastResolver(dyingPorts(tunedPorts, rng, 0.05, kills, true), { ...resolver, graceSeconds: GRACE_SECONDS }, `chaos:${resolverRuns}`);
+          await runBroadcastResolver(dyingPorts(tunedPorts, rng, 0.05, kills, true), {
+            ...resolver,
+            graceSeconds: GRACE_SECONDS,
+          }, `chaos:${resolverRuns}`);
         } catch { /* locked, killed, or the database said no: the next run tries again */ }
         resolverRuns++;
         await sleep(rng.int(100, 400));
@@ -141,16 +184,23 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
       while (Date.now() < deadline) {
         const kind = rng.int(0, 3);
         const endpoint = rng.pick([...writes, "get", "list", "*"]);
-        const patch = kind === 0 ? { timeoutAfterCommit: { next: 1, endpoint: rng.pick(writes) } }
-          : kind === 1 ? { errors5xx: { next: 1, endpoint, afterCommit: rng.chance(0.5), status: rng.pick([500, 502, 503]) } }
-          : kind === 2 ? { rateLimit: { next: rng.int(1, 2), retryAfterSeconds: 0 } }
+        const patch = kind === 0
+          ? { timeoutAfterCommit: { next: 1, endpoint: rng.pick(writes) } }
+          : kind === 1
+          ? { errors5xx: { next: 1, endpoint, afterCommit: rng.chance(0.5), status: rng.pick([500, 502, 503]) } }
+          : kind === 2
+          ? { rateLimit: { next: rng.int(1, 2), retryAfterSeconds: 0 } }
           : undefined;
         // A steering call that fails (a reset socket) only means one fault fewer.
         if (patch) await sim.faults(patch).catch(() => {});
         await sleep(rng.int(20, 120));
       }
     };
-    log(`seed ${seed}: ${EDITORS} editors, ${BROADCASTS} broadcasts, resolver, fault controller for ${Math.round(durationMs / 1000)} s`);
+    log(
+      `seed ${seed}: ${EDITORS} editors, ${BROADCASTS} broadcasts, resolver, fault controller for ${
+        Math.round(durationMs / 1000)
+      } s`,
+    );
     await Promise.all([...Array.from({ length: EDITORS }, (_, n) => editor(n)), resolverLoop(), controller()]);
 
     // Settle: faults off, wait out the grace period, resolve until nothing is in flight.
@@ -176,7 +226,8 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
     }
 
     // Invariants.
-    const rows = await sql`select id, send_status, provider_broadcast_id, publish_at from public.broadcasts order by created_at`;
+    const rows =
+      await sql`select id, send_status, provider_broadcast_id, publish_at from public.broadcasts order by created_at`;
     const state = await sim.state();
     for (const row of rows) {
       const label = `broadcast ${row.id}`;
@@ -188,13 +239,23 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
       const live = named.filter((b) => b.status !== "draft");
       if (live.length > 1) violations.push(`${label}: ${live.length} provider broadcasts that can send`);
       for (const b of named) {
-        if (b.id !== row.provider_broadcast_id && b.status !== "draft") violations.push(`${label}: provider broadcast ${b.id} (${b.status}) the row does not know`);
+        if (b.id !== row.provider_broadcast_id && b.status !== "draft") {
+          violations.push(`${label}: provider broadcast ${b.id} (${b.status}) the row does not know`);
+        }
       }
       const mine = state.broadcasts.find((b) => b.id === row.provider_broadcast_id);
-      const providerStatus = mine ? ({ queued: "sent", sent: "sent" } as Record<string, string>)[mine.status] ?? mine.status : "draft";
-      if (providerStatus !== row.send_status) violations.push(`${label}: row ${row.send_status}, provider ${mine?.status ?? "none"}`);
-      if (mine && row.send_status === "scheduled" && Date.parse(mine.scheduled_at!) !== new Date(row.publish_at).getTime()) {
-        violations.push(`${label}: row scheduled for ${new Date(row.publish_at).toISOString()}, provider for ${mine.scheduled_at}`);
+      const providerStatus = mine
+        ? ({ queued: "sent", sent: "sent" } as Record<string, string>)[mine.status] ?? mine.status
+        : "draft";
+      if (providerStatus !== row.send_status) {
+        violations.push(`${label}: row ${row.send_status}, provider ${mine?.status ?? "none"}`);
+      }
+      if (
+        mine && row.send_status === "scheduled" && Date.parse(mine.scheduled_at!) !== new Date(row.publish_at).getTime()
+      ) {
+        violations.push(
+          `${label}: row scheduled for ${new Date(row.publish_at).toISOString()}, provider for ${mine.scheduled_at}`,
+        );
       }
     }
     await sim.fire();
@@ -207,8 +268,17 @@ export async function runBroadcastChaos(seed: number, durationMs: number, databa
     for (const c of state.calls) if (c.fault) faults.add(c.fault);
     for (const [k, n] of Object.entries(kills.counts)) faults.add(k, n);
     return {
-      seed, seconds: Math.round(durationMs / 1000), actions: actions.counts, answers: answers.counts, resolverRuns,
-      faults: faults.counts, faultsTotal: faults.total, requeued, settleRounds: rounds + 1, emails: emails.length, violations,
+      seed,
+      seconds: Math.round(durationMs / 1000),
+      actions: actions.counts,
+      answers: answers.counts,
+      resolverRuns,
+      faults: faults.counts,
+      faultsTotal: faults.total,
+      requeued,
+      settleRounds: rounds + 1,
+      emails: emails.length,
+      violations,
     };
   } finally {
     await sql.end();
@@ -220,17 +290,35 @@ function format(r: Report): string {
   const rows = (o: Record<string, number>) => Object.entries(o).sort().map(([k, v]) => `| ${k} | ${v} |`).join("\n");
   return [
     `## broadcasts chaos, seed ${r.seed}, ${r.seconds} s`,
-    "", "| action | count |", "|---|---|", rows(r.actions),
-    "", "| answer | count |", "|---|---|", rows(r.answers),
-    "", "| fault | count |", "|---|---|", rows(r.faults), `| **total** | **${r.faultsTotal}** |`,
-    "", `resolver runs ${r.resolverRuns}; settle rounds ${r.settleRounds}; unresolved rows requeued ${r.requeued}; emails after firing ${r.emails}`,
-    `violations: ${r.violations.length}`, ...r.violations.map((v) => `- ${v}`),
+    "",
+    "| action | count |",
+    "|---|---|",
+    rows(r.actions),
+    "",
+    "| answer | count |",
+    "|---|---|",
+    rows(r.answers),
+    "",
+    "| fault | count |",
+    "|---|---|",
+    rows(r.faults),
+    `| **total** | **${r.faultsTotal}** |`,
+    "",
+    `resolver runs ${r.resolverRuns}; settle rounds ${r.settleRounds}; unresolved rows requeued ${r.requeued}; emails after firing ${r.emails}`,
+    `violations: ${r.violations.length}`,
+    ...r.violations.map((v) => `- ${v}`),
   ].join("\n");
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { seed: { type: "string" }, minutes: { type: "string" }, seconds: { type: "string" }, job: { type: "string" }, quiet: { type: "boolean" } },
+    options: {
+      seed: { type: "string" },
+      minutes: { type: "string" },
+      seconds: { type: "string" },
+      job: { type: "string" },
+      quiet: { type: "boolean" },
+    },
     strict: true,
   });
   const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Number(values.seed);
@@ -245,7 +333,9 @@ async function main() {
     await applyPlatformBootstrap(pg.url());
     await applyMigrations(pg.url());
     const started = Date.now();
-    const log = values.quiet ? () => {} : (l: string) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`);
+    const log = values.quiet
+      ? () => {}
+      : (l: string) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`);
     const report = await runBroadcastChaos(seed, Math.round(seconds * 1000), pg.url(), log);
     console.log(format(report));
     console.log(`\nreproduce: npx tsx dev/chaos/broadcasts/run.ts --seed ${seed} --seconds ${Math.round(seconds)}`);

@@ -37,7 +37,7 @@ import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../../po
 import { freePort } from "../../ports.ts";
 import { DEFAULT_GOTRUE_SERVICE_KEY, goTrueSimClient, startGoTrueSimulator } from "../../sim/gotrue.ts";
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
-import { prng, type Prng, sleep, Tally } from "../prng.ts";
+import { type Prng, prng, sleep, Tally } from "../prng.ts";
 
 const AUDIENCE = "aud_chaos";
 const USERS = 36;
@@ -46,11 +46,25 @@ const DELETE_SHARE = 0.7;
 const SYNCERS = 3;
 const REQUESTERS = 2;
 
-interface Member { id: string; email: string; subject: string; emails: string[] }
+interface Member {
+  id: string;
+  email: string;
+  subject: string;
+  emails: string[];
+}
 interface Report {
-  seed: number; seconds: number; users: number; requested: number; done: number;
-  actions: Record<string, number>; answers: Record<string, number>; faults: Record<string, number>; faultsTotal: number;
-  resumerRuns: number; settleRounds: number; violations: string[];
+  seed: number;
+  seconds: number;
+  users: number;
+  requested: number;
+  done: number;
+  actions: Record<string, number>;
+  answers: Record<string, number>;
+  faults: Record<string, number>;
+  faultsTotal: number;
+  resumerRuns: number;
+  settleRounds: number;
+  violations: string[];
 }
 
 class Killed extends Error {}
@@ -82,7 +96,12 @@ function dyingPorts(base: DeletionPorts, rng: Prng, killChance: number, kills: T
 
 const kindOf = (e: unknown) => (e instanceof Killed ? "killed" : ((e as { kind?: string }).kind ?? "error"));
 
-export async function runDeleteUserChaos(seed: number, durationMs: number, databaseUrl: string, log: (l: string) => void): Promise<Report> {
+export async function runDeleteUserChaos(
+  seed: number,
+  durationMs: number,
+  databaseUrl: string,
+  log: (l: string) => void,
+): Promise<Report> {
   const rng = prng(seed);
   const actions = new Tally();
   const answers = new Tally();
@@ -96,10 +115,18 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
   // Short client timeouts so faults cost little time; the claim is then as
   // short as the settings allow (twice the slowest step).
   const { ports, settings } = deleteUserFromEnv({
-    ...common, SUPABASE_SERVICE_ROLE_KEY: DEFAULT_GOTRUE_SERVICE_KEY, AUTH_ADMIN_URL: gotrue.url,
-    RESEND_API_URL: resend.url, RESEND_API_KEY: DEFAULT_RESEND_API_KEY, RESEND_AUDIENCE_ID: AUDIENCE,
-    AUTH_ADMIN_TIMEOUT_MS: "400", RESEND_TIMEOUT_MS: "400", RESEND_MAX_ATTEMPTS: "1",
-    DELETE_USER_CLAIM_TTL_SECONDS: "3", DELETE_USER_BACKOFF_BASE_SECONDS: "0", DELETE_USER_BACKOFF_CAP_SECONDS: "1",
+    ...common,
+    SUPABASE_SERVICE_ROLE_KEY: DEFAULT_GOTRUE_SERVICE_KEY,
+    AUTH_ADMIN_URL: gotrue.url,
+    RESEND_API_URL: resend.url,
+    RESEND_API_KEY: DEFAULT_RESEND_API_KEY,
+    RESEND_AUDIENCE_ID: AUDIENCE,
+    AUTH_ADMIN_TIMEOUT_MS: "400",
+    RESEND_TIMEOUT_MS: "400",
+    RESEND_MAX_ATTEMPTS: "1",
+    DELETE_USER_CLAIM_TTL_SECONDS: "3",
+    DELETE_USER_BACKOFF_BASE_SECONDS: "0",
+    DELETE_USER_BACKOFF_CAP_SECONDS: "1",
     DELETE_USER_LEASE_TTL_SECONDS: "5",
   });
   const webhook = webhookFromEnv({ ...common, RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET });
@@ -109,13 +136,18 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
 
   const deliver = async (body: string) => {
     const req = signedRequest("http://chaos.local/resend-webhook", LOCAL_RESEND_WEBHOOK_SECRET, {
-      svixId: `msg_${seed}_${deliveries++}`, body, signedAt: new Date(),
+      svixId: `msg_${seed}_${deliveries++}`,
+      body,
+      signedAt: new Date(),
     });
     return handleResendWebhook(webhook, req);
   };
   const calendarsFor = (own: Prng, m: Member) =>
     Array.from({ length: own.int(0, 4) }, (_, i) => ({
-      calendar_id: `cal-${i}`, name: `${m.subject} calendar ${i}`, color: null, is_primary: i === 0,
+      calendar_id: `cal-${i}`,
+      name: `${m.subject} calendar ${i}`,
+      color: null,
+      is_primary: i === 0,
       ...(own.chance(0.3) ? { settings: { owner: m.email } } : {}),
     }));
 
@@ -127,10 +159,17 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
       await mail.addContact(email, AUDIENCE);
       const m: Member = { id: user.id, email, subject: `Digest for Member${i}S${seed}`, emails: [] };
       members.push(m);
-      await syncCalendars(ports.db, m.id, { calendars: calendarsFor(rng, m).concat([{ calendar_id: "home", name: "Home", color: null, is_primary: false }]) });
+      await syncCalendars(ports.db, m.id, {
+        calendars: calendarsFor(rng, m).concat([{ calendar_id: "home", name: "Home", color: null, is_primary: false }]),
+      });
       const emailId = `em_${seed}_${i}_0`;
       m.emails.push(emailId);
-      await deliver(emailEvent("email.sent", new Date().toISOString(), emailId, { to: [email] }).replace("Kick-off in one hour", m.subject));
+      await deliver(
+        emailEvent("email.sent", new Date().toISOString(), emailId, { to: [email] }).replace(
+          "Kick-off in one hour",
+          m.subject,
+        ),
+      );
     }
     const toDelete = members.filter(() => rng.chance(DELETE_SHARE));
     const requested = new Set<string>();
@@ -193,15 +232,31 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
           m.emails.push(emailId);
           body = emailEvent(own.pick(["email.sent", "email.delivered"]), now, emailId, { to: [m.email] });
         } else if (kind <= 3) {
-          const type = own.pick(["email.delivered", "email.opened", "email.clicked", "email.bounced", "email.complained"]);
+          const type = own.pick([
+            "email.delivered",
+            "email.opened",
+            "email.clicked",
+            "email.bounced",
+            "email.complained",
+          ]);
           body = emailEvent(type, now, own.pick(m.emails), {
-            to: [m.email], ...(type === "email.clicked" ? { click: { link: "https://example.test/digest", timestamp: now } } : {}),
+            to: [m.email],
+            ...(type === "email.clicked" ? { click: { link: "https://example.test/digest", timestamp: now } } : {}),
           });
         } else {
           // Resend's contact events (https://resend.com/docs/dashboard/webhooks/event-types), the saga's own delete included.
           body = JSON.stringify({
-            type: own.pick(["contact.created", "contact.updated", "contact.deleted"]), created_at: now,
-            data: { id: `ct_${m.id}`, audience_id: AUDIENCE, email: m.email, first_name: m.subject, unsubscribed: false, created_at: now, updated_at: now },
+            type: own.pick(["contact.created", "contact.updated", "contact.deleted"]),
+            created_at: now,
+            data: {
+              id: `ct_${m.id}`,
+              audience_id: AUDIENCE,
+              email: m.email,
+              first_name: m.subject,
+              unsubscribed: false,
+              created_at: now,
+              updated_at: now,
+            },
           });
         }
         body = body.replace("Kick-off in one hour", m.subject);
@@ -219,13 +274,33 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
       while (Date.now() < deadline) {
         const which = rng.int(0, 6);
         const authEndpoint = rng.pick(["update", "update", "delete", "get"]);
-        const patch = which === 0 ? { errors5xx: { next: 1, endpoint: authEndpoint, afterCommit: rng.chance(0.5), status: rng.pick([500, 502, 503]) } }
-          : which === 1 ? { timeoutAfterCommit: { next: 1, endpoint: rng.pick(["update", "delete"]) } }
-          : which === 2 ? { latencyMs: rng.chance(0.5) ? rng.int(50, 300) : null }
+        const patch = which === 0
+          ? {
+            errors5xx: {
+              next: 1,
+              endpoint: authEndpoint,
+              afterCommit: rng.chance(0.5),
+              status: rng.pick([500, 502, 503]),
+            },
+          }
+          : which === 1
+          ? { timeoutAfterCommit: { next: 1, endpoint: rng.pick(["update", "delete"]) } }
+          : which === 2
+          ? { latencyMs: rng.chance(0.5) ? rng.int(50, 300) : null }
           : undefined;
-        const mailPatch = which === 3 ? { errors5xx: { next: 1, endpoint: "contact.delete", afterCommit: rng.chance(0.5), status: rng.pick([500, 503]) } }
-          : which === 4 ? { timeoutAfterCommit: { next: 1, endpoint: "contact.delete" } }
-          : which === 5 ? { rateLimit: { next: 1, retryAfterSeconds: 0 } }
+        const mailPatch = which === 3
+          ? {
+            errors5xx: {
+              next: 1,
+              endpoint: "contact.delete",
+              afterCommit: rng.chance(0.5),
+              status: rng.pick([500, 503]),
+            },
+          }
+          : which === 4
+          ? { timeoutAfterCommit: { next: 1, endpoint: "contact.delete" } }
+          : which === 5
+          ? { rateLimit: { next: 1, retryAfterSeconds: 0 } }
           : undefined;
         // A steering call that fails only means one fault fewer.
         if (patch) await auth.faults(patch).catch(() => {});
@@ -233,10 +308,17 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
         await sleep(rng.int(10, 60));
       }
     };
-    log(`seed ${seed}: ${USERS} users (${toDelete.length} to delete), ${REQUESTERS} requesters, resumer, ${SYNCERS} syncers, webhooks, fault controller for ${Math.round(durationMs / 1000)} s`);
+    log(
+      `seed ${seed}: ${USERS} users (${toDelete.length} to delete), ${REQUESTERS} requesters, resumer, ${SYNCERS} syncers, webhooks, fault controller for ${
+        Math.round(durationMs / 1000)
+      } s`,
+    );
     await Promise.all([
-      ...Array.from({ length: REQUESTERS }, (_, n) => requester(n)), resumer(),
-      ...Array.from({ length: SYNCERS }, (_, n) => syncer(n)), webhooks(), controller(),
+      ...Array.from({ length: REQUESTERS }, (_, n) => requester(n)),
+      resumer(),
+      ...Array.from({ length: SYNCERS }, (_, n) => syncer(n)),
+      webhooks(),
+      controller(),
     ]);
 
     // Settle: faults off; killed runs' claims expire; the resumer until every requested deletion is done.
@@ -267,7 +349,9 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
       where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'user_deletions' order by 1`;
     const authState = await auth.state();
     const mailState = await mail.state();
-    const sagas = new Map((await sql`select user_id, status, email, steps from public.user_deletions`).map((r) => [r.user_id as string, r]));
+    const sagas = new Map(
+      (await sql`select user_id, status, email, steps from public.user_deletions`).map((r) => [r.user_id as string, r]),
+    );
     let done = 0;
     for (const m of members) {
       const saga = sagas.get(m.id);
@@ -275,8 +359,12 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
       if (!requested.has(m.id)) {
         if (saga) violations.push(`${label}: a saga for a user nobody asked to delete`);
         const u = authState.users.find((x) => x.id === m.id);
-        if (!u || u.banned_until) violations.push(`${label}: never asked about, yet ${u ? "banned" : "gone from Auth"}`);
-        if (!mailState.contacts.some((c) => c.email === m.email)) violations.push(`${label}: never asked about, yet the contact is gone`);
+        if (!u || u.banned_until) {
+          violations.push(`${label}: never asked about, yet ${u ? "banned" : "gone from Auth"}`);
+        }
+        if (!mailState.contacts.some((c) => c.email === m.email)) {
+          violations.push(`${label}: never asked about, yet the contact is gone`);
+        }
         continue;
       }
       if (saga?.status !== "done") {
@@ -287,12 +375,23 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
       if (saga.email !== null) violations.push(`${label}: the finished saga still holds the address`);
       for (const t of tables) {
         for (const needle of [m.id, m.email, m.subject]) {
-          const [hit] = await sql.unsafe(`select count(*)::int as n from public.${t.name} as t where t::text ilike $1`, [`%${needle}%`]);
-          if (hit!.n > 0) violations.push(`${label}: ${hit!.n} row(s) of ${t.name} hold ${needle === m.id ? "the id" : needle === m.email ? "the address" : "the subject"}`);
+          const [hit] = await sql.unsafe(
+            `select count(*)::int as n from public.${t.name} as t where t::text ilike $1`,
+            [`%${needle}%`],
+          );
+          if (hit!.n > 0) {
+            violations.push(
+              `${label}: ${hit!.n} row(s) of ${t.name} hold ${
+                needle === m.id ? "the id" : needle === m.email ? "the address" : "the subject"
+              }`,
+            );
+          }
         }
       }
       if (authState.users.some((u) => u.id === m.id)) violations.push(`${label}: the Auth user is still there`);
-      if (mailState.contacts.some((c) => c.email.toLowerCase() === m.email)) violations.push(`${label}: the contact is still there`);
+      if (mailState.contacts.some((c) => c.email.toLowerCase() === m.email)) {
+        violations.push(`${label}: the contact is still there`);
+      }
       const pivot = Date.parse(String((saga.steps as Record<string, unknown>).pivot));
       for (const c of authState.calls) {
         if (c.user_id === m.id && c.effect === "unbanned" && c.at && Date.parse(c.at) > pivot) {
@@ -307,9 +406,18 @@ export async function runDeleteUserChaos(seed: number, durationMs: number, datab
     for (const c of authState.calls) if (c.status === 0 && !c.fault) faults.add("auth: no answer");
     for (const [k, n] of Object.entries(kills.counts)) faults.add(k, n);
     return {
-      seed, seconds: Math.round(durationMs / 1000), users: USERS, requested: requested.size, done,
-      actions: actions.counts, answers: answers.counts, faults: faults.counts, faultsTotal: faults.total,
-      resumerRuns, settleRounds: rounds + 1, violations,
+      seed,
+      seconds: Math.round(durationMs / 1000),
+      users: USERS,
+      requested: requested.size,
+      done,
+      actions: actions.counts,
+      answers: answers.counts,
+      faults: faults.counts,
+      faultsTotal: faults.total,
+      resumerRuns,
+      settleRounds: rounds + 1,
+      violations,
     };
   } finally {
     await sql.end();
@@ -322,17 +430,35 @@ function format(r: Report): string {
   const rows = (o: Record<string, number>) => Object.entries(o).sort().map(([k, v]) => `| ${k} | ${v} |`).join("\n");
   return [
     `## delete-user chaos, seed ${r.seed}, ${r.seconds} s`,
-    "", "| action | count |", "|---|---|", rows(r.actions),
-    "", "| answer | count |", "|---|---|", rows(r.answers),
-    "", "| fault | count |", "|---|---|", rows(r.faults), `| **total** | **${r.faultsTotal}** |`,
-    "", `users ${r.users}; deletions requested ${r.requested}, done ${r.done}; resumer runs ${r.resumerRuns}; settle rounds ${r.settleRounds}`,
-    `violations: ${r.violations.length}`, ...r.violations.map((v) => `- ${v}`),
+    "",
+    "| action | count |",
+    "|---|---|",
+    rows(r.actions),
+    "",
+    "| answer | count |",
+    "|---|---|",
+    rows(r.answers),
+    "",
+    "| fault | count |",
+    "|---|---|",
+    rows(r.faults),
+    `| **total** | **${r.faultsTotal}** |`,
+    "",
+    `users ${r.users}; deletions requested ${r.requested}, done ${r.done}; resumer runs ${r.resumerRuns}; settle rounds ${r.settleRounds}`,
+    `violations: ${r.violations.length}`,
+    ...r.violations.map((v) => `- ${v}`),
   ].join("\n");
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { seed: { type: "string" }, minutes: { type: "string" }, seconds: { type: "string" }, job: { type: "string" }, quiet: { type: "boolean" } },
+    options: {
+      seed: { type: "string" },
+      minutes: { type: "string" },
+      seconds: { type: "string" },
+      job: { type: "string" },
+      quiet: { type: "boolean" },
+    },
     strict: true,
   });
   const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Number(values.seed);
@@ -347,7 +473,9 @@ async function main() {
     await applyPlatformBootstrap(pg.url());
     await applyMigrations(pg.url());
     const started = Date.now();
-    const log = values.quiet ? () => {} : (l: string) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`);
+    const log = values.quiet
+      ? () => {}
+      : (l: string) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`);
     const report = await runDeleteUserChaos(seed, Math.round(seconds * 1000), pg.url(), log);
     console.log(format(report));
     console.log(`\nreproduce: npx tsx dev/chaos/delete-user/run.ts --seed ${seed} --seconds ${Math.round(seconds)}`);

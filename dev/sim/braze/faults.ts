@@ -19,7 +19,14 @@ export interface BrazeFaults {
     | { next: number; resetSeconds?: number }
     | { remaining: number; resetSeconds: number };
   /** Before the write is applied, unless afterCommit (then the write stands and the client sees a 5xx). */
-  errors5xx?: { next?: number; rate?: number; seed?: number; status?: number; afterCommit?: boolean; endpoint?: string };
+  errors5xx?: {
+    next?: number;
+    rate?: number;
+    seed?: number;
+    status?: number;
+    afterCommit?: boolean;
+    endpoint?: string;
+  };
   /** Apply the write, then never answer: the client's own timeout is the only way out. */
   timeoutAfterCommit?: { next: number; endpoint?: string };
   newIdOnUpdate?: boolean;
@@ -73,7 +80,12 @@ export class FaultBook {
     if ("every" in rule) {
       this.callCount++;
       const limited = rule.every > 0 && this.callCount % rule.every === 0;
-      return { limited, limit: rule.every, remaining: limited ? 0 : rule.every - (this.callCount % rule.every), resetEpochSeconds: resetAt(rule.resetSeconds) };
+      return {
+        limited,
+        limit: rule.every,
+        remaining: limited ? 0 : rule.every - (this.callCount % rule.every),
+        resetEpochSeconds: resetAt(rule.resetSeconds),
+      };
     }
     if ("next" in rule) {
       const limited = rule.next > 0;
@@ -88,7 +100,12 @@ export class FaultBook {
     }
     const limited = this.windowUsed >= rule.remaining;
     if (!limited) this.windowUsed++;
-    return { limited, limit: rule.remaining, remaining: Math.max(0, rule.remaining - this.windowUsed), resetEpochSeconds: Math.ceil(resetMs / 1000) };
+    return {
+      limited,
+      limit: rule.remaining,
+      remaining: Math.max(0, rule.remaining - this.windowUsed),
+      resetEpochSeconds: Math.ceil(resetMs / 1000),
+    };
   }
 
   /** The 5xx status to answer with for this call, if any. */

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { delay, isRecord, listen, readJson, sendJson } from "../shared.ts";
 import { DefaultRateLimiter, FaultBook, type RateVerdict } from "./faults.ts";
 import { Holds } from "../holds.ts";
-import { BrazeState, SimClock, type Answer, type BrazeSnapshot, type ClockOptions, type SimCall } from "./state.ts";
+import { type Answer, type BrazeSnapshot, BrazeState, type ClockOptions, type SimCall, SimClock } from "./state.ts";
 
 export interface BrazeSimulatorOptions {
   /** 0 picks a free port. */
@@ -63,7 +63,13 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
       state.list(query, faults.faults.listLagSeconds ?? 0, options.listApiTriggered === true),
   };
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, route: Route, query: URLSearchParams) {
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    route: Route,
+    query: URLSearchParams,
+  ) {
     const body = req.method === "GET" ? Object.fromEntries(query) : await readJson(req);
     let clientGone = false;
     let record: SimCall | undefined;
@@ -74,7 +80,14 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
       }
     });
     const log = (status: number, fault?: string) => {
-      record = { at: state.nowIso(), endpoint: path, body, status, ...(fault ? { fault } : {}), ...(clientGone ? { client_aborted: true } : {}) };
+      record = {
+        at: state.nowIso(),
+        endpoint: path,
+        body,
+        status,
+        ...(fault ? { fault } : {}),
+        ...(clientGone ? { client_aborted: true } : {}),
+      };
       state.calls.push(record);
     };
 
@@ -169,20 +182,28 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
     if (typeof input.set === "string") target = Date.parse(input.set);
     else if (typeof input.advanceTo === "string") target = Date.parse(input.advanceTo);
     else if (typeof input.advanceBySeconds === "number") target = now + input.advanceBySeconds * 1000;
-    if (!Number.isFinite(target)) return sendJson(res, 400, { message: "clock needs set, advanceTo (ISO) or advanceBySeconds" });
-    if (input.set === undefined && target < now) return sendJson(res, 400, { message: "advancing cannot move the clock back; use set" });
+    if (!Number.isFinite(target)) {
+      return sendJson(res, 400, { message: "clock needs set, advanceTo (ISO) or advanceBySeconds" });
+    }
+    if (input.set === undefined && target < now) {
+      return sendJson(res, 400, { message: "advancing cannot move the clock back; use set" });
+    }
     state.clock.set(target, frozen);
     const fired = state.fireDue();
     return sendJson(res, 200, { clock: state.nowIso(), frozen: state.clock.isFrozen(), fired });
   }
 
-  const running = await listen(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://sim");
-    if (url.pathname.startsWith("/_sim/")) return handleSim(req, res, url.pathname);
-    const route = api[`${req.method} ${url.pathname}`];
-    if (!route) return sendJson(res, 404, { message: `Not found: ${req.method} ${url.pathname}` });
-    return handleApi(req, res, url.pathname, route, url.searchParams);
-  }, options.port, options.host);
+  const running = await listen(
+    async (req, res) => {
+      const url = new URL(req.url ?? "/", "http://sim");
+      if (url.pathname.startsWith("/_sim/")) return handleSim(req, res, url.pathname);
+      const route = api[`${req.method} ${url.pathname}`];
+      if (!route) return sendJson(res, 404, { message: `Not found: ${req.method} ${url.pathname}` });
+      return handleApi(req, res, url.pathname, route, url.searchParams);
+    },
+    options.port,
+    options.host,
+  );
 
   return {
     url: running.url,

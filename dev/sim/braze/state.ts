@@ -107,7 +107,13 @@ export class BrazeState {
       .sort((a, b) => Date.parse(a.send_at) - Date.parse(b.send_at));
     const fresh = due.map((s): SimFired => {
       s.status = "fired";
-      return { schedule_id: s.id, campaign_id: s.campaign_id, send_at: s.send_at, trigger_properties: s.trigger_properties, fired_at: this.nowIso() };
+      return {
+        schedule_id: s.id,
+        campaign_id: s.campaign_id,
+        send_at: s.send_at,
+        trigger_properties: s.trigger_properties,
+        fired_at: this.nowIso(),
+      };
     });
     this.fired.push(...fresh);
     return fresh;
@@ -123,9 +129,16 @@ export class BrazeState {
     if (body.broadcast !== true && !Array.isArray(body.recipients) && !isRecord(body.audience)) {
       return { status: 400, body: { message: "Must include recipients, audience, or set broadcast to true" } };
     }
-    const schedule = this.insert(body.campaign_id, time, isRecord(body.trigger_properties) ? body.trigger_properties : {});
+    const schedule = this.insert(
+      body.campaign_id,
+      time,
+      isRecord(body.trigger_properties) ? body.trigger_properties : {},
+    );
     this.fireDue();
-    return { status: 201, body: { dispatch_id: randomUUID().replaceAll("-", ""), schedule_id: schedule.id, message: "success" } };
+    return {
+      status: 201,
+      body: { dispatch_id: randomUUID().replaceAll("-", ""), schedule_id: schedule.id, message: "success" },
+    };
   }
 
   update(body: unknown, newIdOnUpdate: boolean, appliesTriggerProperties = false): Answer {
@@ -136,7 +149,9 @@ export class BrazeState {
     if (time === undefined) return { status: 400, body: { message: "schedule.time must be an ISO-8601 time" } };
     const existing = this.live(body.campaign_id, body.schedule_id);
     if (!existing) return notFound;
-    const properties = appliesTriggerProperties && isRecord(body.trigger_properties) ? body.trigger_properties : existing.trigger_properties;
+    const properties = appliesTriggerProperties && isRecord(body.trigger_properties)
+      ? body.trigger_properties
+      : existing.trigger_properties;
     if (newIdOnUpdate) {
       const replacement = this.insert(existing.campaign_id, time, properties);
       existing.status = "deleted";
@@ -171,7 +186,9 @@ export class BrazeState {
    */
   list(query: URLSearchParams, listLagSeconds: number, listApiTriggered = false): Answer {
     const endTime = Date.parse(query.get("end_time") ?? "");
-    if (!Number.isFinite(endTime)) return { status: 400, body: { message: "end_time is required and must be ISO-8601" } };
+    if (!Number.isFinite(endTime)) {
+      return { status: 400, body: { message: "end_time is required and must be ISO-8601" } };
+    }
     const now = this.clock.nowMs();
     const visibleBefore = now - listLagSeconds * 1000;
     // Every schedule here is API-triggered (created through the REST API), so

@@ -37,7 +37,12 @@ export function fromPostgres(sql: Sql): Db {
         if (e instanceof AppError) throw e;
         const pgError = e as { name?: string; code?: string; message?: string; detail?: string; hint?: string };
         if (pgError?.name === "PostgresError") {
-          throw fromSqlError(fn, { code: pgError.code, message: pgError.message, details: pgError.detail, hint: pgError.hint });
+          throw fromSqlError(fn, {
+            code: pgError.code,
+            message: pgError.message,
+            details: pgError.detail,
+            hint: pgError.hint,
+          });
         }
         throw new DbUnavailableError(`${fn}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
       }

@@ -34,7 +34,9 @@ export function fromSqlError(fn: string, e: SqlErrorFields): AppError {
     case "forbidden":
       return new ForbiddenError(message);
   }
-  if (code === "23505" || code === "40001" || code === "40P01") return new ConflictError(message, e.details ?? undefined);
+  if (code === "23505" || code === "40001" || code === "40P01") {
+    return new ConflictError(message, e.details ?? undefined);
+  }
   if (/^PT4\d\d$/.test(code) || code.startsWith("22") || code.startsWith("23")) {
     return new InvalidInputError(message);
   }

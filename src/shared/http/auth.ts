@@ -4,12 +4,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { UnauthorizedError } from "../errors.ts";
 
-export {
-  type AccessTokenClaims,
-  accessTokenVerifier,
-  type TokenVerifier,
-  userTokenVerifier,
-} from "./user-token.ts";
+export { type AccessTokenClaims, accessTokenVerifier, type TokenVerifier, userTokenVerifier } from "./user-token.ts";
 
 export function bearerToken(req: Request): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");

@@ -49,19 +49,28 @@ export interface CallerAuth {
 
 export function callerAuthFrom(env: z.infer<typeof callerEnvSchema>, fetcher?: typeof fetch): CallerAuth {
   const authUrl = env.AUTH_URL ?? env.SUPABASE_URL;
-  const issuer = env.AUTH_JWT_ISSUER ?? (env.SUPABASE_URL ? `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1` : undefined);
+  const issuer = env.AUTH_JWT_ISSUER ??
+    (env.SUPABASE_URL ? `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1` : undefined);
   return {
     cronSecret: env.CRON_SECRET,
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
     verifyUser: authUrl && issuer
-      ? userTokenVerifier({ authUrl, issuer, apiKey: env.SUPABASE_ANON_KEY ?? env.SUPABASE_SERVICE_ROLE_KEY, fetch: fetcher })
+      ? userTokenVerifier({
+        authUrl,
+        issuer,
+        apiKey: env.SUPABASE_ANON_KEY ?? env.SUPABASE_SERVICE_ROLE_KEY,
+        fetch: fetcher,
+      })
       : undefined,
     corsOrigins: env.CORS_ALLOWED_ORIGINS ?? [],
   };
 }
 
 /** The caller settings, built once per isolate (the JWKS cache lives in them). */
-export const callerAuthFromEnv: (source?: EnvSource) => CallerAuth = perIsolate(callerEnvSchema, (env) => callerAuthFrom(env));
+export const callerAuthFromEnv: (source?: EnvSource) => CallerAuth = perIsolate(
+  callerEnvSchema,
+  (env) => callerAuthFrom(env),
+);
 
 export interface AuthenticateOptions {
   /**
@@ -91,7 +100,9 @@ export async function authenticateCaller<K extends CallerKind>(
   }
   const machine = (token: string): Caller | undefined => {
     if (accepts("cron") && secretsEqual(token, auth.cronSecret!)) return { kind: "cron" };
-    if (accepts("service_role") && auth.serviceRoleKey && secretsEqual(token, auth.serviceRoleKey)) return { kind: "service_role" };
+    if (accepts("service_role") && auth.serviceRoleKey && secretsEqual(token, auth.serviceRoleKey)) {
+      return { kind: "service_role" };
+    }
     return undefined;
   };
   const token = bearerToken(req);

@@ -18,7 +18,11 @@ export class CorsOriginRefused extends AppError {
 }
 
 /** The CORS headers for an answer to `origin`: none unless it is allowed (Vary always, for caches). */
-export function corsHeaders(origin: string | null, allowed: readonly string[], methods: readonly string[]): Record<string, string> {
+export function corsHeaders(
+  origin: string | null,
+  allowed: readonly string[],
+  methods: readonly string[],
+): Record<string, string> {
   if (!origin || !allowed.includes(origin)) return { vary: "Origin" };
   return {
     vary: "Origin",

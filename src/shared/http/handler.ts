@@ -5,7 +5,14 @@
 // logs and vice versa.
 import { z } from "zod";
 import type { EnvSource } from "../config.ts";
-import { authenticateCaller, type Caller, type CallerAuth, callerAuthFromEnv, type CallerKind, type CallerOf } from "./caller.ts";
+import {
+  authenticateCaller,
+  type Caller,
+  type CallerAuth,
+  callerAuthFromEnv,
+  type CallerKind,
+  type CallerOf,
+} from "./caller.ts";
 import { corsHeaders, isPreflight, preflightResponse, withHeaders } from "./cors.ts";
 import { drain, parseJson } from "./parse.ts";
 import { errorResponse, MethodNotAllowedError } from "./respond.ts";
@@ -28,7 +35,10 @@ async function runIdOf(response: Response): Promise<string | undefined> {
   }
 }
 
-export function logged(handle: (req: Request) => Promise<Response>, log: Log = console.log): (req: Request) => Promise<Response> {
+export function logged(
+  handle: (req: Request) => Promise<Response>,
+  log: Log = console.log,
+): (req: Request) => Promise<Response> {
   return async (req) => {
     const started = performance.now();
     const response = await handle(req);
@@ -45,7 +55,10 @@ export function logged(handle: (req: Request) => Promise<Response>, log: Log = c
   };
 }
 
-export function postHandler(handle: (req: Request) => Promise<Response>, log?: Log): (req: Request) => Promise<Response> {
+export function postHandler(
+  handle: (req: Request) => Promise<Response>,
+  log?: Log,
+): (req: Request) => Promise<Response> {
   return logged(async (req) => {
     try {
       if (req.method !== "POST") throw new MethodNotAllowedError(`${req.method} is not allowed; use POST`);
@@ -124,12 +137,20 @@ export function handler<K extends CallerKind, Config, S extends z.ZodType = type
         cors = corsHeaders(req.headers.get("origin"), auth.corsOrigins, methods);
         if (isPreflight(req)) return preflightResponse(req, auth.corsOrigins, methods);
       }
-      if (!methods.includes(req.method)) throw new MethodNotAllowedError(`${req.method} is not allowed; use ${methods.join(" or ")}`);
+      if (!methods.includes(req.method)) {
+        throw new MethodNotAllowedError(`${req.method} is not allowed; use ${methods.join(" or ")}`);
+      }
       const caller = await authenticateCaller(req, authFrom(), spec.callers, { queryToken: spec.queryToken });
       const config = spec.config();
       spec.authorize?.(caller, config);
-      const schema = spec.body === undefined ? emptyBody : typeof spec.body === "function" ? spec.body(config) : spec.body;
-      const max = typeof spec.maxBodyBytes === "function" ? spec.maxBodyBytes(config) : spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const schema = spec.body === undefined
+        ? emptyBody
+        : typeof spec.body === "function"
+        ? spec.body(config)
+        : spec.body;
+      const max = typeof spec.maxBodyBytes === "function"
+        ? spec.maxBodyBytes(config)
+        : spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       const body = schema === null ? undefined : await parseJson(req, schema, max);
       const who = caller as Caller;
       const runLabel = who.kind === "user" ? `user:${who.claims.sub}` : `${who.kind}:${crypto.randomUUID()}`;

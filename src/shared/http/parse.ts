@@ -32,7 +32,9 @@ export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alr
 
 export async function readBody(req: Request, maxBytes: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new PayloadTooLargeError(`body is ${declared} bytes; at most ${maxBytes} are accepted`);
+  if (declared > maxBytes) {
+    throw new PayloadTooLargeError(`body is ${declared} bytes; at most ${maxBytes} are accepted`);
+  }
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -80,6 +82,10 @@ export function parseJsonText<S extends z.ZodType>(schema: S, text: string): z.i
   return parseWith(schema, value);
 }
 
-export async function parseJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = 64 * 1024): Promise<z.infer<S>> {
+export async function parseJson<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  maxBytes = 64 * 1024,
+): Promise<z.infer<S>> {
   return parseJsonText(schema, await readBody(req, maxBytes));
 }

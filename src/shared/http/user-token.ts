@@ -23,7 +23,15 @@
 // hosted project sets to https://<ref>.supabase.co/auth/v1
 // (https://supabase.com/docs/guides/auth/jwt-fields).
 import { AuthClient } from "@supabase/supabase-js";
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from "jose";
 import { UnauthorizedError, UpstreamError } from "../errors.ts";
 
 export interface AccessTokenClaims extends JWTPayload {
@@ -58,7 +66,11 @@ function refuse(reason: string): never {
 }
 
 /** The claims every user token must carry, whichever way its signature was checked. */
-export function checkUserClaims(payload: JWTPayload, issuer: string | undefined, nowSeconds = Math.floor(Date.now() / 1000)): AccessTokenClaims {
+export function checkUserClaims(
+  payload: JWTPayload,
+  issuer: string | undefined,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): AccessTokenClaims {
   if (typeof payload.exp !== "number") refuse("no exp claim");
   if (payload.exp <= nowSeconds) refuse("expired");
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
@@ -74,7 +86,9 @@ export function checkUserClaims(payload: JWTPayload, issuer: string | undefined,
  * cores) or any jose key resolver (a JWKS). No environment is read here; the
  * functions use userTokenVerifier.
  */
-export function accessTokenVerifier(options: { jwtSecret?: string; keys?: JWTVerifyGetKey; issuer?: string }): TokenVerifier {
+export function accessTokenVerifier(
+  options: { jwtSecret?: string; keys?: JWTVerifyGetKey; issuer?: string },
+): TokenVerifier {
   const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
   if (!secret && !options.keys) throw new Error("accessTokenVerifier needs jwtSecret or keys");
   return async (token) => {
@@ -125,7 +139,13 @@ export function userTokenVerifier(settings: UserTokenSettings): TokenVerifier {
       // user or session). Anything else: Auth itself is unwell, which says
       // nothing about the caller.
       if (status >= 400 && status < 500) refuse(`Supabase Auth refused it (${status})`);
-      throw new UpstreamError(`Supabase Auth did not verify the token: ${error.message}`, "supabase-auth", "rejected", status || undefined, { cause: error });
+      throw new UpstreamError(
+        `Supabase Auth did not verify the token: ${error.message}`,
+        "supabase-auth",
+        "rejected",
+        status || undefined,
+        { cause: error },
+      );
     }
     // Auth accepted this exact token, so its payload is the one Auth signed.
     const claims = checkUserClaims(decodeJwt(token), settings.issuer);
@@ -154,7 +174,11 @@ export function userTokenVerifier(settings: UserTokenSettings): TokenVerifier {
     } catch (e) {
       // The key set could not be fetched at all: Auth is unreachable, not the caller's fault.
       if (e instanceof joseErrors.JWKSTimeout || (e instanceof TypeError && !(e instanceof joseErrors.JOSEError))) {
-        throw new UpstreamError(`the project's JWKS could not be fetched: ${(e as Error).message}`, "supabase-auth", "rejected");
+        throw new UpstreamError(
+          `the project's JWKS could not be fetched: ${(e as Error).message}`,
+          "supabase-auth",
+          "rejected",
+        );
       }
       refuse((e as Error).message);
     }

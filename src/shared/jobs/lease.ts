@@ -129,7 +129,10 @@ export async function withLease<C extends Record<string, unknown>>(
     const sentAt = nowMs();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RenewTimeout(`renewal unanswered after ${renewTimeoutMs} ms`)), renewTimeoutMs);
+      timer = setTimeout(
+        () => reject(new RenewTimeout(`renewal unanswered after ${renewTimeoutMs} ms`)),
+        renewTimeoutMs,
+      );
     });
     try {
       const granted = await Promise.race([
@@ -199,7 +202,12 @@ export async function withLease<C extends Record<string, unknown>>(
       ? e
       : new LeaseLostError(`lease ${options.lease} lost: ${lostReason}; then ${(e as Error)?.message ?? String(e)}`);
     await db
-      .rpc("finish_job_run", { p_run_id: begin.run_id, p_outcome: outcome, p_counts: counts, p_error: (error as Error)?.message ?? String(error) })
+      .rpc("finish_job_run", {
+        p_run_id: begin.run_id,
+        p_outcome: outcome,
+        p_counts: counts,
+        p_error: (error as Error)?.message ?? String(error),
+      })
       .catch(() => {}); // the run row stays unfinished: visible as a crashed run
     throw error;
   }

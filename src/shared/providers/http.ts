@@ -90,10 +90,9 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
   const where = `${spec.method} ${pathOf(spec.url)}`;
 
   const budget = spec.waitBudgetMs ?? (() => Infinity);
-  const backoff = (attempt: number) =>
-    Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+  const backoff = (attempt: number) => Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
 
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     const isLast = attempt >= maxAttempts;
     let response: Response;
     let body: unknown;
@@ -114,11 +113,23 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
       const timedOut = isTimeout(error);
       const reason = timedOut ? `timed out after ${timeoutMs}ms` : `network error: ${describe(error)}`;
       if (!spec.idempotent && !neverSent) {
-        throw new UpstreamError(`${where} ${reason}; the request may have been processed`, spec.service, "unknown", undefined, { cause: error });
+        throw new UpstreamError(
+          `${where} ${reason}; the request may have been processed`,
+          spec.service,
+          "unknown",
+          undefined,
+          { cause: error },
+        );
       }
       const delay = backoff(attempt);
       if (isLast || delay >= budget()) {
-        throw new UpstreamError(`${where} ${reason} (attempt ${attempt}/${maxAttempts})`, spec.service, neverSent ? "rejected" : failureOutcome, undefined, { cause: error });
+        throw new UpstreamError(
+          `${where} ${reason} (attempt ${attempt}/${maxAttempts})`,
+          spec.service,
+          neverSent ? "rejected" : failureOutcome,
+          undefined,
+          { cause: error },
+        );
       }
       await sleep(delay);
       continue;
@@ -134,16 +145,31 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
       // Always safe to repeat: the provider refused before doing anything.
       const asked = (spec.rateLimitDelayMs ?? standardRateLimitDelayMs)(response.headers, now());
       if (asked !== undefined && asked > maxRateLimitWaitMs) {
-        throw new UpstreamError(`${where} rate limited; provider asks to wait ${asked}ms, over the ${maxRateLimitWaitMs}ms budget`, spec.service, "rejected", status);
+        throw new UpstreamError(
+          `${where} rate limited; provider asks to wait ${asked}ms, over the ${maxRateLimitWaitMs}ms budget`,
+          spec.service,
+          "rejected",
+          status,
+        );
       }
       if (isLast) {
-        throw new UpstreamError(`${where} rate limited (attempt ${attempt}/${maxAttempts}): ${summarize(body)}`, spec.service, "rejected", status);
+        throw new UpstreamError(
+          `${where} rate limited (attempt ${attempt}/${maxAttempts}): ${summarize(body)}`,
+          spec.service,
+          "rejected",
+          status,
+        );
       }
       // Without a hint, back off as for a 5xx; with one, wait it out plus a
       // little jitter so parallel runs do not return in lockstep.
       const wait = asked !== undefined && asked > 0 ? asked + Math.floor(random() * baseDelayMs) : backoff(attempt);
       if (wait >= budget()) {
-        throw new UpstreamError(`${where} rate limited; waiting ${wait}ms would cross the caller's deadline`, spec.service, "rejected", status);
+        throw new UpstreamError(
+          `${where} rate limited; waiting ${wait}ms would cross the caller's deadline`,
+          spec.service,
+          "rejected",
+          status,
+        );
       }
       await sleep(wait);
       continue;
@@ -151,11 +177,21 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
 
     if (status >= 500) {
       if (!spec.idempotent) {
-        throw new UpstreamError(`${where} answered ${status}; the write may have been applied: ${summarize(body)}`, spec.service, "unknown", status);
+        throw new UpstreamError(
+          `${where} answered ${status}; the write may have been applied: ${summarize(body)}`,
+          spec.service,
+          "unknown",
+          status,
+        );
       }
       const delay = backoff(attempt);
       if (isLast || delay >= budget()) {
-        throw new UpstreamError(`${where} answered ${status} (attempt ${attempt}/${maxAttempts}): ${summarize(body)}`, spec.service, failureOutcome, status);
+        throw new UpstreamError(
+          `${where} answered ${status} (attempt ${attempt}/${maxAttempts}): ${summarize(body)}`,
+          spec.service,
+          failureOutcome,
+          status,
+        );
       }
       await sleep(delay);
       continue;
@@ -211,7 +247,10 @@ function wasNeverSent(error: unknown): boolean {
     if (typeof code === "string" && codes.includes(code)) return true;
     // Deno reports these only in the message.
     const message = (e as { message?: unknown }).message;
-    if (typeof message === "string" && /connection refused|client error \(connect\)|dns error|failed to lookup address/i.test(message)) return true;
+    if (
+      typeof message === "string" &&
+      /connection refused|client error \(connect\)|dns error|failed to lookup address/i.test(message)
+    ) return true;
   }
   return false;
 }

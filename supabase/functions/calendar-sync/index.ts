@@ -17,5 +17,6 @@ export default handler({
   body: (config) => syncRequestSchema(config.maxCalendars),
   maxBodyBytes: (config) => maxBodyBytes(config.maxCalendars),
   // The user comes from the verified token only, never from the body.
-  run: async ({ caller, config, body }) => json(200, await syncCalendars(config.ports.db, userIdOf(caller.claims), body)),
+  run: async ({ caller, config, body }) =>
+    json(200, await syncCalendars(config.ports.db, userIdOf(caller.claims), body)),
 });

@@ -15,7 +15,9 @@ let rest: Db;
 let anon: Db;
 
 const sign = (role: string) =>
-  new SignJWT({ role }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(JWT_SECRET));
+  new SignJWT({ role }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(
+    new TextEncoder().encode(JWT_SECRET),
+  );
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -31,20 +33,23 @@ afterAll(async () => {
 
 /** Runs the same call through both adapters and returns [direct, rest] as {value} or {error name}. */
 async function both(fn: string, args: (adapter: "direct" | "rest") => Record<string, unknown>) {
-  const settle = (p: Promise<unknown>) =>
-    p.then((value) => ({ value }), (e: Error) => ({ error: e.name }));
+  const settle = (p: Promise<unknown>) => p.then((value) => ({ value }), (e: Error) => ({ error: e.name }));
   return [await settle(t.db.rpc(fn, args("direct"))), await settle(rest.rpc(fn, args("rest")))];
 }
 
 describe("results", () => {
   it("returns the same JSON for a granted and a refused lease", async () => {
-    const [direct, viaRest] = await both("acquire_job_lease", (a) => ({ p_job: `job-${a}`, p_holder: "h", p_ttl_seconds: 30 }));
+    const [direct, viaRest] = await both(
+      "acquire_job_lease",
+      (a) => ({ p_job: `job-${a}`, p_holder: "h", p_ttl_seconds: 30 }),
+    );
     expect(direct).toMatchObject({ value: { token: expect.any(Number), expires_at: expect.any(String) } });
     expect(viaRest).toMatchObject({ value: { token: expect.any(Number), expires_at: expect.any(String) } });
-    expect(await both("acquire_job_lease", (a) => ({ p_job: `job-${a}`, p_holder: "other", p_ttl_seconds: 30 }))).toEqual([
-      { value: null },
-      { value: null },
-    ]);
+    expect(await both("acquire_job_lease", (a) => ({ p_job: `job-${a}`, p_holder: "other", p_ttl_seconds: 30 })))
+      .toEqual([
+        { value: null },
+        { value: null },
+      ]);
   });
 });
 
@@ -68,9 +73,11 @@ describe("errors", () => {
   });
 
   it("refuses the anon role: EXECUTE is granted to service_role only", async () => {
-    await expect(anon.rpc("acquire_job_lease", { p_job: "a", p_holder: "h", p_ttl_seconds: 30 })).rejects.toMatchObject({
-      name: "ForbiddenError",
-    });
+    await expect(anon.rpc("acquire_job_lease", { p_job: "a", p_holder: "h", p_ttl_seconds: 30 })).rejects.toMatchObject(
+      {
+        name: "ForbiddenError",
+      },
+    );
     expect((await t.sql`select count(*)::int as n from public.job_leases where job = 'a'`)[0]!.n).toBe(0);
   });
 });
@@ -78,7 +85,8 @@ describe("errors", () => {
 it("does not keep a session advisory lock from one RPC to the next, which is why leases are rows", async () => {
   // Two calls through the pool: the lock taken by the first is on a backend
   // the second may not use, so a session lock proves nothing about the caller.
-  await t.sql`create function public.try_session_lock() returns jsonb language sql as $$ select to_jsonb(pg_try_advisory_lock(42)) $$`;
+  await t
+    .sql`create function public.try_session_lock() returns jsonb language sql as $$ select to_jsonb(pg_try_advisory_lock(42)) $$`;
   await t.sql`grant execute on function public.try_session_lock() to service_role`;
   const results = await Promise.all(Array.from({ length: 8 }, () => rest.rpc<boolean>("try_session_lock")));
   // More than one "holder" got the same lock: it was never mutual exclusion.

@@ -11,11 +11,19 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.drop());
 
-interface Row { id: string; send_status: string; version: number }
+interface Row {
+  id: string;
+  send_status: string;
+  version: number;
+}
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 async function rowIn(state: string): Promise<Row> {
-  const created = await t.db.rpc<Row>("broadcast_create", { p_subject: `In ${state}`, p_content_html: "<p>x</p>", p_audience_id: "aud" });
+  const created = await t.db.rpc<Row>("broadcast_create", {
+    p_subject: `In ${state}`,
+    p_content_html: "<p>x</p>",
+    p_audience_id: "aud",
+  });
   if (state === "sending") {
     await t.db.rpc("broadcast_begin", { p_id: created.id, p_action: "send" });
   } else if (state !== "draft") {
@@ -32,21 +40,28 @@ async function rowIn(state: string): Promise<Row> {
   return row!;
 }
 
-test.each(["scheduled", "sent", "canceled", "failed", "sending"])("a %s broadcast refuses to schedule and is left unchanged", async (state) => {
-  const before = await rowIn(state);
-  const answer = await t.db.rpc<{ started: boolean; reason: string; row: Row }>("broadcast_begin", {
-    p_id: before.id, p_action: "schedule", p_publish_at: inHours(2),
-  });
-  expect(answer.started).toBe(false);
-  expect(answer.reason).toBe(`cannot schedule a broadcast that is ${state}`);
-  const [after] = await t.sql<Row[]>`select id, send_status, version from public.broadcasts where id = ${before.id}`;
-  expect(after).toEqual(before);
-});
+test.each(["scheduled", "sent", "canceled", "failed", "sending"])(
+  "a %s broadcast refuses to schedule and is left unchanged",
+  async (state) => {
+    const before = await rowIn(state);
+    const answer = await t.db.rpc<{ started: boolean; reason: string; row: Row }>("broadcast_begin", {
+      p_id: before.id,
+      p_action: "schedule",
+      p_publish_at: inHours(2),
+    });
+    expect(answer.started).toBe(false);
+    expect(answer.reason).toBe(`cannot schedule a broadcast that is ${state}`);
+    const [after] = await t.sql<Row[]>`select id, send_status, version from public.broadcasts where id = ${before.id}`;
+    expect(after).toEqual(before);
+  },
+);
 
 test("a draft starts scheduling", async () => {
   const draft = await rowIn("draft");
   const answer = await t.db.rpc<{ started: boolean; row: Row }>("broadcast_begin", {
-    p_id: draft.id, p_action: "schedule", p_publish_at: inHours(2),
+    p_id: draft.id,
+    p_action: "schedule",
+    p_publish_at: inHours(2),
   });
   expect(answer.started).toBe(true);
   expect(answer.row.send_status).toBe("scheduling");

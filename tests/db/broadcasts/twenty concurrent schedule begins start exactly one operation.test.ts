@@ -13,7 +13,9 @@ afterAll(async () => t?.drop());
 
 test("twenty concurrent schedule begins: one starts, nineteen see it in flight", async () => {
   const created = await t.db.rpc<{ id: string }>("broadcast_create", {
-    p_subject: "Hello", p_content_html: "<p>hi</p>", p_audience_id: "aud_1",
+    p_subject: "Hello",
+    p_content_html: "<p>hi</p>",
+    p_audience_id: "aud_1",
   });
   const publishAt = new Date(Date.now() + 86_400_000).toISOString();
 
@@ -23,10 +25,15 @@ test("twenty concurrent schedule begins: one starts, nineteen see it in flight",
   await holder`select id from public.broadcasts where id = ${created.id} for update`;
   const holderPid = (await holder`select pg_backend_pid() as pid`)[0]!.pid as number;
 
-  const begins = Array.from({ length: 20 }, () =>
-    t.db.rpc<{ started: boolean; row: { send_status: string; operation_key: string } }>("broadcast_begin", {
-      p_id: created.id, p_action: "schedule", p_publish_at: publishAt,
-    }));
+  const begins = Array.from(
+    { length: 20 },
+    () =>
+      t.db.rpc<{ started: boolean; row: { send_status: string; operation_key: string } }>("broadcast_begin", {
+        p_id: created.id,
+        p_action: "schedule",
+        p_publish_at: publishAt,
+      }),
+  );
   // Every begin is inside broadcast_begin, waiting on a lock the holder (or a begin queued behind it) keeps.
   await expect.poll(async () => {
     const [row] = await t.sql`
@@ -42,6 +49,11 @@ test("twenty concurrent schedule begins: one starts, nineteen see it in flight",
   const started = results.filter((r) => r.started);
   expect(started).toHaveLength(1);
   expect(results.filter((r) => !r.started).map((r) => r.row.send_status)).toEqual(Array(19).fill("scheduling"));
-  const [row] = await t.sql`select send_status, operation_key, previous_status from public.broadcasts where id = ${created.id}`;
-  expect(row).toMatchObject({ send_status: "scheduling", previous_status: "draft", operation_key: started[0]!.row.operation_key });
+  const [row] = await t
+    .sql`select send_status, operation_key, previous_status from public.broadcasts where id = ${created.id}`;
+  expect(row).toMatchObject({
+    send_status: "scheduling",
+    previous_status: "draft",
+    operation_key: started[0]!.row.operation_key,
+  });
 });

@@ -14,11 +14,27 @@ afterAll(() => t.drop());
 const cases: [string, unknown, RegExp][] = [
   ["not an array", { calendars: [] }, /calendars: must be an array/],
   ["an element that is not an object", [calendar("a"), 42], /calendars\[1\]: must be an object/],
-  ["a missing calendar_id", [calendar("a"), { name: "x", is_primary: false }], /calendars\[1\]\.calendar_id: must be a string/],
+  [
+    "a missing calendar_id",
+    [calendar("a"), { name: "x", is_primary: false }],
+    /calendars\[1\]\.calendar_id: must be a string/,
+  ],
   ["a numeric name", [{ ...calendar("a"), name: 7 }], /calendars\[0\]\.name: must be a string/],
-  ["is_primary as a string", [{ ...calendar("a"), is_primary: "yes" }], /calendars\[0\]\.is_primary: must be a boolean/],
-  ["settings as an array", [{ ...calendar("a"), settings: [1] }], /calendars\[0\]\.settings: must be an object or null/],
-  ["a duplicate calendar_id", [calendar("a"), calendar("b"), calendar("a", { name: "again" })], /calendar_id a appears more than once/],
+  [
+    "is_primary as a string",
+    [{ ...calendar("a"), is_primary: "yes" }],
+    /calendars\[0\]\.is_primary: must be a boolean/,
+  ],
+  [
+    "settings as an array",
+    [{ ...calendar("a"), settings: [1] }],
+    /calendars\[0\]\.settings: must be an object or null/,
+  ],
+  [
+    "a duplicate calendar_id",
+    [calendar("a"), calendar("b"), calendar("a", { name: "again" })],
+    /calendar_id a appears more than once/,
+  ],
   ["an empty calendar_id", [calendar("")], /calendar_id: must be 1 to 255 characters/],
   ["more than 1000 calendars", Array.from({ length: 1001 }, (_, i) => calendar(`c${i}`)), /at most 1000 per sync/],
 ];

@@ -32,7 +32,9 @@ it("rolls back the deletes and 299 inserts when the 300th new calendar's name is
   const failure = sync(t.db, user, payload);
   await expect(failure).rejects.toBeInstanceOf(InvalidInputError);
   // The table constraint said no (not an up-front check), and the error names the field.
-  await expect(failure).rejects.toThrow(/name: must be 1 to 255 characters \(constraint managed_calendars_name_length\)/);
+  await expect(failure).rejects.toThrow(
+    /name: must be 1 to 255 characters \(constraint managed_calendars_name_length\)/,
+  );
 
   expect(await storedCalendars(t.sql, user)).toEqual(before);
   expect(await storedRevision(t.sql, user)).toBe(revision);

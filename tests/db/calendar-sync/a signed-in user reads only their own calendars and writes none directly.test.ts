@@ -38,7 +38,9 @@ it("shows alice her calendars and revision, and none of bob's", async () => {
   expect(await as("authenticated", alice, `select user_id from public.managed_calendar_revisions`)).toEqual({
     rows: [{ user_id: alice }],
   });
-  expect(await as("authenticated", alice, `select * from public.managed_calendars where user_id = '${bob}'`)).toEqual({ rows: [] });
+  expect(await as("authenticated", alice, `select * from public.managed_calendars where user_id = '${bob}'`)).toEqual({
+    rows: [],
+  });
 });
 
 it("refuses anonymous reads", async () => {
@@ -46,8 +48,14 @@ it("refuses anonymous reads", async () => {
 });
 
 it.each([
-  ["insert a calendar for bob", `insert into public.managed_calendars (user_id, calendar_id, name) values ('${bob}', 'x', 'x')`],
-  ["insert her own calendar", `insert into public.managed_calendars (user_id, calendar_id, name) values ('${alice}', 'x', 'x')`],
+  [
+    "insert a calendar for bob",
+    `insert into public.managed_calendars (user_id, calendar_id, name) values ('${bob}', 'x', 'x')`,
+  ],
+  [
+    "insert her own calendar",
+    `insert into public.managed_calendars (user_id, calendar_id, name) values ('${alice}', 'x', 'x')`,
+  ],
   ["rename bob's calendars", `update public.managed_calendars set name = 'pwned'`],
   ["delete calendars", `delete from public.managed_calendars`],
   ["bump a revision", `update public.managed_calendar_revisions set revision = 99`],
@@ -58,9 +66,20 @@ it.each([
 
 it("refuses the service role direct inserts and updates too: only the sync function writes calendars", async () => {
   // Deletes are the service role's (the deletion saga's pivot runs as it, deployed through PostgREST).
-  expect(await as("service_role", null, `insert into public.managed_calendars (user_id, calendar_id, name) values ('${bob}', 'y', 'y')`)).toEqual({ code: "42501" });
-  expect(await as("service_role", null, `update public.managed_calendars set name = 'pwned'`)).toEqual({ code: "42501" });
-  expect(await as("service_role", null, `update public.managed_calendar_revisions set revision = 99`)).toEqual({ code: "42501" });
-  expect((await as("service_role", null, `select public.sync_managed_calendars('${bob}', '[]'::jsonb) as r`)).rows).toHaveLength(1);
+  expect(
+    await as(
+      "service_role",
+      null,
+      `insert into public.managed_calendars (user_id, calendar_id, name) values ('${bob}', 'y', 'y')`,
+    ),
+  ).toEqual({ code: "42501" });
+  expect(await as("service_role", null, `update public.managed_calendars set name = 'pwned'`)).toEqual({
+    code: "42501",
+  });
+  expect(await as("service_role", null, `update public.managed_calendar_revisions set revision = 99`)).toEqual({
+    code: "42501",
+  });
+  expect((await as("service_role", null, `select public.sync_managed_calendars('${bob}', '[]'::jsonb) as r`)).rows)
+    .toHaveLength(1);
   expect(await storedCalendars(t.sql, bob)).toHaveLength(1); // that call was rolled back
 });

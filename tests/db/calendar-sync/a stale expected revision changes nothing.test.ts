@@ -34,7 +34,13 @@ it("refuses a sync whose expected revision is stale and keeps the newer calendar
 it("does not move the revision for a sync that changes nothing", async () => {
   const user = newUserId();
   await sync(t.db, user, calendars(["a", "b"]));
-  expect(await sync(t.db, user, calendars(["a", "b"]))).toEqual({ inserted: 0, updated: 0, deleted: 0, unchanged: 2, revision: 1 });
+  expect(await sync(t.db, user, calendars(["a", "b"]))).toEqual({
+    inserted: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 2,
+    revision: 1,
+  });
   // So another client's expected revision is still good.
   expect(await sync(t.db, user, calendars(["b"]), 1)).toMatchObject({ deleted: 1, revision: 2 });
 });

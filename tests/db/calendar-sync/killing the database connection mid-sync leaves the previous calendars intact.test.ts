@@ -7,7 +7,15 @@ import postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { fromPostgres } from "../../../src/shared/db/direct.ts";
 import { DbUnavailableError } from "../../../src/shared/errors.ts";
-import { calendar, calendars, newUserId, storedCalendars, storedRevision, sync, until } from "../../support/calendars.ts";
+import {
+  calendar,
+  calendars,
+  newUserId,
+  storedCalendars,
+  storedRevision,
+  sync,
+  until,
+} from "../../support/calendars.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 
 let t: TestDatabase;
@@ -40,7 +48,10 @@ it("keeps the previous calendars when the sync's backend is terminated mid-trans
   });
   const blockerPid = await holderPid;
 
-  const pending = sync(fromPostgres(victim), user, [calendar("work", { name: "Work (new)" }), ...calendars(["travel", "book club"])]);
+  const pending = sync(fromPostgres(victim), user, [
+    calendar("work", { name: "Work (new)" }),
+    ...calendars(["travel", "book club"]),
+  ]);
   pending.catch(() => {}); // observed below
 
   // Provably mid-transaction: blocked by our lock, with the table already written.
@@ -53,7 +64,9 @@ it("keeps the previous calendars when the sync's backend is terminated mid-trans
      where pid = ${pid}::int and relation = 'public.managed_calendars'::regclass and granted`;
   expect(locks.map((l) => l.mode)).toContain("RowExclusiveLock");
 
-  const [{ terminated }] = (await t.sql`select pg_terminate_backend(${pid}::int) as terminated`) as unknown as [{ terminated: boolean }];
+  const [{ terminated }] = (await t.sql`select pg_terminate_backend(${pid}::int) as terminated`) as unknown as [
+    { terminated: boolean },
+  ];
   expect(terminated).toBe(true);
   await expect(pending).rejects.toBeInstanceOf(DbUnavailableError);
 

@@ -18,14 +18,20 @@ it("keeps settings and created_at through syncs that omit settings or send null,
   await sync(t.db, user, [calendar("work", { settings: mine }), calendar("home")]);
   const created = await row(user, "work");
 
-  const renamed = await sync(t.db, user, [calendar("work", { name: "Work (renamed)", color: "#000000" }), calendar("gym")]);
+  const renamed = await sync(t.db, user, [
+    calendar("work", { name: "Work (renamed)", color: "#000000" }),
+    calendar("gym"),
+  ]);
   expect(renamed).toMatchObject({ inserted: 1, updated: 1, deleted: 1, unchanged: 0 });
   let work = await row(user, "work");
   expect(work.settings).toEqual(mine);
   expect(work.name).toBe("Work (renamed)");
   expect(work.created_at).toBe(created.created_at);
 
-  const withNull = await sync(t.db, user, [calendar("work", { name: "Work (renamed)", color: "#000000", settings: null }), calendar("gym")]);
+  const withNull = await sync(t.db, user, [
+    calendar("work", { name: "Work (renamed)", color: "#000000", settings: null }),
+    calendar("gym"),
+  ]);
   expect(withNull).toMatchObject({ inserted: 0, updated: 0, deleted: 0, unchanged: 2 });
   work = await row(user, "work");
   expect(work.settings).toEqual(mine);
@@ -43,7 +49,10 @@ it("replaces settings when the sync sends them, and counts that as an update", a
   expect(work.created_at).toBe(created.created_at);
 
   // The same settings again: nothing to do.
-  expect(await sync(t.db, user, [calendar("work", { settings: { notify: "push" } })])).toMatchObject({ updated: 0, unchanged: 1 });
+  expect(await sync(t.db, user, [calendar("work", { settings: { notify: "push" } })])).toMatchObject({
+    updated: 0,
+    unchanged: 1,
+  });
 });
 
 it("gives a calendar that leaves and comes back fresh settings: deleted means deleted", async () => {

@@ -25,7 +25,7 @@ afterAll(() => t.drop());
 function setNumber(k: number): CalendarPayload[] {
   const ids = Array.from({ length: 40 }, (_, i) => i).filter((i) => (i + k) % 4 !== 0 && (i * k) % 7 !== 3);
   return ids.map((i) =>
-    calendar(`cal-${i}`, { name: i % 3 === k % 3 ? `Calendar ${i} v${k}` : `Calendar ${i}`, is_primary: i === ids[0] }),
+    calendar(`cal-${i}`, { name: i % 3 === k % 3 ? `Calendar ${i} v${k}` : `Calendar ${i}`, is_primary: i === ids[0] })
   );
 }
 
@@ -62,7 +62,11 @@ it("applies twenty overlapping syncs one after the other, leaving exactly the la
   for (const applied of order) {
     const set = sets[applied.set]!;
     const { set: _index, ...returned } = applied;
-    expect({ set: applied.set, ...returned }).toEqual({ set: applied.set, revision: applied.revision, ...expectedCounts(model, set) });
+    expect({ set: applied.set, ...returned }).toEqual({
+      set: applied.set,
+      revision: applied.revision,
+      ...expectedCounts(model, set),
+    });
     model = set;
   }
 

@@ -16,7 +16,10 @@ afterAll(() => t.drop());
 async function pastThePivot() {
   const userId = newUserId();
   await t.db.rpc("user_deletion_request", { p_user_id: userId, p_requested_by: "service_role" });
-  const claimed = await t.db.rpc<{ claim_token: string }>("user_deletion_claim", { p_user_id: userId, p_ttl_seconds: 60 });
+  const claimed = await t.db.rpc<{ claim_token: string }>("user_deletion_claim", {
+    p_user_id: userId,
+    p_ttl_seconds: 60,
+  });
   const key = { p_user_id: userId, p_claim: claimed.claim_token };
   await t.db.rpc("user_deletion_step_done", { ...key, p_step: "block", p_email: "ada@example.test" });
   await t.db.rpc("user_deletion_pivot", key);
@@ -29,11 +32,16 @@ const rowOf = async (userId: string) => {
   return row;
 };
 
-test.each([
-  ["recording the failure as aborted", "user_deletion_fail", { p_error: "ban failed", p_outcome: "aborted" }],
-  ["recording the failure as compensating", "user_deletion_fail", { p_error: "unban failed", p_outcome: "compensating" }],
-  ["starting compensation", "user_deletion_compensating", { p_error: "ban failed" }],
-] as const)("%s is refused and the saga stays in progress, unchanged", async (_what, fn, args) => {
+test.each(
+  [
+    ["recording the failure as aborted", "user_deletion_fail", { p_error: "ban failed", p_outcome: "aborted" }],
+    ["recording the failure as compensating", "user_deletion_fail", {
+      p_error: "unban failed",
+      p_outcome: "compensating",
+    }],
+    ["starting compensation", "user_deletion_compensating", { p_error: "ban failed" }],
+  ] as const,
+)("%s is refused and the saga stays in progress, unchanged", async (_what, fn, args) => {
   const { userId, key } = await pastThePivot();
   const before = await rowOf(userId);
   const refused = t.db.rpc(fn, { ...key, ...args });
@@ -47,10 +55,17 @@ test.each([
 test("a failure after the pivot is recorded for a forward retry, and the saga is still finished", async () => {
   const { userId, key } = await pastThePivot();
   const failed = await t.db.rpc<{ status: string }>("user_deletion_fail", {
-    ...key, p_error: "auth delete failed", p_outcome: "retry", p_base_seconds: 0, p_cap_seconds: 0,
+    ...key,
+    p_error: "auth delete failed",
+    p_outcome: "retry",
+    p_base_seconds: 0,
+    p_cap_seconds: 0,
   });
   expect(failed.status).toBe("in_progress");
-  const [again] = await t.db.rpc<{ claim_token: string }[]>("user_deletion_claim_due", { p_ttl_seconds: 60, p_limit: 1000 })
+  const [again] = await t.db.rpc<{ claim_token: string }[]>("user_deletion_claim_due", {
+    p_ttl_seconds: 60,
+    p_limit: 1000,
+  })
     .then((rows) => rows.filter((r) => (r as unknown as { user_id: string }).user_id === userId));
   const key2 = { p_user_id: userId, p_claim: again!.claim_token };
   await t.db.rpc("user_deletion_step_done", { ...key2, p_step: "contact" });

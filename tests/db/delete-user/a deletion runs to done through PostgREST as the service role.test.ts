@@ -30,6 +30,10 @@ test("request, block, pivot, contact, auth and finish all succeed as the service
   const user = await s.seedUser();
 
   const outcome = await requestDeletion({ ...s.ports, db }, settings, user.id, "service_role");
-  expect(outcome).toMatchObject({ status: "done", steps_done: ["block", "pivot", "contact", "auth"], last_error: null });
+  expect(outcome).toMatchObject({
+    status: "done",
+    steps_done: ["block", "pivot", "contact", "auth"],
+    last_error: null,
+  });
   expect(await s.remains(user)).toEqual({ calendars: 0, history: 0, authUser: null, contact: null });
 });

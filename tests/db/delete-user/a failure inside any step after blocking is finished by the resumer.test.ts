@@ -25,10 +25,25 @@ async function failPivotOnce() {
 }
 
 const cases = [
-  { step: "pivot", done: ["block"], inject: failPivotOnce, error: /step pivot failed.*simulated failure inside the pivot/ },
-  { step: "contact", done: ["block", "pivot"], inject: () => s.mail.faults({ errors5xx: { next: 1, endpoint: "contact.delete" } }), error: /step contact failed/ },
+  {
+    step: "pivot",
+    done: ["block"],
+    inject: failPivotOnce,
+    error: /step pivot failed.*simulated failure inside the pivot/,
+  },
+  {
+    step: "contact",
+    done: ["block", "pivot"],
+    inject: () => s.mail.faults({ errors5xx: { next: 1, endpoint: "contact.delete" } }),
+    error: /step contact failed/,
+  },
   // Applied, then answered 500: the retry finds the user gone, which counts as done.
-  { step: "auth", done: ["block", "pivot", "contact"], inject: () => s.auth.faults({ errors5xx: { next: 1, endpoint: "delete", afterCommit: true } }), error: /step auth failed/ },
+  {
+    step: "auth",
+    done: ["block", "pivot", "contact"],
+    inject: () => s.auth.faults({ errors5xx: { next: 1, endpoint: "delete", afterCommit: true } }),
+    error: /step auth failed/,
+  },
 ] as const;
 
 describe.sequential("a failure inside a step", () => {

@@ -18,7 +18,9 @@ test("the ban is applied but answered with a 500: the user is unbanned, intact, 
 
   const saga = await s.saga(user.id);
   expect(saga.status).toBe("aborted");
-  expect(saga.last_error).toMatch(/blocking the user failed: .*ban failed \(500\).*; the user was unbanned and nothing was deleted/);
+  expect(saga.last_error).toMatch(
+    /blocking the user failed: .*ban failed \(500\).*; the user was unbanned and nothing was deleted/,
+  );
 
   const left = await s.remains(user);
   expect(left.authUser).toMatchObject({ id: user.id, banned_until: null });

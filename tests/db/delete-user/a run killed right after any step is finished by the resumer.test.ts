@@ -32,9 +32,21 @@ function dyingAt(point: string): DeletionPorts {
 const cases = [
   { after: "block (recorded)", point: "rpc:user_deletion_pivot", done: ["block"] },
   { after: "the pivot", point: "contacts.removeContact", done: ["block", "pivot"] },
-  { after: "removing the contact, before recording it", point: "rpc:user_deletion_step_done:contact", done: ["block", "pivot"] },
-  { after: "deleting the auth user, before recording it", point: "rpc:user_deletion_step_done:auth", done: ["block", "pivot", "contact"] },
-  { after: "the last step, before marking the saga done", point: "rpc:user_deletion_finish", done: ["block", "pivot", "contact", "auth"] },
+  {
+    after: "removing the contact, before recording it",
+    point: "rpc:user_deletion_step_done:contact",
+    done: ["block", "pivot"],
+  },
+  {
+    after: "deleting the auth user, before recording it",
+    point: "rpc:user_deletion_step_done:auth",
+    done: ["block", "pivot", "contact"],
+  },
+  {
+    after: "the last step, before marking the saga done",
+    point: "rpc:user_deletion_finish",
+    done: ["block", "pivot", "contact", "auth"],
+  },
 ];
 
 describe.sequential("a run killed right after a step", () => {
@@ -42,7 +54,10 @@ describe.sequential("a run killed right after a step", () => {
     test(`after ${c.after}: the resumer finishes, nothing remains, no harmful repeat`, async () => {
       const user = await s.seedUser();
       void requestDeletion(dyingAt(c.point), { ...settings, claimTtlSeconds: 1 }, user.id, "service_role");
-      await expect.poll(async () => Object.keys((await s.saga(user.id))?.steps ?? {}).filter((k) => k !== "pivot_counts").sort(), { timeout: 10_000 })
+      await expect.poll(
+        async () => Object.keys((await s.saga(user.id))?.steps ?? {}).filter((k) => k !== "pivot_counts").sort(),
+        { timeout: 10_000 },
+      )
         .toEqual([...c.done].sort());
 
       // The dead run's claim lapses; until then the resumer finds nothing due for this user.

@@ -17,7 +17,10 @@ afterAll(() => t.drop());
 async function claimedSaga() {
   const userId = newUserId();
   await t.db.rpc("user_deletion_request", { p_user_id: userId, p_requested_by: "service_role" });
-  const claimed = await t.db.rpc<{ claim_token: string }>("user_deletion_claim", { p_user_id: userId, p_ttl_seconds: 60 });
+  const claimed = await t.db.rpc<{ claim_token: string }>("user_deletion_claim", {
+    p_user_id: userId,
+    p_ttl_seconds: 60,
+  });
   return { userId, key: { p_user_id: userId, p_claim: claimed.claim_token } };
 }
 
@@ -26,12 +29,14 @@ const logOf = async (userId: string) => {
   return row;
 };
 
-test.each([
-  ["contact before the pivot", ["block"], "contact"],
-  ["auth before the contact", ["block", "pivot"], "auth"],
-  ["auth before anything", [], "auth"],
-  ["contact before anything", [], "contact"],
-] as const)("%s is refused and the log is unchanged", async (_what, before, step) => {
+test.each(
+  [
+    ["contact before the pivot", ["block"], "contact"],
+    ["auth before the contact", ["block", "pivot"], "auth"],
+    ["auth before anything", [], "auth"],
+    ["contact before anything", [], "contact"],
+  ] as const,
+)("%s is refused and the log is unchanged", async (_what, before, step) => {
   const { userId, key } = await claimedSaga();
   for (const done of before) {
     if (done === "pivot") await t.db.rpc("user_deletion_pivot", key);
@@ -51,5 +56,11 @@ test("in order, every step is recorded", async () => {
   await t.db.rpc("user_deletion_pivot", key);
   await t.db.rpc("user_deletion_step_done", { ...key, p_step: "contact" });
   await t.db.rpc("user_deletion_step_done", { ...key, p_step: "auth" });
-  expect(Object.keys((await logOf(userId))!.steps).sort()).toEqual(["auth", "block", "contact", "pivot", "pivot_counts"]);
+  expect(Object.keys((await logOf(userId))!.steps).sort()).toEqual([
+    "auth",
+    "block",
+    "contact",
+    "pivot",
+    "pivot_counts",
+  ]);
 });

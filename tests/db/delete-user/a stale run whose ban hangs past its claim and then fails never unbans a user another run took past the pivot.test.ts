@@ -32,7 +32,8 @@ test("the stale run's compensation is refused by its lost claim and the user sta
   await until(async () => (await s.auth.state()).held.length === 1);
 
   // A's claim lapses while its ban call hangs (the database clock decides).
-  await s.t.sql`update public.user_deletions set claimed_until = now() - interval '1 second' where user_id = ${user.id}`;
+  await s.t
+    .sql`update public.user_deletions set claimed_until = now() - interval '1 second' where user_id = ${user.id}`;
 
   // B takes over: bans, pivots, removes the contact, and fails at the auth delete.
   await s.auth.faults({ errors5xx: { next: 1, endpoint: "delete" } });
@@ -51,5 +52,8 @@ test("the stale run's compensation is refused by its lost claim and the user sta
   const left = await s.remains(user);
   expect(left.authUser?.banned_until).not.toBeNull();
   expect(left.calendars).toBe(0);
-  expect(await s.saga(user.id)).toMatchObject({ status: "in_progress", last_error: expect.stringMatching(/step auth failed/) });
+  expect(await s.saga(user.id)).toMatchObject({
+    status: "in_progress",
+    last_error: expect.stringMatching(/step auth failed/),
+  });
 });

@@ -16,11 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const settled = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+const settled = <T>(p: Promise<T>) =>
+  p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
 
 async function deletionSaga(userId: string) {
   await t.db.rpc("user_deletion_request", { p_user_id: userId, p_requested_by: "service_role" });
-  const claimed = await t.db.rpc<{ claim_token: string } | null>("user_deletion_claim", { p_user_id: userId, p_ttl_seconds: 60 });
+  const claimed = await t.db.rpc<{ claim_token: string } | null>("user_deletion_claim", {
+    p_user_id: userId,
+    p_ttl_seconds: 60,
+  });
   const key = { p_user_id: userId, p_claim: claimed!.claim_token };
   await t.db.rpc("user_deletion_step_done", { ...key, p_step: "block", p_email: null });
   return t.db.rpc<{ steps: Record<string, unknown> }>("user_deletion_pivot", key);
@@ -28,14 +32,19 @@ async function deletionSaga(userId: string) {
 
 it("the pivot waits for the open sync, never deadlocks with it, and leaves no calendar and no revision", async () => {
   const user = newUserId();
-  await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-1', 'Calendar cal-1')`;
-  await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-2', 'Calendar cal-2')`;
-  await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-3', 'Calendar cal-3')`;
+  await t
+    .sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-1', 'Calendar cal-1')`;
+  await t
+    .sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-2', 'Calendar cal-2')`;
+  await t
+    .sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user}, 'cal-3', 'Calendar cal-3')`;
 
   const open = await t.sql.reserve();
   const [{ pid }] = (await open<{ pid: number }[]>`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
   await open`begin`;
-  await open`select public.sync_managed_calendars(${user}::uuid, ${open.json([calendar("cal-1", { color: null }), calendar("cal-2", { color: null })] as never)}::jsonb, null)`;
+  await open`select public.sync_managed_calendars(${user}::uuid, ${
+    open.json([calendar("cal-1", { color: null }), calendar("cal-2", { color: null })] as never)
+  }::jsonb, null)`;
 
   const saga = settled(deletionSaga(user));
   await until(async () => {
@@ -45,7 +54,9 @@ it("the pivot waits for the open sync, never deadlocks with it, and leaves no ca
   }, "the saga waits on a lock the open sync holds");
 
   const second = await settled(
-    open`select public.sync_managed_calendars(${user}::uuid, ${open.json([calendar("cal-1", { name: "Renamed", color: null }), calendar("cal-2", { color: null })] as never)}::jsonb, null)`,
+    open`select public.sync_managed_calendars(${user}::uuid, ${
+      open.json([calendar("cal-1", { name: "Renamed", color: null }), calendar("cal-2", { color: null })] as never)
+    }::jsonb, null)`,
   );
   if (second.ok) await open`commit`;
   else await open`rollback`.catch(() => {});

@@ -31,7 +31,13 @@ export async function startDeletionStack() {
   const ports: DeletionPorts = {
     db: t.db,
     auth: createAuthAdmin({ url: gotrue.url, serviceRoleKey: "local-service-role-key", timeoutMs: 1000 }),
-    contacts: createResendClient({ baseUrl: resend.url, apiKey: "re_local_key", from: "x@example.test", timeoutMs: 1000, maxAttempts: 1 }),
+    contacts: createResendClient({
+      baseUrl: resend.url,
+      apiKey: "re_local_key",
+      from: "x@example.test",
+      timeoutMs: 1000,
+      maxAttempts: 1,
+    }),
   };
 
   /** A user in Auth, in the email provider's audience, with calendars and email history. */
@@ -48,7 +54,8 @@ export async function startDeletionStack() {
   /** What is left of the user in each of the three systems. */
   async function remains(user: { id: string; email: string }) {
     const [calendars] = await t.sql`select count(*)::int as n from public.managed_calendars where user_id = ${user.id}`;
-    const [history] = await t.sql`select count(*)::int as n from public.email_history where ${user.email} = any (to_addresses)`;
+    const [history] = await t
+      .sql`select count(*)::int as n from public.email_history where ${user.email} = any (to_addresses)`;
     const authUser = (await auth.state()).users.find((u) => u.id === user.id) ?? null;
     const contact = (await mail.state()).contacts.find((c) => c.email === user.email) ?? null;
     return { calendars: calendars!.n as number, history: history!.n as number, authUser, contact };
@@ -62,7 +69,9 @@ export async function startDeletionStack() {
   /** How many times each side effect really happened. */
   async function effects(userId: string, email: string) {
     const calls = (await auth.state()).calls.filter((c) => c.user_id === userId);
-    const contactDeletes = (await mail.state()).calls.filter((c) => c.endpoint === "contact.delete" && c.path.includes(encodeURIComponent(email)));
+    const contactDeletes = (await mail.state()).calls.filter((c) =>
+      c.endpoint === "contact.delete" && c.path.includes(encodeURIComponent(email))
+    );
     return {
       banned: calls.filter((c) => c.effect === "banned").length,
       unbanned: calls.filter((c) => c.effect === "unbanned").length,
@@ -72,7 +81,16 @@ export async function startDeletionStack() {
   }
 
   return {
-    t, gotrue, resend, auth, mail, ports, seedUser, remains, saga, effects,
+    t,
+    gotrue,
+    resend,
+    auth,
+    mail,
+    ports,
+    seedUser,
+    remains,
+    saga,
+    effects,
     async close() {
       await gotrue.close();
       await resend.close();

@@ -19,7 +19,8 @@ it("blocks a new holder's acquire until the transaction that passed the fence co
     const [{ t0 }] = (await fenced<{ t0: string }[]>`select now()::text as t0`) as unknown as [{ t0: string }];
     // The lease lapses right after the fenced transaction started: live by its
     // snapshot clock (now() is the transaction's start), expired for anyone after.
-    await t.sql`update public.job_leases set expires_at = ${t0}::text::timestamptz + interval '1 microsecond' where job = 'j'`;
+    await t
+      .sql`update public.job_leases set expires_at = ${t0}::text::timestamptz + interval '1 microsecond' where job = 'j'`;
     await fenced`select public.assert_job_lease(p_job => 'j', p_token => ${first!.token})`;
 
     const takeover = t.db
@@ -30,14 +31,18 @@ it("blocks a new holder's acquire until the transaction that passed the fence co
       if (events.length) break;
       const [{ waiting }] = (await t.sql<{ waiting: number }[]>`
         select count(*)::int as waiting from pg_stat_activity
-         where wait_event_type = 'Lock' and query like '%acquire_job_lease%' and pid <> pg_backend_pid()`) as unknown as [{ waiting: number }];
+         where wait_event_type = 'Lock' and query like '%acquire_job_lease%' and pid <> pg_backend_pid()`) as unknown as [
+        { waiting: number },
+      ];
       if (waiting > 0) break;
       await new Promise((r) => setImmediate(r));
     }
     expect(events).toEqual([]);
 
     // The fenced write lands while the old holder is still the lease's holder.
-    await fenced`insert into public.job_runs (job, lease, holder, fencing_token) values ('j', 'j', 'a', ${first!.token})`;
+    await fenced`insert into public.job_runs (job, lease, holder, fencing_token) values ('j', 'j', 'a', ${
+      first!.token
+    })`;
     await fenced`commit`;
     events.push("committed");
     const second = await takeover;

@@ -23,9 +23,10 @@ it("refuses a live lease and grants an expired one with a strictly larger token"
   expect(Number(second!.token)).toBeGreaterThan(Number(first!.token));
 
   // The old holder can neither renew nor release the new holder's lease.
-  await expect(t.db.rpc("renew_job_lease", { p_job: "j", p_token: first!.token, p_ttl_seconds: 60 })).rejects.toMatchObject({
-    name: "LeaseLostError",
-  });
+  await expect(t.db.rpc("renew_job_lease", { p_job: "j", p_token: first!.token, p_ttl_seconds: 60 })).rejects
+    .toMatchObject({
+      name: "LeaseLostError",
+    });
   expect(await t.db.rpc("release_job_lease", { p_job: "j", p_token: first!.token })).toEqual({ released: false });
   const [row] = await t.sql`select holder, token from public.job_leases where job = 'j'`;
   expect(row).toMatchObject({ holder: "b" });
@@ -34,14 +35,19 @@ it("refuses a live lease and grants an expired one with a strictly larger token"
 
 it("renews only a live lease and frees it on release", async () => {
   const lease = await t.db.rpc<Lease>("acquire_job_lease", { p_job: "k", p_holder: "a", p_ttl_seconds: 5 });
-  const renewed = await t.db.rpc<{ expires_at: string }>("renew_job_lease", { p_job: "k", p_token: lease!.token, p_ttl_seconds: 600 });
+  const renewed = await t.db.rpc<{ expires_at: string }>("renew_job_lease", {
+    p_job: "k",
+    p_token: lease!.token,
+    p_ttl_seconds: 600,
+  });
   expect(Date.parse(renewed.expires_at)).toBeGreaterThan(Date.parse(lease!.expires_at));
   expect(await t.db.rpc("release_job_lease", { p_job: "k", p_token: lease!.token })).toEqual({ released: true });
   expect(await t.db.rpc<Lease>("acquire_job_lease", { p_job: "k", p_holder: "b", p_ttl_seconds: 5 })).not.toBeNull();
 });
 
 it("rejects a nonsensical ttl as invalid input", async () => {
-  await expect(acquire("x").then(() => t.db.rpc("acquire_job_lease", { p_job: "z", p_holder: "h", p_ttl_seconds: 0 }))).rejects.toMatchObject({
-    name: "InvalidInputError",
-  });
+  await expect(acquire("x").then(() => t.db.rpc("acquire_job_lease", { p_job: "z", p_holder: "h", p_ttl_seconds: 0 })))
+    .rejects.toMatchObject({
+      name: "InvalidInputError",
+    });
 });

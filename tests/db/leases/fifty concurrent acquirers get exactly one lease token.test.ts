@@ -14,8 +14,7 @@ it("gives exactly one of 50 concurrent acquire_job_lease calls a token", async (
         p_job: "braze:campaign:c1",
         p_holder: `holder-${i}`,
         p_ttl_seconds: 30,
-      }),
-    ),
+      })),
   );
   const granted = results.filter((r) => r !== null);
   expect(granted).toHaveLength(1);

@@ -11,10 +11,15 @@ afterAll(() => t.drop());
 it("retires the row whose send time passed as sent and begins a new create for the match, with the rest of the batch", async () => {
   const token = await takeLease(t.db);
   const [row] = await t.db.rpc<BegunRow[]>("ledger_begin", {
-    p_lease: LEASE, p_token: token, p_campaign_id: "c1", p_intents: [createIntent(5)],
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
+    p_intents: [createIntent(5)],
   });
   await t.db.rpc("ledger_settle", {
-    p_lease: LEASE, p_token: token, p_campaign_id: "c1",
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
     p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "s5" }],
   });
   // The push went out: its send time is behind the database clock. ledger_load
@@ -25,7 +30,9 @@ it("retires the row whose send time passed as sent and begins a new create for t
 
   // The match is re-dated (postponed, then given a new kickoff).
   const begun = await t.db.rpc<BegunRow[]>("ledger_begin", {
-    p_lease: LEASE, p_token: token, p_campaign_id: "c1",
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
     p_intents: [createIntent(5, "2031-02-01T14:00:00Z"), createIntent(6)],
   });
   expect(begun.map((b) => [b.match_id, b.status])).toEqual([[5, "creating"], [6, "creating"]]);

@@ -11,11 +11,16 @@ afterAll(() => t.drop());
 it("reports the stale version and leaves the uncertain row as it was", async () => {
   const token = await takeLease(t.db);
   const [row] = await t.db.rpc<BegunRow[]>("ledger_begin", {
-    p_lease: LEASE, p_token: token, p_campaign_id: "c1", p_intents: [createIntent(3)],
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
+    p_intents: [createIntent(3)],
   });
   const settle = (version: number, outcome: string, scheduleId?: string) =>
     t.db.rpc<{ applied: number; stale: number[] }>("ledger_settle", {
-      p_lease: LEASE, p_token: token, p_campaign_id: "c1",
+      p_lease: LEASE,
+      p_token: token,
+      p_campaign_id: "c1",
       p_results: [{ id: row!.id, version, outcome, ...(scheduleId ? { braze_schedule_id: scheduleId } : {}) }],
     });
   // The create timed out: uncertain, one version on.

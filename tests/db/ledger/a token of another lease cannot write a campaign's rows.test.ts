@@ -12,27 +12,43 @@ afterAll(() => t.drop());
 it("refuses a begin and a settle fenced by a live, newer token of an unrelated lease", async () => {
   const token = await takeLease(t.db);
   const [row] = await t.db.rpc<BegunRow[]>("ledger_begin", {
-    p_lease: LEASE, p_token: token, p_campaign_id: "c1", p_intents: [createIntent(1)],
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
+    p_intents: [createIntent(1)],
   });
   // Another job's live lease: its token comes from the same sequence, so it is
   // larger than the campaign's, and it is live.
-  const other = await t.db.rpc<{ token: number }>("acquire_job_lease", { p_job: "broadcasts:resolve", p_holder: randomUUID(), p_ttl_seconds: 60 });
+  const other = await t.db.rpc<{ token: number }>("acquire_job_lease", {
+    p_job: "broadcasts:resolve",
+    p_holder: randomUUID(),
+    p_ttl_seconds: 60,
+  });
   expect(Number(other.token)).toBeGreaterThan(token);
   const before = await t.sql`select * from public.schedule_ledger order by id`;
 
   await expect(
-    t.db.rpc("ledger_begin", { p_lease: "broadcasts:resolve", p_token: other.token, p_campaign_id: "c1", p_intents: [createIntent(2)] }),
+    t.db.rpc("ledger_begin", {
+      p_lease: "broadcasts:resolve",
+      p_token: other.token,
+      p_campaign_id: "c1",
+      p_intents: [createIntent(2)],
+    }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });
   await expect(
     t.db.rpc("ledger_settle", {
-      p_lease: "broadcasts:resolve", p_token: other.token, p_campaign_id: "c1",
+      p_lease: "broadcasts:resolve",
+      p_token: other.token,
+      p_campaign_id: "c1",
       p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "not-ours" }],
     }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });
   // Naming the campaign's lease with the other lease's token is refused too.
   await expect(
     t.db.rpc("ledger_settle", {
-      p_lease: LEASE, p_token: other.token, p_campaign_id: "c1",
+      p_lease: LEASE,
+      p_token: other.token,
+      p_campaign_id: "c1",
       p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "not-ours" }],
     }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });

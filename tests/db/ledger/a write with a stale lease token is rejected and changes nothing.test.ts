@@ -11,7 +11,10 @@ afterAll(() => t.drop());
 it("rejects begin and settle from a run whose lease expired and was taken over", async () => {
   const oldToken = await takeLease(t.db);
   const [row] = await t.db.rpc<BegunRow[]>("ledger_begin", {
-    p_lease: LEASE, p_token: oldToken, p_campaign_id: "c1", p_intents: [createIntent(1)],
+    p_lease: LEASE,
+    p_token: oldToken,
+    p_campaign_id: "c1",
+    p_intents: [createIntent(1)],
   });
 
   // The old run stalls past its TTL; a new run takes over.
@@ -22,7 +25,9 @@ it("rejects begin and settle from a run whose lease expired and was taken over",
 
   await expect(
     t.db.rpc("ledger_settle", {
-      p_lease: LEASE, p_token: oldToken, p_campaign_id: "c1",
+      p_lease: LEASE,
+      p_token: oldToken,
+      p_campaign_id: "c1",
       p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "late-answer" }],
     }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });

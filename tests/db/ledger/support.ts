@@ -4,7 +4,11 @@ import type { Db } from "../../../src/shared/ports.ts";
 export const LEASE = "braze:campaign:c1";
 
 export async function takeLease(db: Db, holder = randomUUID()): Promise<number> {
-  const lease = await db.rpc<{ token: number } | null>("acquire_job_lease", { p_job: LEASE, p_holder: holder, p_ttl_seconds: 60 });
+  const lease = await db.rpc<{ token: number } | null>("acquire_job_lease", {
+    p_job: LEASE,
+    p_holder: holder,
+    p_ttl_seconds: 60,
+  });
   if (!lease) throw new Error("lease unexpectedly taken");
   return Number(lease.token);
 }

@@ -18,17 +18,43 @@ it("refuses a second live row for the same campaign and match, and allows one af
   expect((await t.sql`select count(*)::int as n from public.schedule_ledger where match_id = 42`)[0]!.n).toBe(1);
 
   // Another campaign (fenced by its own lease) may schedule the same match.
-  const c2 = await t.db.rpc<{ token: number }>("acquire_job_lease", { p_job: "braze:campaign:c2", p_holder: "h2", p_ttl_seconds: 60 });
+  const c2 = await t.db.rpc<{ token: number }>("acquire_job_lease", {
+    p_job: "braze:campaign:c2",
+    p_holder: "h2",
+    p_ttl_seconds: 60,
+  });
   expect(
-    (await t.db.rpc<BegunRow[]>("ledger_begin", { p_lease: "braze:campaign:c2", p_token: c2.token, p_campaign_id: "c2", p_intents: [createIntent(42)] }))
+    (await t.db.rpc<BegunRow[]>("ledger_begin", {
+      p_lease: "braze:campaign:c2",
+      p_token: c2.token,
+      p_campaign_id: "c2",
+      p_intents: [createIntent(42)],
+    }))
       .map((b) => b.status),
   ).toEqual(["creating"]);
 
   // Once the first row is cancelled it is history, and a new live row may exist.
-  await t.db.rpc("ledger_settle", { p_lease: LEASE, p_token: token, p_campaign_id: "c1", p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "s42" }] });
-  const [cancelling] = await begin([{ action: "cancel", match_id: 42, id: row!.id, version: row!.version + 1, attempt_id: crypto.randomUUID() }]);
-  await t.db.rpc("ledger_settle", { p_lease: LEASE, p_token: token, p_campaign_id: "c1", p_results: [{ id: cancelling!.id, version: cancelling!.version, outcome: "ok" }] });
+  await t.db.rpc("ledger_settle", {
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
+    p_results: [{ id: row!.id, version: row!.version, outcome: "ok", braze_schedule_id: "s42" }],
+  });
+  const [cancelling] = await begin([{
+    action: "cancel",
+    match_id: 42,
+    id: row!.id,
+    version: row!.version + 1,
+    attempt_id: crypto.randomUUID(),
+  }]);
+  await t.db.rpc("ledger_settle", {
+    p_lease: LEASE,
+    p_token: token,
+    p_campaign_id: "c1",
+    p_results: [{ id: cancelling!.id, version: cancelling!.version, outcome: "ok" }],
+  });
   await expect(begin([createIntent(42)])).resolves.toHaveLength(1);
-  const rows = await t.sql`select status from public.schedule_ledger where campaign_id = 'c1' and match_id = 42 order by id`;
+  const rows = await t
+    .sql`select status from public.schedule_ledger where campaign_id = 'c1' and match_id = 42 order by id`;
   expect(rows.map((r) => r.status)).toEqual(["cancelled", "creating"]);
 });

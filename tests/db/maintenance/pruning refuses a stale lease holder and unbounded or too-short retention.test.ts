@@ -26,13 +26,25 @@ it("a pruner whose lease was taken over deletes nothing", async () => {
   expect(live).not.toBeNull();
   const before = await runCount();
   await expect(
-    t.db.rpc("maintenance_prune", { p_lease: "maintenance", p_token: stale!.token, p_what: "job_runs", p_older_than: "7 days", p_limit: 100 }),
+    t.db.rpc("maintenance_prune", {
+      p_lease: "maintenance",
+      p_token: stale!.token,
+      p_what: "job_runs",
+      p_older_than: "7 days",
+      p_limit: 100,
+    }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });
   expect(await runCount()).toBe(before);
 
   // The live holder prunes the older run and keeps the job's latest.
   expect(
-    await t.db.rpc("maintenance_prune", { p_lease: "maintenance", p_token: live!.token, p_what: "job_runs", p_older_than: "7 days", p_limit: 100 }),
+    await t.db.rpc("maintenance_prune", {
+      p_lease: "maintenance",
+      p_token: live!.token,
+      p_what: "job_runs",
+      p_older_than: "7 days",
+      p_limit: 100,
+    }),
   ).toBe(1);
   expect(await runCount()).toBe(before - 1);
 });
@@ -42,11 +54,21 @@ it.each([
   { what: "an oversized batch", limit: 1_000_000, olderThan: "7 days" },
   { what: "a retention under an hour", limit: 100, olderThan: "59 minutes" },
 ])("$what is refused as invalid input", async ({ limit, olderThan }) => {
-  const lease = await t.db.rpc<Lease>("acquire_job_lease", { p_job: "maintenance-2", p_holder: "c", p_ttl_seconds: 60 });
+  const lease = await t.db.rpc<Lease>("acquire_job_lease", {
+    p_job: "maintenance-2",
+    p_holder: "c",
+    p_ttl_seconds: 60,
+  });
   await t.db.rpc<Lease>("release_job_lease", { p_job: "maintenance-2", p_token: lease!.token });
   const live = await t.db.rpc<Lease>("acquire_job_lease", { p_job: "maintenance-2", p_holder: "c", p_ttl_seconds: 60 });
   await expect(
-    t.db.rpc("maintenance_prune", { p_lease: "maintenance-2", p_token: live!.token, p_what: "job_runs", p_older_than: olderThan, p_limit: limit }),
+    t.db.rpc("maintenance_prune", {
+      p_lease: "maintenance-2",
+      p_token: live!.token,
+      p_what: "job_runs",
+      p_older_than: olderThan,
+      p_limit: limit,
+    }),
   ).rejects.toMatchObject({ name: "InvalidInputError" });
   await t.db.rpc("release_job_lease", { p_job: "maintenance-2", p_token: live!.token });
 });

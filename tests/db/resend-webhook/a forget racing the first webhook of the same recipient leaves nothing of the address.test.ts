@@ -23,7 +23,9 @@ it("scrubs the email whose first webhook committed after the forget started", as
   const webhook = t.sql.begin(async (tx) => {
     await tx`select public.record_resend_webhook(
       p_svix_id => 'msg_race', p_event_type => 'email.delivered',
-      p_payload => ${tx.json({ type: "email.delivered", data: { email_id: "e-race", to: ["racer@example.com"], subject: "Kick-off" } })},
+      p_payload => ${
+      tx.json({ type: "email.delivered", data: { email_id: "e-race", to: ["racer@example.com"], subject: "Kick-off" } })
+    },
       p_occurred_at => '2026-03-01T12:00:00Z', p_email_id => 'e-race',
       p_to => ${tx.json(["racer@example.com"])}, p_subject => 'Kick-off')`;
     written.resolve();
@@ -32,7 +34,9 @@ it("scrubs the email whose first webhook committed after the forget started", as
   await written.promise;
 
   let forgetDone = false;
-  const forget = t.db.rpc("forget_email_recipients", { p_addresses: ["racer@example.com"] }).finally(() => (forgetDone = true));
+  const forget = t.db.rpc("forget_email_recipients", { p_addresses: ["racer@example.com"] }).finally(
+    () => (forgetDone = true),
+  );
   // Let the webhook commit only once the forget has either finished or is
   // waiting for it (blocked on a lock), so both orders are the real ones.
   for (;;) {
@@ -47,7 +51,8 @@ it("scrubs the email whose first webhook committed after the forget started", as
   await webhook;
   await forget;
 
-  const [row] = await t.sql`select to_addresses, subject, event_count from public.email_history where email_id = 'e-race'`;
+  const [row] = await t
+    .sql`select to_addresses, subject, event_count from public.email_history where email_id = 'e-race'`;
   expect(row).toEqual({ to_addresses: [], subject: null, event_count: 1 });
   const [delivery] = await t.sql`select payload from public.resend_webhook_deliveries where svix_id = 'msg_race'`;
   expect(delivery).toEqual({ payload: null });

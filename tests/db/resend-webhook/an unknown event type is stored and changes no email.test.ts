@@ -16,7 +16,8 @@ it("stores a contact.created delivery, acknowledges it and leaves email_history 
     p_occurred_at: "2026-03-01T12:00:00.000Z",
   });
   expect(outcome).toMatchObject({ duplicate: false, applied: false, event_type: "contact.created" });
-  const [delivery] = await t.sql`select event_type, payload from public.resend_webhook_deliveries where svix_id = 'msg_contact_1'`;
+  const [delivery] = await t
+    .sql`select event_type, payload from public.resend_webhook_deliveries where svix_id = 'msg_contact_1'`;
   expect(delivery).toEqual({ event_type: "contact.created", payload });
   expect(await t.sql`select * from public.email_history`).toHaveLength(0);
 });

@@ -16,7 +16,11 @@ const contact = (svix: string) =>
   t.db.rpc("record_resend_webhook", {
     p_svix_id: svix,
     p_event_type: "contact.created",
-    p_payload: { type: "contact.created", created_at: "2026-03-01T12:00:00.000Z", data: { email: `${svix}@example.com` } },
+    p_payload: {
+      type: "contact.created",
+      created_at: "2026-03-01T12:00:00.000Z",
+      data: { email: `${svix}@example.com` },
+    },
     p_occurred_at: "2026-03-01T12:00:00.000Z",
   });
 
@@ -40,5 +44,7 @@ it("drops the body once the retention has passed, keeping the delivery row", asy
 });
 
 it("refuses a retention longer than 30 days", async () => {
-  await expect(t.sql`update public.email_privacy_settings set unknown_payload_retention = '31 days'`).rejects.toThrow(/check constraint/);
+  await expect(t.sql`update public.email_privacy_settings set unknown_payload_retention = '31 days'`).rejects.toThrow(
+    /check constraint/,
+  );
 });

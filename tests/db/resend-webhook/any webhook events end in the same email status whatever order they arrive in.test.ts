@@ -67,7 +67,10 @@ it("ends any set of events in the same row under any shuffle (property)", async 
   await fc.assert(
     fc.asyncProperty(
       fc.array(event, { minLength: 1, maxLength: 6 }).chain((events) =>
-        fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length })),
+        fc.tuple(
+          fc.constant(events),
+          fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        )
       ),
       async ([events, shuffled]) => {
         expect(await apply(shuffled)).toEqual(await apply(events));

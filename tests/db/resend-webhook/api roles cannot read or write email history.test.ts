@@ -9,13 +9,15 @@ afterAll(() => t.drop());
 
 for (const role of ["anon", "authenticated"]) {
   it(`refuses ${role} the tables and the functions`, async () => {
-    for (const statement of [
-      "select * from public.email_history",
-      "select * from public.email_clicks",
-      "select * from public.resend_webhook_deliveries",
-      `select public.record_resend_webhook(p_svix_id => 'x', p_event_type => 'contact.created', p_payload => '{}')`,
-      `select public.forget_email_recipients('["a@example.com"]')`,
-    ]) {
+    for (
+      const statement of [
+        "select * from public.email_history",
+        "select * from public.email_clicks",
+        "select * from public.resend_webhook_deliveries",
+        `select public.record_resend_webhook(p_svix_id => 'x', p_event_type => 'contact.created', p_payload => '{}')`,
+        `select public.forget_email_recipients('["a@example.com"]')`,
+      ]
+    ) {
       await expect(
         t.sql.begin(async (tx) => {
           await tx.unsafe(`set local role ${role}`);
@@ -30,7 +32,9 @@ for (const role of ["anon", "authenticated"]) {
 it("lets service_role record a delivery", async () => {
   await t.sql.begin(async (tx) => {
     await tx.unsafe("set local role service_role");
-    await tx.unsafe(`select public.record_resend_webhook(p_svix_id => 'x', p_event_type => 'contact.created', p_payload => '{}')`);
+    await tx.unsafe(
+      `select public.record_resend_webhook(p_svix_id => 'x', p_event_type => 'contact.created', p_payload => '{}')`,
+    );
   });
   expect(await t.sql`select svix_id from public.resend_webhook_deliveries`).toEqual([{ svix_id: "x" }]);
 });

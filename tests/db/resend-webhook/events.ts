@@ -22,7 +22,11 @@ export function record(
     click?: { link: string; timestamp?: string; ip_address?: string; user_agent?: string };
   },
 ): Promise<Outcome> {
-  const data: Record<string, unknown> = { email_id: event.emailId, to: event.to ?? ["Fan@Example.com"], subject: "Kick-off" };
+  const data: Record<string, unknown> = {
+    email_id: event.emailId,
+    to: event.to ?? ["Fan@Example.com"],
+    subject: "Kick-off",
+  };
   if (event.click) data.click = event.click;
   return db.rpc<Outcome>("record_resend_webhook", {
     p_svix_id: event.svixId ?? newSvixId(),

@@ -24,7 +24,9 @@ interface Webhooks {
   emails_by_status: { status: string; emails: number }[];
 }
 
-async function fromSnapshot(): Promise<Omit<Webhooks, "by_event_type"> & { by_event_type: Record<string, number>; emails_by_status: Record<string, number> }> {
+async function fromSnapshot(): Promise<
+  Omit<Webhooks, "by_event_type"> & { by_event_type: Record<string, number>; emails_by_status: Record<string, number> }
+> {
   const [row] = await t.sql<{ s: { webhooks: Webhooks } }[]>`select public.ops_status_snapshot() as s`;
   const w = row!.s.webhooks;
   return {
@@ -43,8 +45,12 @@ async function fromTables() {
            (select count(*)::int from public.resend_webhook_deliveries where email_id is null) as not_applied,
            (select coalesce(sum(open_count), 0)::int from public.email_history) as opens,
            (select coalesce(sum(click_count), 0)::int from public.email_history) as clicks`;
-  const byType = await t.sql<{ k: string; n: number }[]>`select event_type as k, count(*)::int as n from public.resend_webhook_deliveries group by 1`;
-  const byStatus = await t.sql<{ k: string; n: number }[]>`select status as k, count(*)::int as n from public.email_history group by 1`;
+  const byType = await t.sql<
+    { k: string; n: number }[]
+  >`select event_type as k, count(*)::int as n from public.resend_webhook_deliveries group by 1`;
+  const byStatus = await t.sql<
+    { k: string; n: number }[]
+  >`select status as k, count(*)::int as n from public.email_history group by 1`;
   return {
     ...totals!,
     by_event_type: Object.fromEntries(byType.map((r) => [r.k, r.n])),
@@ -70,8 +76,19 @@ it("counts exactly what the tables hold, whatever the interleaving", async () =>
       const emailId = `e-count-${e.email}`;
       const send = () =>
         e.type.startsWith("email.")
-          ? record(t.db, { svixId, type: e.type, at, emailId, click: e.type === "email.clicked" ? { link: "https://example.com/a" } : undefined })
-          : t.db.rpc("record_resend_webhook", { p_svix_id: svixId, p_event_type: e.type, p_payload: { type: e.type }, p_occurred_at: at });
+          ? record(t.db, {
+            svixId,
+            type: e.type,
+            at,
+            emailId,
+            click: e.type === "email.clicked" ? { link: "https://example.com/a" } : undefined,
+          })
+          : t.db.rpc("record_resend_webhook", {
+            p_svix_id: svixId,
+            p_event_type: e.type,
+            p_payload: { type: e.type },
+            p_occurred_at: at,
+          });
       await send();
       if (e.redeliver) await send();
     }),

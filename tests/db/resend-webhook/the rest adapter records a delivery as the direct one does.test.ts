@@ -33,11 +33,17 @@ afterAll(async () => {
 });
 
 it("stores the same history, click and delivery through PostgREST as through a direct connection", async () => {
-  const click = { link: "https://example.com/a", timestamp: "2026-03-01T12:00:03.000Z", ipAddress: "203.0.113.5", userAgent: "Mail" };
+  const click = {
+    link: "https://example.com/a",
+    timestamp: "2026-03-01T12:00:03.000Z",
+    ipAddress: "203.0.113.5",
+    userAgent: "Mail",
+  };
   for (const [db, emailId] of [[t.db, "e-direct"], [rest, "e-rest"]] as const) {
     const handler = resendWebhookHandler(() => ({ db, verify: deliveryVerifier([SECRET]) }));
     const body = emailEvent("email.clicked", "2026-03-01T12:00:04.000Z", emailId, { to: ["Fan@Example.com"], click });
-    const request = () => signedRequest("http://x/resend-webhook", SECRET, { svixId: `msg-${emailId}`, body, signedAt: new Date() });
+    const request = () =>
+      signedRequest("http://x/resend-webhook", SECRET, { svixId: `msg-${emailId}`, body, signedAt: new Date() });
     expect((await handler(request())).status).toBe(200);
     expect(await (await handler(request())).json()).toMatchObject({ duplicate: true });
   }
@@ -50,6 +56,13 @@ it("stores the same history, click and delivery through PostgREST as through a d
      order by h.email_id`;
   const [direct, viaRest] = rows.map(({ email_id: _id, ...others }) => others);
   expect(viaRest).toEqual(direct);
-  expect(direct).toMatchObject({ status: "clicked", to_addresses: ["fan@example.com"], click_count: 1, link: click.link, ip_address: "203.0.113.5", has_payload: true });
+  expect(direct).toMatchObject({
+    status: "clicked",
+    to_addresses: ["fan@example.com"],
+    click_count: 1,
+    link: click.link,
+    ip_address: "203.0.113.5",
+    has_payload: true,
+  });
   expect(direct!.clicked_at.toISOString()).toBe(click.timestamp);
 });

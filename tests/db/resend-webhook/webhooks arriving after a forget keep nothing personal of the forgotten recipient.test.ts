@@ -23,8 +23,18 @@ const contactEvent = (type: string, email: string) => ({
 });
 
 it("stores an email first reported after the forget without address, subject, tags or body, and counts it", async () => {
-  await record(t.db, { type: "email.delivered", at: "2026-03-01T12:00:00Z", emailId: "e-late", to: ["leaver@example.com"] });
-  await record(t.db, { type: "email.opened", at: "2026-03-01T12:01:00Z", emailId: "e-late", to: [" LEAVER@example.com"] });
+  await record(t.db, {
+    type: "email.delivered",
+    at: "2026-03-01T12:00:00Z",
+    emailId: "e-late",
+    to: ["leaver@example.com"],
+  });
+  await record(t.db, {
+    type: "email.opened",
+    at: "2026-03-01T12:01:00Z",
+    emailId: "e-late",
+    to: [" LEAVER@example.com"],
+  });
   const [row] = await t.sql`
     select to_addresses, subject, tags, event_count, open_count, forgotten_at is not null as forgotten
       from public.email_history where email_id = 'e-late'`;
@@ -64,7 +74,9 @@ it("scrubs, at the forget, a contact event stored before it", async () => {
 });
 
 it("keeps the recipient only as an HMAC under the database's key, never the address or its plain hash", async () => {
-  const [settings] = await t.sql<{ key: Buffer }[]>`select recipient_hmac_key as key from public.email_privacy_settings`;
+  const [settings] = await t.sql<
+    { key: Buffer }[]
+  >`select recipient_hmac_key as key from public.email_privacy_settings`;
   const rows = await t.sql<{ h: Buffer }[]>`select recipient_hmac as h from public.forgotten_email_recipients`;
   const hex = rows.map((r) => r.h.toString("hex")).sort();
   const hmac = (a: string) => createHmac("sha256", settings!.key).update(a).digest("hex");
@@ -74,7 +86,13 @@ it("keeps the recipient only as an HMAC under the database's key, never the addr
 });
 
 it("still records deliveries of other recipients in full", async () => {
-  await record(t.db, { type: "email.delivered", at: "2026-03-01T12:00:00Z", emailId: "e-kept", to: ["kept@example.com"], svixId: newSvixId() });
+  await record(t.db, {
+    type: "email.delivered",
+    at: "2026-03-01T12:00:00Z",
+    emailId: "e-kept",
+    to: ["kept@example.com"],
+    svixId: newSvixId(),
+  });
   const [row] = await t.sql`select to_addresses, subject from public.email_history where email_id = 'e-kept'`;
   expect(row).toEqual({ to_addresses: ["kept@example.com"], subject: "Kick-off" });
 });

@@ -3,7 +3,7 @@
 // with no schedule at all. Here the intent is never mistaken for a schedule:
 // reconcile sees Braze has nothing for the attempt and the next run creates it.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(1) as { id: number; utcDate: string }[];

@@ -2,7 +2,7 @@
 // flight; run B takes the lease and finds A's intent. B must not create a
 // second schedule, and A's late answer must not overwrite what B owns.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(1) as { id: number; utcDate: string }[];
@@ -18,7 +18,12 @@ it("ends with one schedule, adopted from A's attempt, fired once", async () => {
   await stack.expireLease();
 
   const runB = await stack.runScheduler();
-  expect(runB.body).toMatchObject({ outcome: "completed", created: 0, skipped: 1, skip_reasons: { unresolved_row: 1 } });
+  expect(runB.body).toMatchObject({
+    outcome: "completed",
+    created: 0,
+    skipped: 1,
+    skip_reasons: { unresolved_row: 1 },
+  });
 
   await stack.brazeSim.release("create");
   const a = await runA;
@@ -32,6 +37,7 @@ it("ends with one schedule, adopted from A's attempt, fired once", async () => {
   const creates = (await stack.brazeSim.state()).calls.filter((c) => c.endpoint.endsWith("/create"));
   expect(creates).toHaveLength(1);
   expect([...(await stack.fireEverything()).values()]).toEqual([1]);
-  const runs = await stack.database.sql`select outcome from public.job_runs where job = 'braze-scheduler' order by started_at`;
+  const runs = await stack.database
+    .sql`select outcome from public.job_runs where job = 'braze-scheduler' order by started_at`;
   expect(runs.map((r) => r.outcome)).toEqual(["lease_lost", "completed"]);
 });

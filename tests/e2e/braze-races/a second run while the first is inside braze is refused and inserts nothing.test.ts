@@ -3,7 +3,7 @@
 // cannot even start while the first holds a live lease, and the partial unique
 // index (tests/db/ledger) is the second line.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(3) as { id: number; utcDate: string }[];
@@ -22,7 +22,9 @@ it("answers 409 to the second run, and the first completes with one schedule per
   expect(second).toMatchObject({ status: 409, body: { outcome: "locked" } });
   const reconcile = await stack.runReconcile();
   expect(reconcile).toMatchObject({ status: 409, body: { outcome: "locked" } });
-  expect(await stack.database.sql`select id, status, version from public.schedule_ledger order by id`).toEqual(rowsBefore);
+  expect(await stack.database.sql`select id, status, version from public.schedule_ledger order by id`).toEqual(
+    rowsBefore,
+  );
 
   await stack.brazeSim.release();
   expect((await first).body).toMatchObject({ outcome: "completed", created: 3 });

@@ -2,7 +2,7 @@
 // naive design's post-run deduplication then deleted the schedule the ledger had
 // just adopted. There is no sweep here: reconcile adopts by attempt id.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(1) as { id: number; utcDate: string }[];

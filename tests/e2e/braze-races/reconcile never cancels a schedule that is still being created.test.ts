@@ -3,7 +3,7 @@
 // cannot run while the scheduler holds the lease; once that lease has expired,
 // a young intent still protects its attempt's schedule until the grace period.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(1) as { id: number; utcDate: string }[];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(3);
@@ -12,7 +12,8 @@ it("records the unknown outcome as uncertain, then reconcile adopts Braze's sche
   await stack.brazeSim.faults({ timeoutAfterCommit: { next: 1, endpoint: "create" } });
   const run = await stack.runScheduler();
   expect(run.body).toMatchObject({ outcome: "completed", created: 2, uncertain: 1 });
-  const [uncertain] = await stack.database.sql`select match_id, attempt_id from public.schedule_ledger where status = 'uncertain'`;
+  const [uncertain] = await stack.database
+    .sql`select match_id, attempt_id from public.schedule_ledger where status = 'uncertain'`;
   expect(uncertain).toBeDefined();
 
   // The scheduler does not guess: a second run leaves the row to reconcile.
@@ -22,7 +23,14 @@ it("records the unknown outcome as uncertain, then reconcile adopts Braze's sche
 
   const reconcile = await stack.runReconcile();
   expect(reconcile.status).toBe(200);
-  expect(reconcile.body).toMatchObject({ outcome: "completed", mode: "listing", adopted: 1, cancelled: 0, recreated: 0, reset: 0 });
+  expect(reconcile.body).toMatchObject({
+    outcome: "completed",
+    mode: "listing",
+    adopted: 1,
+    cancelled: 0,
+    recreated: 0,
+    reset: 0,
+  });
   expect(await stack.assertOneOwnedSchedulePerMatch(matches as { id: number; utcDate: string }[])).toEqual([]);
   const fired = await stack.fireEverything();
   expect([...fired.values()]).toEqual([1, 1, 1]);

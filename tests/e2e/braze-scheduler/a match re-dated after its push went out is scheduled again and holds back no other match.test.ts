@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const [a, b, c] = upcomingMatches(3);
@@ -26,8 +26,13 @@ it("creates the re-dated match and a new match in one run, keeping the old row a
   const rows = await stack.database.sql<{ match_id: string; status: string }[]>`
     select match_id::text, status from public.schedule_ledger order by match_id, id`;
   expect(rows.map((r) => [Number(r.match_id), r.status])).toEqual([
-    [a!.id, "sent"], [a!.id, "scheduled"], [b!.id, "scheduled"], [c!.id, "scheduled"],
+    [a!.id, "sent"],
+    [a!.id, "scheduled"],
+    [b!.id, "scheduled"],
+    [c!.id, "scheduled"],
   ]);
-  const sendTimes = (await stack.liveSchedules()).filter((s) => Number(s.trigger_properties.match_id) === a!.id).map((s) => s.send_at);
+  const sendTimes = (await stack.liveSchedules()).filter((s) => Number(s.trigger_properties.match_id) === a!.id).map((
+    s,
+  ) => s.send_at);
   expect(sendTimes).toContain(new Date(Date.parse(redated) - 60 * 60_000).toISOString());
 });

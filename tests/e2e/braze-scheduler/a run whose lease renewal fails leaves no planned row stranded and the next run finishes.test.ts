@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DbUnavailableError, LeaseLostError } from "../../../src/shared/errors.ts";
 import { runBrazeScheduler } from "../../../src/shared/jobs/braze-scheduler/run.ts";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(20);

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SERVICE_ROLE_KEY, startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import {
+  type SchedulerStack,
+  SERVICE_ROLE_KEY,
+  startSchedulerStack,
+  upcomingMatches,
+} from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { simulatedTranslation } from "../../../dev/sim/translator.ts";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(4);
@@ -24,7 +24,9 @@ it("carries every locale's team names, survives a run longer than the lease TTL,
   expect((await stack.translatorSim.state()).calls).toBe(2);
 
   // A kickoff moves: the update needs the same names again, from the cache.
-  await stack.footballSim.patchMatch(matches[1]!.id!, { utcDate: new Date(Date.parse(matches[1]!.utcDate!) + 30 * 60_000).toISOString() });
+  await stack.footballSim.patchMatch(matches[1]!.id!, {
+    utcDate: new Date(Date.parse(matches[1]!.utcDate!) + 30 * 60_000).toISOString(),
+  });
   const second = await stack.runScheduler();
   expect(second.body).toMatchObject({ outcome: "completed", updated: 1, translator_calls: 0 });
   expect((await stack.translatorSim.state()).calls).toBe(2);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSchedulerStack, upcomingMatches, type SchedulerStack } from "../../support/scheduler-stack.ts";
+import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(8);
@@ -21,10 +21,13 @@ it("lets exactly one of ten overlapping runs work while Braze answers slowly", a
 
   const live = await stack.liveSchedules();
   const perMatch = new Map<number, number>();
-  for (const s of live) perMatch.set(Number(s.trigger_properties.match_id), (perMatch.get(Number(s.trigger_properties.match_id)) ?? 0) + 1);
+  for (const s of live) {
+    perMatch.set(Number(s.trigger_properties.match_id), (perMatch.get(Number(s.trigger_properties.match_id)) ?? 0) + 1);
+  }
   expect([...perMatch.keys()].sort()).toEqual(matches.map((m) => m.id).sort());
   expect([...perMatch.values()].every((n) => n === 1)).toBe(true);
 
-  const history = await stack.database.sql`select outcome, count(*)::int as n from public.job_runs group by outcome order by outcome`;
+  const history = await stack.database
+    .sql`select outcome, count(*)::int as n from public.job_runs group by outcome order by outcome`;
   expect(history).toEqual([{ outcome: "completed", n: 1 }, { outcome: "locked", n: 9 }]);
 });

@@ -6,7 +6,14 @@
 // whose id was never recorded is found by the broadcast's name: the resolver
 // settles the row to the one broadcast the provider has.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BroadcastStack, clearFailures, failTransitions, inHours, RECIPIENTS, startBroadcastStack } from "./harness.ts";
+import {
+  type BroadcastStack,
+  clearFailures,
+  failTransitions,
+  inHours,
+  RECIPIENTS,
+  startBroadcastStack,
+} from "./harness.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {
@@ -45,7 +52,10 @@ describe.sequential("a schedule whose outcome was never recorded", () => {
     const row = await s.row(b.id);
     const provider = await s.providerBroadcasts("Crash after create");
     expect(provider).toHaveLength(1);
-    expect(row).toMatchObject({ send_status: provider[0]!.status === "draft" ? "draft" : "scheduled", provider_broadcast_id: provider[0]!.id });
+    expect(row).toMatchObject({
+      send_status: provider[0]!.status === "draft" ? "draft" : "scheduled",
+      provider_broadcast_id: provider[0]!.id,
+    });
     const emails = await s.emailsAfterAllFire("Crash after create");
     expect(emails.length).toBeLessThanOrEqual(RECIPIENTS.length);
     expect(new Set(emails.map((e) => e.to)).size).toBe(emails.length);

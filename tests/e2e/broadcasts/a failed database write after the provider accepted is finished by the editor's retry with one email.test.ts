@@ -27,7 +27,9 @@ describe.sequential("the confirm after a successful provider call fails", () => 
     const first = await s.act("schedule", b.id, publishAt);
     expect(first.status).toBe(202);
     expect(first.body.broadcast.send_status).toBe("uncertain");
-    expect((await s.row(b.id)).last_error).toMatch(/provider accepted schedule .* but recording it failed: .*simulated database failure/);
+    expect((await s.row(b.id)).last_error).toMatch(
+      /provider accepted schedule .* but recording it failed: .*simulated database failure/,
+    );
 
     const retry = await s.act("schedule", b.id, publishAt);
     expect(retry.status).toBe(200);
@@ -56,7 +58,7 @@ describe.sequential("the confirm after a successful provider call fails", () => 
 
     const [provider] = (await s.simClient.state()).broadcasts.filter((x) => x.subject === "Retry reschedule");
     expect(provider!.status).toBe("scheduled");
-  expect(Date.parse(provider!.scheduled_at!)).toBe(Date.parse(newTime));
+    expect(Date.parse(provider!.scheduled_at!)).toBe(Date.parse(newTime));
     const emails = await s.emailsAfterAllFire("Retry reschedule");
     expect(emails.map((e) => e.to).sort()).toEqual([...RECIPIENTS].sort());
   });

@@ -33,7 +33,8 @@ async function expectRowMatchesProvider(id: string, subject: string) {
   const provider = await s.providerBroadcasts(subject);
   expect(provider).toHaveLength(1);
   expect(row.provider_broadcast_id).toBe(provider[0]!.id);
-  const expected = { draft: "draft", scheduled: "scheduled", queued: "sent", sent: "sent" }[provider[0]!.status as string];
+  const expected =
+    { draft: "draft", scheduled: "scheduled", queued: "sent", sent: "sent" }[provider[0]!.status as string];
   expect(row.send_status).toBe(expected);
   return { row, provider: provider[0]! };
 }

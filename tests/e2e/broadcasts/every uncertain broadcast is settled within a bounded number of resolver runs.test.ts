@@ -47,7 +47,9 @@ test("Resend answering nothing but 5xx: unresolved with the reason after the bou
   }
   const row = await s.row(b.id);
   expect(row.send_status).toBe("unresolved");
-  expect(row.last_error).toMatch(/could not read the provider's state after schedule .* gave up after 3 attempts: .*broadcast_requeue/);
+  expect(row.last_error).toMatch(
+    /could not read the provider's state after schedule .* gave up after 3 attempts: .*broadcast_requeue/,
+  );
   // An unresolved row is left alone by later runs and refuses editors, with the reason.
   expect((await s.resolve()).body.claimed).toBe(0);
   const refused = await s.act("schedule", b.id, inHours(3));

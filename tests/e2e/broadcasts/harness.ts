@@ -52,16 +52,32 @@ export async function startBroadcastStack() {
   };
 
   return {
-    t, sim, simClient, fns, editorToken, post,
+    t,
+    sim,
+    simClient,
+    fns,
+    editorToken,
+    post,
     /** The environment the served functions run with, for running a core in the test process. */
     env: {
-      DB_ADAPTER: "direct", SUPABASE_DB_URL: t.url, CRON_SECRET, SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-      RESEND_API_URL: sim.url, RESEND_API_KEY: "re_local_key", RESEND_FROM: FROM,
-      RESEND_TIMEOUT_MS: "1000", RESEND_MAX_ATTEMPTS: "1", BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
+      DB_ADAPTER: "direct",
+      SUPABASE_DB_URL: t.url,
+      CRON_SECRET,
+      SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+      RESEND_API_URL: sim.url,
+      RESEND_API_KEY: "re_local_key",
+      RESEND_FROM: FROM,
+      RESEND_TIMEOUT_MS: "1000",
+      RESEND_MAX_ATTEMPTS: "1",
+      BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
       BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
     } as Record<string, string>,
     async createBroadcast(subject = "Matchday news") {
-      return t.db.rpc<BroadcastState>("broadcast_create", { p_subject: subject, p_content_html: "<p>news</p>", p_audience_id: AUDIENCE });
+      return t.db.rpc<BroadcastState>("broadcast_create", {
+        p_subject: subject,
+        p_content_html: "<p>news</p>",
+        p_audience_id: AUDIENCE,
+      });
     },
     act: (action: string, broadcastId: string, publishAt?: string, token?: string) =>
       post("broadcasts", { action, broadcast_id: broadcastId, ...(publishAt ? { publish_at: publishAt } : {}) }, token),

@@ -11,12 +11,17 @@ afterAll(async () => s?.close());
 test("no token is 401, a user without the editor role is 403, and neither reaches the provider", async () => {
   const b = await s.createBroadcast("Guarded");
   const anonymous = await fetch(s.fns.url("broadcasts"), {
-    method: "POST", body: JSON.stringify({ action: "schedule", broadcast_id: b.id, publish_at: inHours(2) }),
+    method: "POST",
+    body: JSON.stringify({ action: "schedule", broadcast_id: b.id, publish_at: inHours(2) }),
   });
   expect(anonymous.status).toBe(401);
   const reader = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "reader" } });
   expect((await s.act("schedule", b.id, inHours(2), reader)).status).toBe(403);
-  const forged = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "editor" }, secret: "x".repeat(40) });
+  const forged = await mintAccessToken({
+    sub: crypto.randomUUID(),
+    appMetadata: { role: "editor" },
+    secret: "x".repeat(40),
+  });
   expect((await s.act("schedule", b.id, inHours(2), forged)).status).toBe(401);
   expect((await s.row(b.id)).send_status).toBe("draft");
   expect((await s.simClient.state()).calls.filter((c) => !c.endpoint.startsWith("contact"))).toEqual([]);

@@ -24,7 +24,12 @@ beforeAll(async () => {
   const common = { SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET, CRON_SECRET: "local-cron-secret" };
   [served.direct, served.rest] = await Promise.all([
     serveFunctions({ ...common, DB_ADAPTER: "direct", SUPABASE_DB_URL: t.url }),
-    serveFunctions({ ...common, DB_ADAPTER: "rest", SUPABASE_URL: postgrest.url, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }),
+    serveFunctions({
+      ...common,
+      DB_ADAPTER: "rest",
+      SUPABASE_URL: postgrest.url,
+      SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+    }),
   ]);
 });
 afterAll(async () => {
@@ -48,12 +53,17 @@ describe.each(["direct", "rest"])("through the %s adapter", (adapter) => {
   };
 
   it("replaces the set, keeps settings of kept calendars, and reports the counts and revision", async () => {
-    expect(await post({ calendars: [calendar("work", { settings: { alerts: "15m" } }), calendar("home"), calendar("gym")] })).toEqual({
+    expect(
+      await post({ calendars: [calendar("work", { settings: { alerts: "15m" } }), calendar("home"), calendar("gym")] }),
+    ).toEqual({
       status: 200,
       body: { inserted: 3, updated: 0, deleted: 0, unchanged: 0, revision: 1 },
     });
     expect(
-      await post({ calendars: [calendar("work", { name: "Work!" }), calendar("home"), calendar("kids")], expected_revision: 1 }),
+      await post({
+        calendars: [calendar("work", { name: "Work!" }), calendar("home"), calendar("kids")],
+        expected_revision: 1,
+      }),
     ).toEqual({ status: 200, body: { inserted: 1, updated: 1, deleted: 1, unchanged: 1, revision: 2 } });
     const rows = await storedCalendars(t.sql, user);
     expect(rows.map((r) => [r.calendar_id, r.name, r.settings])).toEqual([

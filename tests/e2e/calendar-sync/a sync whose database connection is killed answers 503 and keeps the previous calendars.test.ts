@@ -34,7 +34,10 @@ it("answers 503 and leaves the calendars as they were", async () => {
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  expect((await post({ calendars: [calendar("work", { settings: { alerts: "15m" } }), ...calendars(["home", "gym"])] })).status).toBe(200);
+  expect(
+    (await post({ calendars: [calendar("work", { settings: { alerts: "15m" } }), ...calendars(["home", "gym"])] }))
+      .status,
+  ).toBe(200);
   const before = await storedCalendars(t.sql, user);
   const revision = await storedRevision(t.sql, user);
 
@@ -67,5 +70,7 @@ it("answers 503 and leaves the calendars as they were", async () => {
   // The function recovers: the same request now goes through.
   const retry = await post({ calendars: [calendar("work", { name: "Work (new)" }), ...calendars(["travel"])] });
   expect(await retry.json()).toEqual({ inserted: 1, updated: 1, deleted: 2, unchanged: 0, revision: revision + 1 });
-  expect((await storedCalendars(t.sql, user)).find((r) => r.calendar_id === "work")!.settings).toEqual({ alerts: "15m" });
+  expect((await storedCalendars(t.sql, user)).find((r) => r.calendar_id === "work")!.settings).toEqual({
+    alerts: "15m",
+  });
 });

@@ -39,7 +39,11 @@ async function post(token: string | null, body: unknown) {
 it("keeps each user's sync to their own calendars", async () => {
   const aliceToken = await mintAccessToken({ sub: alice });
   const bobToken = await mintAccessToken({ sub: bob });
-  expect(await post(bobToken, { calendars: [calendar("bob-work", { settings: { private: "dentist" } }), calendar("bob-home")] })).toEqual({
+  expect(
+    await post(bobToken, {
+      calendars: [calendar("bob-work", { settings: { private: "dentist" } }), calendar("bob-home")],
+    }),
+  ).toEqual({
     status: 200,
     body: { inserted: 2, updated: 0, deleted: 0, unchanged: 0, revision: 1 },
   });
@@ -51,11 +55,12 @@ it("keeps each user's sync to their own calendars", async () => {
     status: 200,
     body: { inserted: 0, updated: 0, deleted: 0, unchanged: 0, revision: 0 },
   });
-  expect((await post(aliceToken, { calendars: calendars(["bob-work", "bob-home"], { name: "mine now" }) })).body).toMatchObject({
-    inserted: 2,
-    updated: 0,
-    deleted: 0,
-  });
+  expect((await post(aliceToken, { calendars: calendars(["bob-work", "bob-home"], { name: "mine now" }) })).body)
+    .toMatchObject({
+      inserted: 2,
+      updated: 0,
+      deleted: 0,
+    });
   expect(await storedCalendars(t.sql, bob)).toEqual(bobBefore);
   expect((await storedCalendars(t.sql, alice)).map((r) => r.name)).toEqual(["mine now", "mine now"]);
 
@@ -70,14 +75,22 @@ it("keeps each user's sync to their own calendars", async () => {
 it.each([
   ["no token", async () => null],
   ["an expired token", () => mintAccessToken({ sub: bob, expiresIn: "-1m" })],
-  ["a token for bob signed with another secret", () => mintAccessToken({ sub: bob, secret: "not-the-project-secret-but-32-characters-long" })],
+  [
+    "a token for bob signed with another secret",
+    () => mintAccessToken({ sub: bob, secret: "not-the-project-secret-but-32-characters-long" }),
+  ],
   ["an unsigned token (alg none)", async () => {
     const claims = { sub: bob, role: "authenticated", exp: Math.floor(Date.now() / 1000) + 3600 };
     const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
     return `${enc({ alg: "none", typ: "JWT" })}.${enc(claims)}.`;
   }],
-  ["the anon key", () =>
-    new SignJWT({ role: "anon" }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(LOCAL_JWT_SECRET))],
+  [
+    "the anon key",
+    () =>
+      new SignJWT({ role: "anon" }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(
+        new TextEncoder().encode(LOCAL_JWT_SECRET),
+      ),
+  ],
 ])("answers %s with 401 and changes nothing", async (_what, token) => {
   const before = await storedCalendars(t.sql, bob);
   const res = await post(await token(), { calendars: [] });

@@ -4,7 +4,15 @@
 // sets, and the returned counts replay in revision order.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
-import { calendar, type CalendarPayload, expectedCounts, newUserId, storedCalendars, type SyncCounts, until } from "../../support/calendars.ts";
+import {
+  calendar,
+  type CalendarPayload,
+  expectedCounts,
+  newUserId,
+  storedCalendars,
+  type SyncCounts,
+  until,
+} from "../../support/calendars.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
 

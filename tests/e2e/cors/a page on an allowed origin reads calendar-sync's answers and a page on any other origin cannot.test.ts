@@ -52,10 +52,23 @@ describeWithSystemPackages(CHROMIUM)("calendar-sync from a browser on another or
     t = await createTestDatabase();
     allowed = await servePage();
     other = await servePage();
-    fns = await serveFunctions({ DB_ADAPTER: "direct", SUPABASE_DB_URL: t.url, CORS_ALLOWED_ORIGINS: `https://app.example.test, ${allowed.origin}` });
+    fns = await serveFunctions({
+      DB_ADAPTER: "direct",
+      SUPABASE_DB_URL: t.url,
+      CORS_ALLOWED_ORIGINS: `https://app.example.test, ${allowed.origin}`,
+    });
     browser = await chromium.launch({
       executablePath: installedPath(CHROMIUM.files[0]!),
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   }, 120_000);
 
@@ -77,7 +90,12 @@ describeWithSystemPackages(CHROMIUM)("calendar-sync from a browser on another or
       status: 200,
       body: { inserted: 1, updated: 0, deleted: 0, unchanged: 0, revision: 1 },
     });
-    const refused = await callFrom(page, fns.url("calendar-sync"), await mintAccessToken({ sub: user, expiresIn: "-1m" }), { calendars: [] });
+    const refused = await callFrom(
+      page,
+      fns.url("calendar-sync"),
+      await mintAccessToken({ sub: user, expiresIn: "-1m" }),
+      { calendars: [] },
+    );
     expect(refused).toMatchObject({ status: 401, body: { error: "unauthorized" } });
 
     await page.goto(other.origin);

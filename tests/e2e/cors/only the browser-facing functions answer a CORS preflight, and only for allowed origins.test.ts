@@ -25,27 +25,38 @@ afterAll(() => fns?.close());
 const preflight = (name: string, origin: string) =>
   fetch(fns.url(name), {
     method: "OPTIONS",
-    headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+    headers: {
+      origin,
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "authorization, content-type",
+    },
   });
 
 const corsHeaders = (res: Response) => [...res.headers.keys()].filter((k) => k.startsWith("access-control-"));
 
-it.each(BROWSER_FACING)("%s: 204 with CORS headers for the allowed origin, and CORS headers on its 401", async (name) => {
-  const res = await preflight(name, APP);
-  expect(res.status).toBe(204);
-  expect(res.headers.get("access-control-allow-origin")).toBe(APP);
-  expect(res.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS");
-  expect(res.headers.get("access-control-allow-headers")).toContain("authorization");
-  const error = await fetch(fns.url(name), { method: "POST", headers: { origin: APP }, body: "{}" });
-  expect(error.status).toBe(401);
-  expect(error.headers.get("access-control-allow-origin")).toBe(APP);
-});
+it.each(BROWSER_FACING)(
+  "%s: 204 with CORS headers for the allowed origin, and CORS headers on its 401",
+  async (name) => {
+    const res = await preflight(name, APP);
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe(APP);
+    expect(res.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS");
+    expect(res.headers.get("access-control-allow-headers")).toContain("authorization");
+    const error = await fetch(fns.url(name), { method: "POST", headers: { origin: APP }, body: "{}" });
+    expect(error.status).toBe(401);
+    expect(error.headers.get("access-control-allow-origin")).toBe(APP);
+  },
+);
 
 it.each(BROWSER_FACING)("%s: no CORS header for an origin not in the list", async (name) => {
   const res = await preflight(name, "https://evil.example.test");
   expect(res.status).toBe(403);
   expect(corsHeaders(res)).toEqual([]);
-  const error = await fetch(fns.url(name), { method: "POST", headers: { origin: "https://evil.example.test" }, body: "{}" });
+  const error = await fetch(fns.url(name), {
+    method: "POST",
+    headers: { origin: "https://evil.example.test" },
+    body: "{}",
+  });
   expect(corsHeaders(error)).toEqual([]);
 });
 

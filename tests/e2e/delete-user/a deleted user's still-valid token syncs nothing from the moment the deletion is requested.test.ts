@@ -58,7 +58,8 @@ async function until(check: () => Promise<boolean>, what: string) {
 }
 
 async function stored(userId: string) {
-  const rows = await t.sql`select calendar_id, name from public.managed_calendars where user_id = ${userId} order by calendar_id`;
+  const rows = await t
+    .sql`select calendar_id, name from public.managed_calendars where user_id = ${userId} order by calendar_id`;
   const [rev] = await t.sql`select count(*)::int as n from public.managed_calendar_revisions where user_id = ${userId}`;
   return { calendars: rows.map((r) => `${r.calendar_id}:${r.name}`), revisions: rev!.n as number };
 }
@@ -67,7 +68,9 @@ async function userWithCalendars(email: string) {
   const user = await goTrueSimClient(gotrue.url).createUser({ email });
   await resendSimClient(resend.url).addContact(email, AUDIENCE);
   const token = await mintAccessToken({ sub: user.id, email });
-  const first = await call("calendar-sync", token, { calendars: [calendar("c1", { name: "Work" }), calendar("c2", { name: "Home" })] });
+  const first = await call("calendar-sync", token, {
+    calendars: [calendar("c1", { name: "Work" }), calendar("c2", { name: "Home" })],
+  });
   expect(first.status).toBe(200);
   return { id: user.id, token };
 }
@@ -77,10 +80,12 @@ const refused = (r: { status: number; body: Record<string, unknown> }) => {
   expect(r.body).toMatchObject({ error: "forbidden", message: expect.stringMatching(/^account_deleted: /) });
 };
 
-test.each([
-  ["while the ban is in flight (before the pivot)", "update", ["c1:Work", "c2:Home"], 1],
-  ["while the auth user is being deleted (after the pivot)", "delete", [], 0],
-] as const)("%s, and after the deletion is done, the user's token syncs nothing", async (_when, endpoint, during, revisions) => {
+test.each(
+  [
+    ["while the ban is in flight (before the pivot)", "update", ["c1:Work", "c2:Home"], 1],
+    ["while the auth user is being deleted (after the pivot)", "delete", [], 0],
+  ] as const,
+)("%s, and after the deletion is done, the user's token syncs nothing", async (_when, endpoint, during, revisions) => {
   const user = await userWithCalendars(`${endpoint}@example.test`);
   const sim = goTrueSimClient(gotrue.url);
   await sim.hold(endpoint, 1);

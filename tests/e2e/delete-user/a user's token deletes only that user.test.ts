@@ -66,7 +66,13 @@ test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting h
   const own = await call("delete-user", ada.token, {});
   expect(own).toEqual({
     status: 202,
-    body: { user_id: ada.id, status: "done", steps_done: ["block", "pivot", "contact", "auth"], advanced: true, last_error: null },
+    body: {
+      user_id: ada.id,
+      status: "done",
+      steps_done: ["block", "pivot", "contact", "auth"],
+      advanced: true,
+      last_error: null,
+    },
   });
   const after = await goTrueSimClient(gotrue.url).state();
   expect(after.users.map((u) => u.id)).toEqual([grace.id]);

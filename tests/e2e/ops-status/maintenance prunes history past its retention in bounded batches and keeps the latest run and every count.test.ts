@@ -6,7 +6,7 @@
 // directly; everything else goes through the project's SQL functions.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { serveFunctions, type ServedFunctions } from "../../support/functions.ts";
+import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
 import { CRON_SECRET } from "./scenario.ts";
 
 let database: TestDatabase;
@@ -54,11 +54,16 @@ afterAll(async () => {
 });
 
 const maintain = async (authorization = `Bearer ${CRON_SECRET}`) => {
-  const res = await fetch(functions.url("maintenance"), { method: "POST", headers: { authorization, "content-type": "application/json" }, body: "{}" });
+  const res = await fetch(functions.url("maintenance"), {
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body: "{}",
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 const webhookCounts = async () =>
-  (await database.sql<{ s: { webhooks: Record<string, unknown> } }[]>`select public.ops_status_snapshot() as s`)[0]!.s.webhooks;
+  (await database.sql<{ s: { webhooks: Record<string, unknown> } }[]>`select public.ops_status_snapshot() as s`)[0]!.s
+    .webhooks;
 
 it("refuses a caller without the cron secret and prunes nothing", async () => {
   expect((await maintain("Bearer not-the-secret")).status).toBe(401);
@@ -73,7 +78,11 @@ it("prunes in bounded batches across runs, keeping each job's latest run, the cl
   expect(first.status).toBe(200);
   // Two batches of ten per kind and run: 29 old runs need three, so 9 wait
   // for the next run; the 10 old deliveries fit.
-  expect(first.body).toMatchObject({ outcome: "completed", pruned: { job_runs: 20, webhook_deliveries: 10 }, deferred: ["job_runs"] });
+  expect(first.body).toMatchObject({
+    outcome: "completed",
+    pruned: { job_runs: 20, webhook_deliveries: 10 },
+    deferred: ["job_runs"],
+  });
 
   const second = await maintain();
   expect(second.status).toBe(200);
@@ -89,8 +98,13 @@ it("prunes in bounded batches across runs, keeping each job's latest run, the cl
   expect(deliveries.map((d) => d.svix_id)).toEqual(["msg_keep_10", "msg_keep_11"]);
   const clicks = await database.sql`select link, svix_id from public.email_clicks where email_id = 'e-maint'`;
   expect(clicks).toEqual([{ link: "https://example.com/a", svix_id: null }]);
-  const [email] = await database.sql`select open_count, click_count, event_count from public.email_history where email_id = 'e-maint'`;
+  const [email] = await database
+    .sql`select open_count, click_count, event_count from public.email_history where email_id = 'e-maint'`;
   expect(email).toEqual({ open_count: 11, click_count: 1, event_count: 12 });
   const after = await webhookCounts();
-  expect({ ...after, last_received_at: null, deliveries_24h: null }).toEqual({ ...before, last_received_at: null, deliveries_24h: null });
+  expect({ ...after, last_received_at: null, deliveries_24h: null }).toEqual({
+    ...before,
+    last_received_at: null,
+    deliveries_24h: null,
+  });
 });

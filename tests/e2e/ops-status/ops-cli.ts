@@ -53,8 +53,12 @@ export function serveOpsPage(projectUrl: string, secret: string): Promise<Served
 /** `npm run ops -- --text --url <projectUrl>`: its exit code and what it printed. */
 export function opsText(projectUrl: string, secret: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("npm", ["run", "--silent", "ops", "--", "--text", "--url", projectUrl], { cwd: repoRoot, env: env(secret) }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "npm",
+      ["run", "--silent", "ops", "--", "--text", "--url", projectUrl],
+      { cwd: repoRoot, env: env(secret) },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

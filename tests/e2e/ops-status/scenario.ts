@@ -9,7 +9,7 @@ import { simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { fixture } from "../../../dev/sim/fixtures.ts";
 import { simFootballClient, startFootballDataSimulator } from "../../../dev/sim/football-data.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { serveFunctions, type ServedFunctions } from "../../support/functions.ts";
+import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
 import { CAMPAIGN_ID, CRON_SECRET, upcomingMatches } from "../../support/scheduler-stack.ts";
 
 export const STUCK_MATCH_ID = 799_001;
@@ -62,15 +62,23 @@ export async function startScenario(): Promise<Scenario> {
   const brazeSim = simClient(braze.url);
   const { sql } = database;
   const invoke = async (name: string, via = functions) => {
-    const res = await fetch(via.url(name), { method: "POST", headers: { authorization: `Bearer ${CRON_SECRET}`, "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(via.url(name), {
+      method: "POST",
+      headers: { authorization: `Bearer ${CRON_SECRET}`, "content-type": "application/json" },
+      body: "{}",
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
   // 1. A run whose first create times out after Braze committed it: completed, one row uncertain.
   await brazeSim.faults({ timeoutAfterCommit: { next: 1, endpoint: "create" } });
   const first = await invoke("braze-scheduler", impatient);
-  if (first.body.uncertain !== 1) throw new Error(`scenario: expected one uncertain create, got ${JSON.stringify(first.body)}`);
-  const [uncertain] = await sql<{ match_id: string }[]>`select match_id from public.schedule_ledger where status = 'uncertain'`;
+  if (first.body.uncertain !== 1) {
+    throw new Error(`scenario: expected one uncertain create, got ${JSON.stringify(first.body)}`);
+  }
+  const [uncertain] = await sql<
+    { match_id: string }[]
+  >`select match_id from public.schedule_ledger where status = 'uncertain'`;
 
   // 2. A new match appears; the next run is held inside Braze's create, holding the lease.
   await simFootballClient(football.url).addMatch(matches[4]!);
@@ -100,14 +108,25 @@ export async function startScenario(): Promise<Scenario> {
   // 5. Webhooks: an open and a click for one email, and a forged delivery (refused, stored nowhere).
   const webhookStatuses: number[] = [];
   const deliver = async (svixId: string, body: string, secret = LOCAL_RESEND_WEBHOOK_SECRET) => {
-    const res = await fetch(functions.url("resend-webhook"), { method: "POST", headers: signedHeaders(secret, { svixId, body, signedAt: new Date() }), body });
+    const res = await fetch(functions.url("resend-webhook"), {
+      method: "POST",
+      headers: signedHeaders(secret, { svixId, body, signedAt: new Date() }),
+      body,
+    });
     webhookStatuses.push(res.status);
     await res.body?.cancel();
   };
   const at = new Date().toISOString();
   await deliver("msg_open_1", emailEvent("email.opened", at, "email-ops-1"));
-  await deliver("msg_click_1", emailEvent("email.clicked", at, "email-ops-1", { click: { link: "https://example.com/match", timestamp: at } }));
-  await deliver("msg_forged", emailEvent("email.clicked", at, "email-ops-2"), "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=");
+  await deliver(
+    "msg_click_1",
+    emailEvent("email.clicked", at, "email-ops-1", { click: { link: "https://example.com/match", timestamp: at } }),
+  );
+  await deliver(
+    "msg_forged",
+    emailEvent("email.clicked", at, "email-ops-2"),
+    "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=",
+  );
 
   // 6. A broadcast whose send began 20 minutes ago and never settled: the resolver's.
   const [created] = await sql<{ b: { id: string } }[]>`
@@ -118,7 +137,9 @@ export async function startScenario(): Promise<Scenario> {
   // 7. A deletion saga whose auth step failed: retried forward by delete-user-resume.
   await sql`select public.user_deletion_request(${DELETION_USER}::uuid, 'service_role')`;
   const [claimed] = await sql<{ c: { claim_token: string }[] }[]>`select public.user_deletion_claim_due(60, 10) as c`;
-  await sql`select public.user_deletion_fail(${DELETION_USER}::uuid, ${claimed!.c[0]!.claim_token}::uuid, ${DELETION_ERROR}, 'retry')`;
+  await sql`select public.user_deletion_fail(${DELETION_USER}::uuid, ${
+    claimed!.c[0]!.claim_token
+  }::uuid, ${DELETION_ERROR}, 'retry')`;
 
   return {
     database,

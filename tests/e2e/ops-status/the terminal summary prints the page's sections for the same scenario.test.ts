@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SECTION_TITLES } from "../../../src/shared/jobs/ops-status/page.ts";
 import { opsText, projectUrlOf } from "./ops-cli.ts";
-import { CRASHED_HOLDER, CRON_SECRET, DELETION_ERROR, DELETION_USER, type Scenario, startScenario, STUCK_MATCH_ID } from "./scenario.ts";
+import {
+  CRASHED_HOLDER,
+  CRON_SECRET,
+  DELETION_ERROR,
+  DELETION_USER,
+  type Scenario,
+  startScenario,
+  STUCK_MATCH_ID,
+} from "./scenario.ts";
 
 let scenario: Scenario;
 let projectUrl: string;
@@ -20,9 +28,21 @@ afterAll(async () => {
 it("prints every section of the page, in order, with the scenario's rows", async () => {
   const { code, stdout } = await opsText(projectUrl, CRON_SECRET);
   expect(code).toBe(0);
-  const headings = stdout.split("\n").filter((line, i, lines) => /^=+$/.test(lines[i + 1] ?? "") && line.length === lines[i + 1]!.length);
+  const headings = stdout.split("\n").filter((line, i, lines) =>
+    /^=+$/.test(lines[i + 1] ?? "") && line.length === lines[i + 1]!.length
+  );
   expect(headings).toEqual([...SECTION_TITLES]);
-  for (const fact of [scenario.lease.holder, CRASHED_HOLDER, String(STUCK_MATCH_ID), String(scenario.uncertainMatchId), DELETION_USER, DELETION_ERROR, "football-data answered 503"]) {
+  for (
+    const fact of [
+      scenario.lease.holder,
+      CRASHED_HOLDER,
+      String(STUCK_MATCH_ID),
+      String(scenario.uncertainMatchId),
+      DELETION_USER,
+      DELETION_ERROR,
+      "football-data answered 503",
+    ]
+  ) {
     expect(stdout).toContain(fact);
   }
   expect(stdout).toMatch(/deliveries 2 .* opens 1 .* clicks 1/);

@@ -49,8 +49,14 @@ it("counts every open and click exactly once and keeps the earliest open time", 
     const emailId = `email-${e}`;
     const x: Expected = { opens: [], clicks: [], perLink: new Map() };
     expected.set(emailId, x);
-    events.push({ svixId: `msg_${e}_sent`, body: emailEvent("email.sent", new Date(base - 60_000).toISOString(), emailId) });
-    events.push({ svixId: `msg_${e}_delivered`, body: emailEvent("email.delivered", new Date(base).toISOString(), emailId) });
+    events.push({
+      svixId: `msg_${e}_sent`,
+      body: emailEvent("email.sent", new Date(base - 60_000).toISOString(), emailId),
+    });
+    events.push({
+      svixId: `msg_${e}_delivered`,
+      body: emailEvent("email.delivered", new Date(base).toISOString(), emailId),
+    });
     for (let i = 0; i < 68; i++) {
       const svixId = `msg_${e}_${i}`;
       if (random() < 0.5) {

@@ -17,9 +17,17 @@ afterAll(async () => {
 
 it("keeps status bounced when delivered arrives after bounced, and a redelivered bounce is a 200 duplicate", async () => {
   const url = fns.url("resend-webhook");
-  const bounced = { svixId: "msg_b", body: emailEvent("email.bounced", "2026-03-01T12:00:05.000Z", "e-b"), signedAt: new Date() };
+  const bounced = {
+    svixId: "msg_b",
+    body: emailEvent("email.bounced", "2026-03-01T12:00:05.000Z", "e-b"),
+    signedAt: new Date(),
+  };
   expect((await post(url, bounced)).body).toMatchObject({ received: true, duplicate: false });
-  const late = await post(url, { svixId: "msg_d", body: emailEvent("email.delivered", "2026-03-01T12:00:01.000Z", "e-b"), signedAt: new Date() });
+  const late = await post(url, {
+    svixId: "msg_d",
+    body: emailEvent("email.delivered", "2026-03-01T12:00:01.000Z", "e-b"),
+    signedAt: new Date(),
+  });
   expect(late.status).toBe(200);
   const again = await post(url, { ...bounced, signedAt: new Date() });
   expect(again).toMatchObject({ status: 200, body: { duplicate: true } });

@@ -15,7 +15,11 @@ export function serveWebhook(t: TestDatabase) {
   });
 }
 
-export async function post(url: string, delivery: Delivery, secret = SECRET): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function post(
+  url: string,
+  delivery: Delivery,
+  secret = SECRET,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, { method: "POST", headers: signedHeaders(secret, delivery), body: delivery.body });
   return { status: res.status, body: await res.json() };
 }

@@ -28,7 +28,11 @@ it("answers 401 to a tampered body, a wrong secret and a 10-minute-old replay, a
   const tampered = await fetch(url, { method: "POST", headers, body: body.replace("12:00:00", "11:00:00") });
   expect(tampered.status).toBe(401);
 
-  const wrong = await post(url, { svixId: "msg_w", body, signedAt: new Date() }, "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=");
+  const wrong = await post(
+    url,
+    { svixId: "msg_w", body, signedAt: new Date() },
+    "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=",
+  );
   expect(wrong.status).toBe(401);
 
   const replay = await post(url, { svixId: "msg_r", body, signedAt: new Date(Date.now() - 10 * 60_000) });

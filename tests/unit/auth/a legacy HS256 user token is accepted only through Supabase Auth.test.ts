@@ -17,8 +17,13 @@ it("accepts an HS256 token Auth vouches for, and refuses one for a user Auth doe
   const known = crypto.randomUUID();
   auth.addUser(known);
   const verify = auth.verifier();
-  expect(await verify(await mintAccessToken({ sub: known, alg: "HS256" }))).toMatchObject({ sub: known, role: "authenticated" });
-  await expect(verify(await mintAccessToken({ sub: crypto.randomUUID(), alg: "HS256" }))).rejects.toBeInstanceOf(UnauthorizedError);
+  expect(await verify(await mintAccessToken({ sub: known, alg: "HS256" }))).toMatchObject({
+    sub: known,
+    role: "authenticated",
+  });
+  await expect(verify(await mintAccessToken({ sub: crypto.randomUUID(), alg: "HS256" }))).rejects.toBeInstanceOf(
+    UnauthorizedError,
+  );
   expect(auth.calls()).toEqual([
     { endpoint: "user", status: 200 },
     { endpoint: "user", status: 404 },

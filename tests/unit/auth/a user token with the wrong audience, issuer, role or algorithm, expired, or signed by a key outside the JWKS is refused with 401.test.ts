@@ -17,7 +17,10 @@ beforeAll(async () => {
 afterAll(() => auth?.close());
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
-const outsider = async (kid: string) => ({ ...(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)), kid });
+const outsider = async (kid: string) => ({
+  ...(await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey)),
+  kid,
+});
 
 describe.each(["ES256", "HS256"] as const)("%s", (alg) => {
   it.each([
@@ -34,10 +37,25 @@ describe.each(["ES256", "HS256"] as const)("%s", (alg) => {
 });
 
 it.each([
-  ["alg none", async () => `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub, role: "authenticated", aud: "authenticated", iss: LOCAL_ISSUER, exp: 4102444800 })}.`],
-  ["a key not in the JWKS, with an unknown kid", async () => mintAccessToken({ sub, privateKey: await outsider("not-published") })],
-  ["a key not in the JWKS, claiming the published kid", async () => mintAccessToken({ sub, privateKey: await outsider(LOCAL_SIGNING_KID) })],
-  ["HS256 signed with a secret that is not the project's", () => mintAccessToken({ sub, secret: "not-the-project-secret-but-just-as-long-as-it" })],
+  [
+    "alg none",
+    async () =>
+      `${b64({ alg: "none", typ: "JWT" })}.${
+        b64({ sub, role: "authenticated", aud: "authenticated", iss: LOCAL_ISSUER, exp: 4102444800 })
+      }.`,
+  ],
+  [
+    "a key not in the JWKS, with an unknown kid",
+    async () => mintAccessToken({ sub, privateKey: await outsider("not-published") }),
+  ],
+  [
+    "a key not in the JWKS, claiming the published kid",
+    async () => mintAccessToken({ sub, privateKey: await outsider(LOCAL_SIGNING_KID) }),
+  ],
+  [
+    "HS256 signed with a secret that is not the project's",
+    () => mintAccessToken({ sub, secret: "not-the-project-secret-but-just-as-long-as-it" }),
+  ],
   ["HS512 with the project's secret (only HS256 goes to Auth)", async () => {
     const token = await mintAccessToken({ sub, alg: "HS256" });
     return `${b64({ alg: "HS512", typ: "JWT" })}.${token.split(".")[1]}.${token.split(".")[2]}`;

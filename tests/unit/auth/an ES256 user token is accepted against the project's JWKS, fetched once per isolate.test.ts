@@ -17,7 +17,12 @@ it("accepts ES256 tokens signed with a published key, fetching the JWKS once and
   for (let i = 0; i < 5; i++) {
     // A new verifier each time, as a per-request config would build.
     const claims = await auth.verifier()(await mintAccessToken({ sub, appMetadata: { role: "editor" } }));
-    expect(claims).toMatchObject({ sub, role: "authenticated", aud: "authenticated", app_metadata: { role: "editor" } });
+    expect(claims).toMatchObject({
+      sub,
+      role: "authenticated",
+      aud: "authenticated",
+      app_metadata: { role: "editor" },
+    });
   }
   expect(auth.calls()).toEqual([{ endpoint: "jwks", status: 200 }]);
 });

@@ -1,6 +1,6 @@
 // The Auth simulator's token endpoints on their own server, with a user list
 // the test controls and a log of the calls, for the verifier's unit tests.
-import { LOCAL_JWT_SECRET, authTokenRoutes } from "../../../dev/sim/auth-tokens.ts";
+import { authTokenRoutes, LOCAL_JWT_SECRET } from "../../../dev/sim/auth-tokens.ts";
 import { listen } from "../../../dev/sim/shared.ts";
 import { LOCAL_ISSUER } from "../../../dev/mint-token.ts";
 import { userTokenVerifier } from "../../../src/shared/http/user-token.ts";

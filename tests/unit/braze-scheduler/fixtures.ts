@@ -3,7 +3,13 @@ import type { LedgerRow } from "../../../src/shared/jobs/braze-scheduler/plan.ts
 import { notificationFor } from "../../../src/shared/jobs/braze-scheduler/signature.ts";
 
 export const NOW = new Date("2026-11-22T10:00:00Z");
-export const SETTINGS = { leadMinutes: 60, updateBufferMinutes: 20, windowDays: 14, templateVersion: "v1", createMarginSeconds: 60 };
+export const SETTINGS = {
+  leadMinutes: 60,
+  updateBufferMinutes: 20,
+  windowDays: 14,
+  templateVersion: "v1",
+  createMarginSeconds: 60,
+};
 
 export function match(id: number, utcDate: string, overrides: Partial<Match> = {}): Match {
   return {

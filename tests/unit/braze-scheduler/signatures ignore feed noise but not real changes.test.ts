@@ -32,6 +32,7 @@ describe("signature normalization", () => {
   });
 
   it("has nothing to announce while a team is still unknown", () => {
-    expect(notificationFor(match(1, "2026-11-29T15:00:00Z", { awayTeam: { id: null, name: null } }), 60, "v1")).toBeNull();
+    expect(notificationFor(match(1, "2026-11-29T15:00:00Z", { awayTeam: { id: null, name: null } }), 60, "v1"))
+      .toBeNull();
   });
 });

@@ -4,7 +4,11 @@ import { planSchedules } from "../../../src/shared/jobs/braze-scheduler/plan.ts"
 import { match, NOW, scheduledRow, SETTINGS } from "./fixtures.ts";
 
 const kinds = (actions: ReturnType<typeof planSchedules>) =>
-  actions.map((a) => `${a.kind}:${"notification" in a ? a.notification.matchId : "row" in a ? a.row.match_id : a.matchId}${"reason" in a ? `:${a.reason}` : ""}`);
+  actions.map((a) =>
+    `${a.kind}:${"notification" in a ? a.notification.matchId : "row" in a ? a.row.match_id : a.matchId}${
+      "reason" in a ? `:${a.reason}` : ""
+    }`
+  );
 
 describe("planSchedules", () => {
   const future = match(1, "2026-11-25T15:00:00Z");
@@ -27,12 +31,19 @@ describe("planSchedules", () => {
   it("skips a change inside the update buffer, with the reason", () => {
     const soon = match(1, "2026-11-22T11:25:00Z"); // sends 10:25, 25 min from now
     const movedSoon = match(1, "2026-11-22T11:15:00Z"); // would send 10:15: inside the 20-minute buffer
-    expect(kinds(planSchedules([movedSoon], [scheduledRow(soon)], NOW, SETTINGS))).toEqual(["skip:1:inside_update_buffer"]);
+    expect(kinds(planSchedules([movedSoon], [scheduledRow(soon)], NOW, SETTINGS))).toEqual([
+      "skip:1:inside_update_buffer",
+    ]);
   });
 
   it("cancels postponed, cancelled and suspended matches", () => {
     for (const status of ["POSTPONED", "CANCELLED", "SUSPENDED"]) {
-      const [action] = planSchedules([match(1, "2026-11-25T15:00:00Z", { status })], [scheduledRow(future)], NOW, SETTINGS);
+      const [action] = planSchedules(
+        [match(1, "2026-11-25T15:00:00Z", { status })],
+        [scheduledRow(future)],
+        NOW,
+        SETTINGS,
+      );
       expect(action).toMatchObject({ kind: "cancel", reason: "not_schedulable" });
     }
   });
@@ -44,15 +55,23 @@ describe("planSchedules", () => {
   });
 
   it("does not create what would send in the past or within the create margin", () => {
-    expect(kinds(planSchedules([match(1, "2026-11-22T10:30:00Z")], [], NOW, SETTINGS))).toEqual(["skip:1:too_late_to_create"]);
-    expect(kinds(planSchedules([match(1, "2026-11-22T11:00:30Z")], [], NOW, SETTINGS))).toEqual(["skip:1:too_late_to_create"]);
+    expect(kinds(planSchedules([match(1, "2026-11-22T10:30:00Z")], [], NOW, SETTINGS))).toEqual([
+      "skip:1:too_late_to_create",
+    ]);
+    expect(kinds(planSchedules([match(1, "2026-11-22T11:00:30Z")], [], NOW, SETTINGS))).toEqual([
+      "skip:1:too_late_to_create",
+    ]);
   });
 
   it("never acts on a row left in an intermediate state: reconcile owns it", () => {
     for (const status of ["creating", "updating", "cancelling", "uncertain"] as const) {
       const moved = match(1, "2026-11-25T16:00:00Z");
-      expect(kinds(planSchedules([moved], [scheduledRow(future, { status })], NOW, SETTINGS))).toEqual(["skip:1:unresolved_row"]);
-      expect(kinds(planSchedules([], [scheduledRow(future, { status })], NOW, SETTINGS))).toEqual(["skip:1:unresolved_row"]);
+      expect(kinds(planSchedules([moved], [scheduledRow(future, { status })], NOW, SETTINGS))).toEqual([
+        "skip:1:unresolved_row",
+      ]);
+      expect(kinds(planSchedules([], [scheduledRow(future, { status })], NOW, SETTINGS))).toEqual([
+        "skip:1:unresolved_row",
+      ]);
     }
   });
 
@@ -69,16 +88,22 @@ describe("planSchedules", () => {
       status: fc.constantFrom("TIMED", "SCHEDULED", "POSTPONED", "CANCELLED", "FINISHED"),
     });
     fc.assert(
-      fc.property(fc.array(arbMatch, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 30 }), (ms, ledgerIds) => {
-        const matches = ms.map((m) => match(m.id, new Date(NOW.getTime() + m.offsetMinutes * 60_000).toISOString(), { status: m.status }));
-        const rows = [...new Set(ledgerIds)].map((id) => scheduledRow(match(id, "2026-11-25T15:00:00Z")));
-        const ids = planSchedules(matches, rows, NOW, SETTINGS).map((a) =>
-          "notification" in a ? a.notification.matchId : "row" in a ? Number(a.row.match_id) : a.matchId,
-        );
-        expect(new Set(ids).size).toBe(ids.length);
-        // Every ledger row is accounted for: nothing is silently forgotten.
-        for (const row of rows) expect(ids).toContain(row.match_id);
-      }),
+      fc.property(
+        fc.array(arbMatch, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 30 }),
+        (ms, ledgerIds) => {
+          const matches = ms.map((m) =>
+            match(m.id, new Date(NOW.getTime() + m.offsetMinutes * 60_000).toISOString(), { status: m.status })
+          );
+          const rows = [...new Set(ledgerIds)].map((id) => scheduledRow(match(id, "2026-11-25T15:00:00Z")));
+          const ids = planSchedules(matches, rows, NOW, SETTINGS).map((a) =>
+            "notification" in a ? a.notification.matchId : "row" in a ? Number(a.row.match_id) : a.matchId
+          );
+          expect(new Set(ids).size).toBe(ids.length);
+          // Every ledger row is accounted for: nothing is silently forgotten.
+          for (const row of rows) expect(ids).toContain(row.match_id);
+        },
+      ),
     );
   });
 });

@@ -5,10 +5,22 @@ import type { BroadcastProvider, BroadcastRow } from "../../../src/shared/jobs/b
 import type { Db } from "../../../src/shared/ports.ts";
 
 const row = (over: Partial<BroadcastRow>): BroadcastRow => ({
-  id: "b1", subject: "s", content_html: "<p/>", audience_id: "a", publish_at: "2030-01-01T00:00:00.000Z",
-  send_status: "rescheduling", provider_broadcast_id: "p1", pending_action: "reschedule",
-  pending_publish_at: "2030-01-02T00:00:00.000Z", previous_status: "scheduled", operation_key: "k",
-  attempts: 1, last_error: null, version: 3, updated_at: "", ...over,
+  id: "b1",
+  subject: "s",
+  content_html: "<p/>",
+  audience_id: "a",
+  publish_at: "2030-01-01T00:00:00.000Z",
+  send_status: "rescheduling",
+  provider_broadcast_id: "p1",
+  pending_action: "reschedule",
+  pending_publish_at: "2030-01-02T00:00:00.000Z",
+  previous_status: "scheduled",
+  operation_key: "k",
+  attempts: 1,
+  last_error: null,
+  version: 3,
+  updated_at: "",
+  ...over,
 });
 
 function fakes(sendError?: Error, cancelError?: Error) {
@@ -21,11 +33,26 @@ function fakes(sendError?: Error, cancelError?: Error) {
     },
   };
   const provider: BroadcastProvider = {
-    async createBroadcast() { calls.push("create"); return { id: "p2" }; },
-    async cancelBroadcast() { calls.push("cancel"); if (cancelError) throw cancelError; },
-    async sendBroadcast() { calls.push("send"); if (sendError) throw sendError; },
-    async getBroadcast() { calls.push("get"); return null; },
-    async findBroadcastsByName() { calls.push("list"); return []; },
+    async createBroadcast() {
+      calls.push("create");
+      return { id: "p2" };
+    },
+    async cancelBroadcast() {
+      calls.push("cancel");
+      if (cancelError) throw cancelError;
+    },
+    async sendBroadcast() {
+      calls.push("send");
+      if (sendError) throw sendError;
+    },
+    async getBroadcast() {
+      calls.push("get");
+      return null;
+    },
+    async findBroadcastsByName() {
+      calls.push("list");
+      return [];
+    },
   };
   return { rpcs, calls, ports: { db, provider, clock: { now: () => new Date(0) } } };
 }
@@ -35,7 +62,10 @@ test("a reschedule whose new send is refused after the cancel leaves the row dra
   const r = await driveOperation(f.ports, row({}), { mode: "editor" });
   expect(r.outcome).toBe("rolled_back");
   expect(f.calls).toEqual(["cancel", "send"]);
-  expect(f.rpcs[0]).toMatchObject({ fn: "broadcast_rollback", args: { p_to_status: "draft", p_version: 3, p_key: "k" } });
+  expect(f.rpcs[0]).toMatchObject({
+    fn: "broadcast_rollback",
+    args: { p_to_status: "draft", p_version: 3, p_key: "k" },
+  });
 });
 
 test("a reschedule whose cancel is refused leaves the old schedule and the row scheduled", async () => {

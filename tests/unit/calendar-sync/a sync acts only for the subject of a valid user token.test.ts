@@ -36,19 +36,26 @@ it("sends the token's subject as p_user_id, with the calendars and expected revi
 
 describe("refuses with 401", () => {
   const sign = (claims: Record<string, unknown>, key = secret) =>
-    new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(key));
+    new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("1h").sign(
+      new TextEncoder().encode(key),
+    );
 
   it.each([
     ["no token", async () => null],
     ["an expired token", () => mintAccessToken({ sub: newUserId(), secret, expiresIn: "-1m" })],
-    ["a token signed with another secret", () => mintAccessToken({ sub: newUserId(), secret: "another-secret-that-is-at-least-32-chars" })],
+    [
+      "a token signed with another secret",
+      () => mintAccessToken({ sub: newUserId(), secret: "another-secret-that-is-at-least-32-chars" }),
+    ],
     ["the anon key (no user)", () => sign({ role: "anon" })],
     ["the service-role key (no user)", () => sign({ role: "service_role" })],
     ["a token whose role is not authenticated", () => sign({ role: "service_role", sub: newUserId() })],
     ["a subject that is not a user id", () => sign({ role: "authenticated", sub: "admin" })],
     ["a tampered payload", async () => {
       const [h, , s] = (await mintAccessToken({ sub: newUserId(), secret })).split(".");
-      const forged = Buffer.from(JSON.stringify({ sub: newUserId(), role: "authenticated", exp: 4102444800 })).toString("base64url");
+      const forged = Buffer.from(JSON.stringify({ sub: newUserId(), role: "authenticated", exp: 4102444800 })).toString(
+        "base64url",
+      );
       return `${h}.${forged}.${s}`;
     }],
   ])("%s", async (_what, token) => {

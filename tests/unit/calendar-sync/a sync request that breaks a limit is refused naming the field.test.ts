@@ -74,6 +74,9 @@ describe("accepts", () => {
   });
 
   it("up to the configured limit", () => {
-    expect(parseWith(syncRequestSchema(1000), { calendars: Array.from({ length: 1000 }, (_, i) => calendar(`c${i}`)) }).calendars).toHaveLength(1000);
+    expect(
+      parseWith(syncRequestSchema(1000), { calendars: Array.from({ length: 1000 }, (_, i) => calendar(`c${i}`)) })
+        .calendars,
+    ).toHaveLength(1000);
   });
 });

@@ -29,12 +29,20 @@ test("the defaults are accepted", () => {
 
 test.each([
   ["a claim as long as one Auth timeout", { DELETE_USER_CLAIM_TTL_SECONDS: "10" }],
-  ["a claim shorter than twice the block step (two Auth calls of 60 s)", { AUTH_ADMIN_TIMEOUT_MS: "60000", DELETE_USER_CLAIM_TTL_SECONDS: "200" }],
-  ["the default claim with Resend calls that may take 10 attempts of 30 s", { RESEND_TIMEOUT_MS: "30000", RESEND_MAX_ATTEMPTS: "10" }],
+  ["a claim shorter than twice the block step (two Auth calls of 60 s)", {
+    AUTH_ADMIN_TIMEOUT_MS: "60000",
+    DELETE_USER_CLAIM_TTL_SECONDS: "200",
+  }],
+  ["the default claim with Resend calls that may take 10 attempts of 30 s", {
+    RESEND_TIMEOUT_MS: "30000",
+    RESEND_MAX_ATTEMPTS: "10",
+  }],
 ])("%s is refused naming DELETE_USER_CLAIM_TTL_SECONDS", (_what, env) => {
   const e = refusal(env);
   expect(e).toBeInstanceOf(SettingsError);
   expect((e as SettingsError).variables).toEqual(["DELETE_USER_CLAIM_TTL_SECONDS"]);
-  expect((e as Error).message).toMatch(/DELETE_USER_CLAIM_TTL_SECONDS \(must be at least 2 times the slowest step's worst case/);
+  expect((e as Error).message).toMatch(
+    /DELETE_USER_CLAIM_TTL_SECONDS \(must be at least 2 times the slowest step's worst case/,
+  );
   expect((e as Error).message).not.toMatch(/must-not-leak/);
 });

@@ -8,8 +8,15 @@ const settings = { banDuration: "876000h", claimTtlSeconds: 30, backoffBaseSecon
 function fakes(failDelete: boolean) {
   const log: string[] = [];
   const row: DeletionRow = {
-    user_id: "u1", requested_by: "self:u1", status: "in_progress", email: "ada@example.test",
-    steps: {}, attempts: 0, next_attempt_at: "", last_error: null, claim_token: "c1",
+    user_id: "u1",
+    requested_by: "self:u1",
+    status: "in_progress",
+    email: "ada@example.test",
+    steps: {},
+    attempts: 0,
+    next_attempt_at: "",
+    last_error: null,
+    claim_token: "c1",
   };
   const ports: DeletionPorts = {
     db: {
@@ -22,15 +29,28 @@ function fakes(failDelete: boolean) {
       },
     },
     auth: {
-      async getUser() { log.push("auth:get"); return { id: "u1", email: "ada@example.test" }; },
-      async ban() { log.push("auth:ban"); return true; },
-      async unban() { log.push("auth:unban"); },
+      async getUser() {
+        log.push("auth:get");
+        return { id: "u1", email: "ada@example.test" };
+      },
+      async ban() {
+        log.push("auth:ban");
+        return true;
+      },
+      async unban() {
+        log.push("auth:unban");
+      },
       async deleteUser() {
         log.push("auth:delete");
         if (failDelete) throw new UpstreamError("auth admin delete user failed (503)", "supabase-auth", "unknown", 503);
       },
     },
-    contacts: { async removeContact() { log.push("contacts:remove"); return { removed: true }; } },
+    contacts: {
+      async removeContact() {
+        log.push("contacts:remove");
+        return { removed: true };
+      },
+    },
   };
   return { log, row, ports };
 }
@@ -39,10 +59,14 @@ test("the steps run in order, each recorded before the next", async () => {
   const f = fakes(false);
   await advanceSaga(f.ports, f.row, settings);
   expect(f.log).toEqual([
-    "auth:get", "auth:ban", "db:user_deletion_step_done:block",
+    "auth:get",
+    "auth:ban",
+    "db:user_deletion_step_done:block",
     "db:user_deletion_pivot",
-    "contacts:remove", "db:user_deletion_step_done:contact",
-    "auth:delete", "db:user_deletion_step_done:auth",
+    "contacts:remove",
+    "db:user_deletion_step_done:contact",
+    "auth:delete",
+    "db:user_deletion_step_done:auth",
     "db:user_deletion_finish",
   ]);
 });

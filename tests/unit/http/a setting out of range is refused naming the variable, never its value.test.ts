@@ -33,5 +33,7 @@ it("names LEAD_MINUTES and API_KEY, not their values, and builds a good environm
 
 it("names the settings a build derives, when its own zod check fails", () => {
   const load = perIsolate(schema, () => z.object({ campaignId: z.string().min(1) }).parse({ campaignId: "" }));
-  expect(() => load({ LEAD_MINUTES: "1", API_KEY: "a-long-enough-key" })).toThrow(/environment is missing or invalid: campaignId/);
+  expect(() => load({ LEAD_MINUTES: "1", API_KEY: "a-long-enough-key" })).toThrow(
+    /environment is missing or invalid: campaignId/,
+  );
 });

@@ -8,12 +8,16 @@ it("retries a renewal that failed with a network error once, keeps the lease, an
     if (attempt === 1) throw new DbUnavailableError("connection reset by peer");
     return granted();
   });
-  const { counts } = await withLease(db, { job: "j", lease: "l", holder: "h", ttlSeconds: 60, heartbeatMs: 10 }, async (lease) => {
-    // Two heartbeats after the failed one: the retry succeeded and beats went on.
-    await until(() => renewCount() >= 4);
-    lease.assertLive();
-    return { done: 1 };
-  });
+  const { counts } = await withLease(
+    db,
+    { job: "j", lease: "l", holder: "h", ttlSeconds: 60, heartbeatMs: 10 },
+    async (lease) => {
+      // Two heartbeats after the failed one: the retry succeeded and beats went on.
+      await until(() => renewCount() >= 4);
+      lease.assertLive();
+      return { done: 1 };
+    },
+  );
   expect(counts).toEqual({ done: 1 });
   expect(finish()).toMatchObject({ p_outcome: "completed" });
 });

@@ -9,7 +9,13 @@ export function leaseDb(renew: (attempt: number) => Promise<unknown>) {
       calls.push({ fn, args });
       const now = new Date();
       if (fn === "begin_job_run") {
-        return { run_id: "run-1", acquired: true, token: 7, now: now.toISOString(), expires_at: new Date(now.getTime() + 60_000).toISOString() } as T;
+        return {
+          run_id: "run-1",
+          acquired: true,
+          token: 7,
+          now: now.toISOString(),
+          expires_at: new Date(now.getTime() + 60_000).toISOString(),
+        } as T;
       }
       if (fn === "renew_job_lease") return (await renew(++renewals)) as T;
       if (fn === "finish_job_run") return { run_id: "run-1" } as T;

@@ -9,15 +9,79 @@ it("escapes holders, errors, subjects, event types, counts and campaign ids wher
   const page = renderPage(
     snapshot({
       leases: [{ job: EVIL, holder: EVIL, token: 1, acquired_at: NOW, expires_at: NOW, live: true }],
-      runs: [{ id: "r1", job: EVIL, lease: EVIL, holder: EVIL, fencing_token: 1, started_at: NOW, finished_at: NOW, outcome: "failed", counts: { [EVIL]: EVIL }, error: EVIL, duration_ms: 5, lease_live: false }],
+      runs: [{
+        id: "r1",
+        job: EVIL,
+        lease: EVIL,
+        holder: EVIL,
+        fencing_token: 1,
+        started_at: NOW,
+        finished_at: NOW,
+        outcome: "failed",
+        counts: { [EVIL]: EVIL },
+        error: EVIL,
+        duration_ms: 5,
+        lease_live: false,
+      }],
       runs_per_hour: [{ hour: "2026-11-22T12:00:00+00:00", outcome: EVIL, runs: 1 }],
       ledger: {
         by_status: [{ campaign_id: EVIL, status: "uncertain", rows: 1 }],
-        attention: [{ id: 1, campaign_id: EVIL, match_id: 7, status: "uncertain", uncertain_op: "create", version: 2, attempt_id: EVIL, braze_schedule_id: EVIL, send_at: NOW, updated_at: NOW, last_error: EVIL, reason: "uncertain" }],
+        attention: [{
+          id: 1,
+          campaign_id: EVIL,
+          match_id: 7,
+          status: "uncertain",
+          uncertain_op: "create",
+          version: 2,
+          attempt_id: EVIL,
+          braze_schedule_id: EVIL,
+          send_at: NOW,
+          updated_at: NOW,
+          last_error: EVIL,
+          reason: "uncertain",
+        }],
       },
-      webhooks: { deliveries: 1, deliveries_24h: 1, last_received_at: NOW, by_event_type: [{ event_type: EVIL, deliveries: 1, last_received_at: NOW }], not_applied: 1, emails_by_status: [], opens: 0, clicks: 0, rejected: null },
-      broadcasts: { by_status: [], in_flight: [{ id: "b", subject: EVIL, send_status: "uncertain", pending_action: "send", previous_status: "draft", pending_publish_at: null, attempts: 1, last_error: EVIL, updated_at: NOW, due: true }] },
-      deletions: { by_status: [], pending: [{ user_id: "u", status: "in_progress", steps: { [EVIL]: NOW }, attempts: 1, next_attempt_at: NOW, last_error: EVIL, claimed_until: null, requested_by: EVIL, requested_at: NOW, updated_at: NOW }] },
+      webhooks: {
+        deliveries: 1,
+        deliveries_24h: 1,
+        last_received_at: NOW,
+        by_event_type: [{ event_type: EVIL, deliveries: 1, last_received_at: NOW }],
+        not_applied: 1,
+        emails_by_status: [],
+        opens: 0,
+        clicks: 0,
+        rejected: null,
+      },
+      broadcasts: {
+        by_status: [],
+        in_flight: [{
+          id: "b",
+          subject: EVIL,
+          send_status: "uncertain",
+          pending_action: "send",
+          previous_status: "draft",
+          pending_publish_at: null,
+          attempts: 1,
+          last_error: EVIL,
+          updated_at: NOW,
+          due: true,
+        }],
+      },
+      deletions: {
+        by_status: [],
+        pending: [{
+          user_id: "u",
+          status: "in_progress",
+          steps: { [EVIL]: NOW },
+          attempts: 1,
+          next_attempt_at: NOW,
+          last_error: EVIL,
+          claimed_until: null,
+          requested_by: EVIL,
+          requested_at: NOW,
+          updated_at: NOW,
+        }],
+      },
       cron: [{ name: EVIL, schedule: EVIL, function_name: EVIL }],
     }),
   );
@@ -30,7 +94,9 @@ it("escapes holders, errors, subjects, event types, counts and campaign ids wher
 
 it("renders an empty database as a page of empty sections, not an error", () => {
   const page = renderPage(snapshot());
-  for (const id of ["leases", "runs", "chart", "ledger", "webhooks", "broadcasts", "deletions", "cron"]) expect(page).toContain(`<section id="${id}">`);
+  for (const id of ["leases", "runs", "chart", "ledger", "webhooks", "broadcasts", "deletions", "cron"]) {
+    expect(page).toContain(`<section id="${id}">`);
+  }
   expect(page).toContain("No lease is held.");
   expect(page).toContain("No uncertain or stuck row.");
   expect(page).toContain("not recorded");

@@ -8,8 +8,17 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { repoRoot } from "../../../dev/postgres.ts";
 
-const SECRET_PARAM = /^(token|access_token|id_token|refresh_token|secret|client_secret|key|apikey|api_key|password|passwd|pwd|auth|authorization|jwt|sig|signature|service_role)$/i;
-const KNOWN_SECRETS = ["local-cron-secret", "local-service-role-key", "re_local_key", "local-braze-key", "local-football-token", "local-deepl-key", "whsec_"];
+const SECRET_PARAM =
+  /^(token|access_token|id_token|refresh_token|secret|client_secret|key|apikey|api_key|password|passwd|pwd|auth|authorization|jwt|sig|signature|service_role)$/i;
+const KNOWN_SECRETS = [
+  "local-cron-secret",
+  "local-service-role-key",
+  "re_local_key",
+  "local-braze-key",
+  "local-football-token",
+  "local-deepl-key",
+  "whsec_",
+];
 
 /** Each URL in `text` that carries a secret, with the reason. */
 function secretsInUrls(text: string): string[] {
@@ -46,16 +55,25 @@ function documents(): string[] {
 }
 
 it("finds a secret however a URL carries it (the checker itself)", () => {
-  expect(secretsInUrls("open http://127.0.0.1:54321/functions/v1/ops-status?token=local-cron-secret in a browser")).toHaveLength(2);
+  expect(secretsInUrls("open http://127.0.0.1:54321/functions/v1/ops-status?token=local-cron-secret in a browser"))
+    .toHaveLength(2);
   expect(secretsInUrls("curl 'https://x.supabase.co/functions/v1/f?apikey=abc'")).toEqual([
-    "https://x.supabase.co/functions/v1/f?apikey=abc: query parameter \"apikey\"",
+    'https://x.supabase.co/functions/v1/f?apikey=abc: query parameter "apikey"',
   ]);
   expect(secretsInUrls("curl https://x.supabase.co/f?q=$CRON_SECRET")).toHaveLength(1);
-  expect(secretsInUrls("psql postgresql://u:p@h/db and https://user:pw@example.com/")).toEqual(["https://user:pw@example.com/: credentials in the URL"]);
-  expect(secretsInUrls("curl -H 'Authorization: Bearer local-cron-secret' http://127.0.0.1:54321/functions/v1/braze-scheduler")).toEqual([]);
+  expect(secretsInUrls("psql postgresql://u:p@h/db and https://user:pw@example.com/")).toEqual([
+    "https://user:pw@example.com/: credentials in the URL",
+  ]);
+  expect(
+    secretsInUrls(
+      "curl -H 'Authorization: Bearer local-cron-secret' http://127.0.0.1:54321/functions/v1/braze-scheduler",
+    ),
+  ).toEqual([]);
 });
 
 it("finds no secret in any URL the README or docs/ document", () => {
-  const found = documents().flatMap((file) => secretsInUrls(readFileSync(file, "utf8")).map((f) => `${file.slice(repoRoot.length + 1)}: ${f}`));
+  const found = documents().flatMap((file) =>
+    secretsInUrls(readFileSync(file, "utf8")).map((f) => `${file.slice(repoRoot.length + 1)}: ${f}`)
+  );
   expect(found).toEqual([]);
 });

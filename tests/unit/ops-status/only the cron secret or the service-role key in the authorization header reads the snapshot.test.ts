@@ -19,8 +19,14 @@ function setup() {
 }
 
 it.each([
-  ["GET with the cron secret as bearer", new Request(URL_, { headers: { authorization: `Bearer ${secrets.cronSecret}` } })],
-  ["POST with the service-role key as bearer", new Request(URL_, { method: "POST", headers: { authorization: `Bearer ${secrets.serviceRoleKey}` } })],
+  [
+    "GET with the cron secret as bearer",
+    new Request(URL_, { headers: { authorization: `Bearer ${secrets.cronSecret}` } }),
+  ],
+  [
+    "POST with the service-role key as bearer",
+    new Request(URL_, { method: "POST", headers: { authorization: `Bearer ${secrets.serviceRoleKey}` } }),
+  ],
 ])("%s: 200 with the snapshot as JSON, never cached, one snapshot read", async (_, req) => {
   const { calls, handle, logs } = setup();
   const res = await handle(req);
@@ -37,9 +43,15 @@ it.each([
   ["a wrong bearer", new Request(URL_, { headers: { authorization: "Bearer cron-secret-of-sixteen" } })],
   // A secret in the URL ends up in access logs: it is not even looked at.
   ["the cron secret as ?token=", new Request(`${URL_}?token=${encodeURIComponent(secrets.cronSecret)}`)],
-  ["the service-role key as ?token= with a wrong header", new Request(`${URL_}?token=${secrets.serviceRoleKey}`, { headers: { authorization: "Bearer nope" } })],
+  [
+    "the service-role key as ?token= with a wrong header",
+    new Request(`${URL_}?token=${secrets.serviceRoleKey}`, { headers: { authorization: "Bearer nope" } }),
+  ],
   ["the secret in another parameter", new Request(`${URL_}?key=${encodeURIComponent(secrets.cronSecret)}`)],
-  ["a Basic header carrying the secret", new Request(URL_, { headers: { authorization: `Basic ${secrets.cronSecret}` } })],
+  [
+    "a Basic header carrying the secret",
+    new Request(URL_, { headers: { authorization: `Basic ${secrets.cronSecret}` } }),
+  ],
 ])("%s: 401 and the database is not read", async (_, req) => {
   const { calls, handle } = setup();
   const res = await handle(req);

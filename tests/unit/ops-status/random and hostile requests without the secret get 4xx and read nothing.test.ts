@@ -13,9 +13,14 @@ const near = fc.constantFrom(secrets.cronSecret, secrets.serviceRoleKey).chain((
     fc.constant(` ${s}x`),
     fc.constant(`${s}\u0000`),
     fc.constant(encodeURIComponent(s) + "%00"),
-  ),
+  )
 );
-const token = fc.oneof(near, fc.string({ maxLength: 64 }), fc.string({ minLength: 5000, maxLength: 20000 }), fc.constant("' or 1=1 --"));
+const token = fc.oneof(
+  near,
+  fc.string({ maxLength: 64 }),
+  fc.string({ minLength: 5000, maxLength: 20000 }),
+  fc.constant("' or 1=1 --"),
+);
 
 it("never answers 200 or 5xx without the secret, and never reads the database then", async () => {
   let tried = 0;

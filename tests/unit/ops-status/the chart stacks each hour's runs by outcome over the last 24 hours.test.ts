@@ -25,10 +25,23 @@ it("puts each row in its hour, oldest first, ending with the current hour", () =
 
 it("draws one rect per (hour, outcome), the tallest hour at full height, stacked without overlap", () => {
   const svg = runsChart(rows, now).value;
-  const rects = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"[^>]*data-outcome="(\w+)" data-runs="(\d+)"/g)].map((m) => ({
-    x: Number(m[1]), y: Number(m[2]), height: Number(m[3]), outcome: m[4], runs: Number(m[5]),
+  const rects = [
+    ...svg.matchAll(
+      /<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"[^>]*data-outcome="(\w+)" data-runs="(\d+)"/g,
+    ),
+  ].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    height: Number(m[3]),
+    outcome: m[4],
+    runs: Number(m[5]),
   }));
-  expect(rects.map((r) => `${r.outcome}:${r.runs}`).sort()).toEqual(["completed:3", "failed:6", "locked:2", "running:1"]);
+  expect(rects.map((r) => `${r.outcome}:${r.runs}`).sort()).toEqual([
+    "completed:3",
+    "failed:6",
+    "locked:2",
+    "running:1",
+  ]);
   const failed = rects.find((r) => r.outcome === "failed")!;
   const completed = rects.find((r) => r.outcome === "completed")!;
   const running = rects.find((r) => r.outcome === "running")!;

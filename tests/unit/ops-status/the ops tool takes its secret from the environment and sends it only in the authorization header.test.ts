@@ -7,7 +7,9 @@ import { snapshot } from "./fixture.ts";
 
 const REMOTE = "https://project-ref.supabase.co";
 
-it.each([["--secret", "s3cret-value-0123"], ["--token=s3cret-value-0123"], ["--cron-secret", "x"], ["--service-role-key=x"], ["--key", "x"]])(
+it.each([["--secret", "s3cret-value-0123"], ["--token=s3cret-value-0123"], ["--cron-secret", "x"], [
+  "--service-role-key=x",
+], ["--key", "x"]])(
   "refuses %s on the command line, saying where the secret goes instead",
   (...argv) => {
     expect(() => opsOptions(["--url", REMOTE, ...argv.filter(Boolean)], { CRON_SECRET: "from-env" })).toThrow(
@@ -18,15 +20,25 @@ it.each([["--secret", "s3cret-value-0123"], ["--token=s3cret-value-0123"], ["--c
 
 it("takes CRON_SECRET, else SUPABASE_SERVICE_ROLE_KEY, and requires one for a remote project", () => {
   expect(opsOptions(["--url", REMOTE], { CRON_SECRET: "cron", SUPABASE_SERVICE_ROLE_KEY: "srk" }).secret).toBe("cron");
-  expect(opsOptions(["--url", `${REMOTE}/`], { SUPABASE_SERVICE_ROLE_KEY: "srk" })).toMatchObject({ projectUrl: REMOTE, secret: "srk" });
+  expect(opsOptions(["--url", `${REMOTE}/`], { SUPABASE_SERVICE_ROLE_KEY: "srk" })).toMatchObject({
+    projectUrl: REMOTE,
+    secret: "srk",
+  });
   expect(() => opsOptions(["--url", REMOTE], {})).toThrow(OpsError);
   // The local stack's fixed secret is the default only for the local stack.
-  expect(opsOptions([], {})).toMatchObject({ projectUrl: "http://127.0.0.1:54321", secret: "local-cron-secret", text: false, port: 54350 });
+  expect(opsOptions([], {})).toMatchObject({
+    projectUrl: "http://127.0.0.1:54321",
+    secret: "local-cron-secret",
+    text: false,
+    port: 54350,
+  });
 });
 
 it("refuses a project URL that carries a query or credentials", () => {
   expect(() => opsOptions(["--url", `${REMOTE}/?token=abc`], { CRON_SECRET: "cron" })).toThrow(/no query/);
-  expect(() => opsOptions(["--url", "https://u:p@project-ref.supabase.co"], { CRON_SECRET: "cron" })).toThrow(/no credentials/);
+  expect(() => opsOptions(["--url", "https://u:p@project-ref.supabase.co"], { CRON_SECRET: "cron" })).toThrow(
+    /no credentials/,
+  );
 });
 
 it("fetches the snapshot with the secret in the Authorization header and nowhere in the URL", async () => {
@@ -41,5 +53,7 @@ it("fetches the snapshot with the secret in the Authorization header and nowhere
 
 it("reports a refusal with the status and the body, not a page", async () => {
   const fetcher = (async () => new Response('{"error":"unauthorized"}', { status: 401 })) as typeof fetch;
-  await expect(fetchSnapshot(REMOTE, "wrong", fetcher)).rejects.toThrow(`${REMOTE}/functions/v1/ops-status answered 401: {"error":"unauthorized"}`);
+  await expect(fetchSnapshot(REMOTE, "wrong", fetcher)).rejects.toThrow(
+    `${REMOTE}/functions/v1/ops-status answered 401: {"error":"unauthorized"}`,
+  );
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
 describe("a Braze create answered 500", () => {
@@ -12,10 +12,20 @@ describe("a Braze create answered 500", () => {
   it("is unknown even when Braze did apply it, and is sent once", async () => {
     const control = simClient(sim.url);
     await control.faults({ errors5xx: { next: 1, endpoint: "create", afterCommit: true } });
-    const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", maxAttempts: 4, sleep: async () => {} });
+    const braze = createBrazeClient({
+      baseUrl: sim.url,
+      apiKey: "local-braze-key",
+      maxAttempts: 4,
+      sleep: async () => {},
+    });
 
     await expect(
-      braze.createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "a-1", triggerProperties: {} }),
+      braze.createSchedule({
+        campaignId: "camp-1",
+        sendAt: new Date("2030-01-02T15:00:00Z"),
+        attemptId: "a-1",
+        triggerProperties: {},
+      }),
     ).rejects.toMatchObject({ outcome: "unknown", status: 500 });
 
     const state = await control.state();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { UpstreamError } from "../../../src/shared/errors.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
@@ -23,7 +23,12 @@ describe("a Braze create whose answer never arrives", () => {
     });
 
     const error = await braze
-      .createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "attempt-1", triggerProperties: { match_id: 42 } })
+      .createSchedule({
+        campaignId: "camp-1",
+        sendAt: new Date("2030-01-02T15:00:00Z"),
+        attemptId: "attempt-1",
+        triggerProperties: { match_id: 42 },
+      })
       .then(() => undefined, (e: unknown) => e);
 
     expect(error).toBeInstanceOf(UpstreamError);

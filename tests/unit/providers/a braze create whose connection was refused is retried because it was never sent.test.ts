@@ -6,12 +6,23 @@ describe("a refused connection", () => {
     const bodies: unknown[] = [];
     const fetch = async (_url: string, init?: RequestInit) => {
       bodies.push(JSON.parse(String(init?.body)));
-      if (bodies.length === 1) throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });
-      return new Response(JSON.stringify({ schedule_id: "s-1", dispatch_id: "d-1", message: "success" }), { status: 201 });
+      if (bodies.length === 1) {
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
+        });
+      }
+      return new Response(JSON.stringify({ schedule_id: "s-1", dispatch_id: "d-1", message: "success" }), {
+        status: 201,
+      });
     };
     const braze = createBrazeClient({ baseUrl: "http://braze.invalid", apiKey: "k", fetch, sleep: async () => {} });
 
-    const created = await braze.createSchedule({ campaignId: "c", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "a-1", triggerProperties: { x: 1 } });
+    const created = await braze.createSchedule({
+      campaignId: "c",
+      sendAt: new Date("2030-01-02T15:00:00Z"),
+      attemptId: "a-1",
+      triggerProperties: { x: 1 },
+    });
 
     expect(created).toEqual({ scheduleId: "s-1", dispatchId: "d-1" });
     expect(bodies).toHaveLength(2);
@@ -27,12 +38,19 @@ describe("a refused connection", () => {
     let calls = 0;
     const fetch = async () => {
       calls++;
-      throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+      });
     };
     const braze = createBrazeClient({ baseUrl: "http://braze.invalid", apiKey: "k", fetch, sleep: async () => {} });
 
     await expect(
-      braze.createSchedule({ campaignId: "c", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "a-1", triggerProperties: {} }),
+      braze.createSchedule({
+        campaignId: "c",
+        sendAt: new Date("2030-01-02T15:00:00Z"),
+        attemptId: "a-1",
+        triggerProperties: {},
+      }),
     ).rejects.toMatchObject({ outcome: "unknown" });
     expect(calls).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { UpstreamError } from "../../../src/shared/errors.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
@@ -13,7 +13,12 @@ describe("deleting a Braze schedule", () => {
   it("succeeds the first time and again when Braze answers not found", async () => {
     const control = simClient(sim.url);
     const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", sleep: async () => {} });
-    const { scheduleId } = await braze.createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "a-1", triggerProperties: {} });
+    const { scheduleId } = await braze.createSchedule({
+      campaignId: "camp-1",
+      sendAt: new Date("2030-01-02T15:00:00Z"),
+      attemptId: "a-1",
+      triggerProperties: {},
+    });
 
     await braze.deleteSchedule({ campaignId: "camp-1", scheduleId });
     await braze.deleteSchedule({ campaignId: "camp-1", scheduleId });

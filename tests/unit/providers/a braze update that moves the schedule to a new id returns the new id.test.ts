@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
 describe("Braze answering an update with a new schedule id", () => {
@@ -12,20 +12,43 @@ describe("Braze answering an update with a new schedule id", () => {
   it("hands the caller the id that is live now, and the old id no longer answers", async () => {
     const control = simClient(sim.url);
     const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", sleep: async () => {} });
-    const { scheduleId: original } = await braze.createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "a-1", triggerProperties: {} });
+    const { scheduleId: original } = await braze.createSchedule({
+      campaignId: "camp-1",
+      sendAt: new Date("2030-01-02T15:00:00Z"),
+      attemptId: "a-1",
+      triggerProperties: {},
+    });
 
     await control.faults({ newIdOnUpdate: true });
-    const { scheduleId: moved } = await braze.updateSchedule({ campaignId: "camp-1", scheduleId: original, sendAt: new Date("2030-01-02T16:00:00Z"), attemptId: "a-2", triggerProperties: {} });
+    const { scheduleId: moved } = await braze.updateSchedule({
+      campaignId: "camp-1",
+      scheduleId: original,
+      sendAt: new Date("2030-01-02T16:00:00Z"),
+      attemptId: "a-2",
+      triggerProperties: {},
+    });
 
     expect(moved).not.toBe(original);
     const state = await control.state();
     expect(state.schedules.filter((s) => s.status === "scheduled").map((s) => s.id)).toEqual([moved]);
 
     await control.faults({ newIdOnUpdate: null });
-    const { scheduleId: kept } = await braze.updateSchedule({ campaignId: "camp-1", scheduleId: moved, sendAt: new Date("2030-01-02T17:00:00Z"), attemptId: "a-3", triggerProperties: {} });
+    const { scheduleId: kept } = await braze.updateSchedule({
+      campaignId: "camp-1",
+      scheduleId: moved,
+      sendAt: new Date("2030-01-02T17:00:00Z"),
+      attemptId: "a-3",
+      triggerProperties: {},
+    });
     expect(kept).toBe(moved);
     await expect(
-      braze.updateSchedule({ campaignId: "camp-1", scheduleId: original, sendAt: new Date("2030-01-02T18:00:00Z"), attemptId: "a-4", triggerProperties: {} }),
+      braze.updateSchedule({
+        campaignId: "camp-1",
+        scheduleId: original,
+        sendAt: new Date("2030-01-02T18:00:00Z"),
+        attemptId: "a-4",
+        triggerProperties: {},
+      }),
     ).rejects.toMatchObject({ outcome: "rejected", status: 404 });
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
 const START = Date.parse("2030-01-01T00:00:00Z");
@@ -31,7 +31,12 @@ describe("Braze answering 429", () => {
       },
     });
 
-    const created = await braze.createSchedule({ campaignId: "camp-1", sendAt: new Date("2030-01-03T19:00:00Z"), attemptId: "a-1", triggerProperties: {} });
+    const created = await braze.createSchedule({
+      campaignId: "camp-1",
+      sendAt: new Date("2030-01-03T19:00:00Z"),
+      attemptId: "a-1",
+      triggerProperties: {},
+    });
 
     expect(sleeps).toEqual([30_000]);
     const state = await control.state();

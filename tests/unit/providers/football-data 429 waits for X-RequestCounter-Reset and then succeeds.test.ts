@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture } from "../../../dev/sim/fixtures.ts";
-import { simFootballClient, startFootballDataSimulator, type FootballDataSimulator } from "../../../dev/sim/football-data.ts";
+import {
+  type FootballDataSimulator,
+  simFootballClient,
+  startFootballDataSimulator,
+} from "../../../dev/sim/football-data.ts";
 import { createFootballDataClient } from "../../../src/shared/providers/football-data/client.ts";
 
 describe("football-data throttling", () => {
   let sim: FootballDataSimulator;
   beforeAll(async () => {
-    sim = await startFootballDataSimulator({ port: 0, fixtures: [fixture({ id: 7, utcDate: "2030-03-07T20:00:00Z" })] });
+    sim = await startFootballDataSimulator({
+      port: 0,
+      fixtures: [fixture({ id: 7, utcDate: "2030-03-07T20:00:00Z" })],
+    });
   });
   afterAll(() => sim.close());
 
@@ -14,7 +21,12 @@ describe("football-data throttling", () => {
     const control = simFootballClient(sim.url);
     await control.faults({ rateLimit: { next: 1, resetSeconds: 17 } });
     const sleeps: number[] = [];
-    const client = createFootballDataClient({ baseUrl: sim.url, apiToken: "local-football-token", random: () => 0, sleep: async (ms) => void sleeps.push(ms) });
+    const client = createFootballDataClient({
+      baseUrl: sim.url,
+      apiToken: "local-football-token",
+      random: () => 0,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
 
     const matches = await client.listMatches({ competitions: ["PL"], dateFrom: "2030-03-07", dateTo: "2030-03-07" });
 
@@ -26,7 +38,12 @@ describe("football-data throttling", () => {
   it("retries a 5xx, since a read changes nothing", async () => {
     const control = simFootballClient(sim.url);
     await control.faults({ errors5xx: { next: 2, status: 502 } });
-    const client = createFootballDataClient({ baseUrl: sim.url, apiToken: "local-football-token", maxAttempts: 3, sleep: async () => {} });
+    const client = createFootballDataClient({
+      baseUrl: sim.url,
+      apiToken: "local-football-token",
+      maxAttempts: 3,
+      sleep: async () => {},
+    });
     const before = await control.calls();
 
     const matches = await client.listMatches({ competitions: ["PL"], dateFrom: "2030-03-07", dateTo: "2030-03-07" });

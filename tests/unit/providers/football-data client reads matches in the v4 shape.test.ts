@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, LA_LIGA } from "../../../dev/sim/fixtures.ts";
-import { startFootballDataSimulator, type FootballDataSimulator } from "../../../dev/sim/football-data.ts";
+import { type FootballDataSimulator, startFootballDataSimulator } from "../../../dev/sim/football-data.ts";
 import { UpstreamError } from "../../../src/shared/errors.ts";
 import { createFootballDataClient } from "../../../src/shared/providers/football-data/client.ts";
 
@@ -13,7 +13,13 @@ describe("the football-data client", () => {
       port: 0,
       fixtures: [
         fixture({ id: 1, utcDate: "2030-03-07T20:00:00Z" }),
-        fixture({ id: 2, utcDate: "2030-03-09T19:00:00Z", competition: LA_LIGA.competition, homeTeam: { ...LA_LIGA.teams[0]!, name: "Real Madrid CF " }, awayTeam: LA_LIGA.teams[1]! }),
+        fixture({
+          id: 2,
+          utcDate: "2030-03-09T19:00:00Z",
+          competition: LA_LIGA.competition,
+          homeTeam: { ...LA_LIGA.teams[0]!, name: "Real Madrid CF " },
+          awayTeam: LA_LIGA.teams[1]!,
+        }),
         fixture({ id: 3, utcDate: "2030-03-08T14:00:00Z", competition: serieA }),
         fixture({ id: 4, utcDate: "2030-03-10T00:00:00Z" }),
         fixture({ id: 5, utcDate: "2030-03-06T23:59:59Z" }),
@@ -24,7 +30,11 @@ describe("the football-data client", () => {
 
   it("asks for the competitions and inclusive UTC dates, and returns them as Match", async () => {
     const client = createFootballDataClient({ baseUrl: sim.url, apiToken: "local-football-token" });
-    const matches = await client.listMatches({ competitions: ["PL", "PD"], dateFrom: "2030-03-07", dateTo: "2030-03-09" });
+    const matches = await client.listMatches({
+      competitions: ["PL", "PD"],
+      dateFrom: "2030-03-07",
+      dateTo: "2030-03-09",
+    });
 
     expect(matches).toEqual([
       {
@@ -51,7 +61,8 @@ describe("the football-data client", () => {
 
   it("reports a wrong token as a rejected upstream call", async () => {
     const client = createFootballDataClient({ baseUrl: sim.url, apiToken: "wrong" });
-    const error = await client.listMatches({ competitions: ["PL"], dateFrom: "2030-03-07", dateTo: "2030-03-09" }).catch((e: unknown) => e);
+    const error = await client.listMatches({ competitions: ["PL"], dateFrom: "2030-03-07", dateTo: "2030-03-09" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ service: "football-data", outcome: "rejected", status: 400 });
   });

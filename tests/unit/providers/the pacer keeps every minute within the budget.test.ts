@@ -13,7 +13,9 @@ it("never lets more calls than the budget into any 60-second interval, however m
   const calls = [0, ...sentAt]; // the first caller did not sleep
 
   expect(calls).toHaveLength(150);
-  for (const start of calls) expect(calls.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(60);
+  for (const start of calls) {
+    expect(calls.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(60);
+  }
   expect(Math.max(...calls)).toBe(149_000); // evenly spaced: no slower than the budget either
 });
 

@@ -12,7 +12,12 @@ it("sends the click's own timestamp, link, IP and user agent, and the recipients
       to: ["fan@example.com"],
       subject: "Sending this example",
       tags: { category: "confirm_email" },
-      click: { ipAddress: "122.115.53.11", link: "https://resend.com", timestamp: "2024-11-24T05:00:57.163Z", userAgent: "Safari" },
+      click: {
+        ipAddress: "122.115.53.11",
+        link: "https://resend.com",
+        timestamp: "2024-11-24T05:00:57.163Z",
+        userAgent: "Safari",
+      },
     },
   };
   const event = schemaFor(payload).parse(payload);
@@ -25,11 +30,20 @@ it("sends the click's own timestamp, link, IP and user agent, and the recipients
     p_to: ["fan@example.com"],
     p_subject: "Sending this example",
     p_tags: { category: "confirm_email" },
-    p_click: { link: "https://resend.com", timestamp: "2024-11-24T05:00:57.163Z", ip_address: "122.115.53.11", user_agent: "Safari" },
+    p_click: {
+      link: "https://resend.com",
+      timestamp: "2024-11-24T05:00:57.163Z",
+      ip_address: "122.115.53.11",
+      user_agent: "Safari",
+    },
   });
 });
 
 it("accepts a single `to` string as one recipient", () => {
-  const payload = { type: "email.delivered", created_at: "2024-11-22T23:41:12Z", data: { email_id: "e", to: "a@example.com" } };
+  const payload = {
+    type: "email.delivered",
+    created_at: "2024-11-22T23:41:12Z",
+    data: { email_id: "e", to: "a@example.com" },
+  };
   expect(recordArgs("m", schemaFor(payload).parse(payload), payload).p_to).toEqual(["a@example.com"]);
 });

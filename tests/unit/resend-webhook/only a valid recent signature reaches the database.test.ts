@@ -65,8 +65,14 @@ describe("rejected with 401, nothing recorded", () => {
         return new Request(URL, { method: "POST", headers: { ...headers, "svix-id": "m2" }, body });
       },
     ],
-    ["a replay signed 10 minutes ago", () => signedRequest(URL, CURRENT, { svixId: "m", body, signedAt: new Date(Date.now() - 10 * 60_000) })],
-    ["a timestamp 10 minutes ahead", () => signedRequest(URL, CURRENT, { svixId: "m", body, signedAt: new Date(Date.now() + 10 * 60_000) })],
+    [
+      "a replay signed 10 minutes ago",
+      () => signedRequest(URL, CURRENT, { svixId: "m", body, signedAt: new Date(Date.now() - 10 * 60_000) }),
+    ],
+    [
+      "a timestamp 10 minutes ahead",
+      () => signedRequest(URL, CURRENT, { svixId: "m", body, signedAt: new Date(Date.now() + 10 * 60_000) }),
+    ],
     ["no signature headers", () => new Request(URL, { method: "POST", body })],
     [
       "the previous secret once rotation is over",
@@ -87,8 +93,16 @@ describe("rejected with 401, nothing recorded", () => {
 describe("signed but malformed: 400 naming the field, nothing recorded", () => {
   const cases: [string, string, RegExp][] = [
     ["not JSON", "{not json", /not valid JSON/],
-    ["no email_id", JSON.stringify({ type: "email.opened", created_at: "2026-03-01T12:00:00Z", data: {} }), /data\.email_id/],
-    ["a bad created_at", JSON.stringify({ type: "email.opened", created_at: "yesterday", data: { email_id: "e" } }), /created_at/],
+    [
+      "no email_id",
+      JSON.stringify({ type: "email.opened", created_at: "2026-03-01T12:00:00Z", data: {} }),
+      /data\.email_id/,
+    ],
+    [
+      "a bad created_at",
+      JSON.stringify({ type: "email.opened", created_at: "yesterday", data: { email_id: "e" } }),
+      /created_at/,
+    ],
     [
       "a click without its link",
       JSON.stringify({ type: "email.clicked", created_at: "2026-03-01T12:00:00Z", data: { email_id: "e", click: {} } }),
@@ -112,7 +126,11 @@ it("passes an unknown event type through to be stored", async () => {
   const payload = JSON.stringify({ type: "contact.updated", created_at: "2026-03-01T12:00:00Z", data: { id: "c" } });
   const res = await handler(signedRequest(URL, CURRENT, { svixId: "m", body: payload, signedAt: now() }));
   expect(res.status).toBe(200);
-  expect(db.calls[0]!.args).toMatchObject({ p_event_type: "contact.updated", p_email_id: null, p_payload: JSON.parse(payload) });
+  expect(db.calls[0]!.args).toMatchObject({
+    p_event_type: "contact.updated",
+    p_email_id: null,
+    p_payload: JSON.parse(payload),
+  });
 });
 
 it("refuses a body over 256 KiB with 413 before verifying it", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
 describe("holding a Braze call open", () => {
@@ -16,15 +16,29 @@ describe("holding a Braze call open", () => {
 
     let settled = false;
     const parked = braze
-      .createSchedule({ campaignId: "c", sendAt: new Date("2030-01-02T15:00:00Z"), attemptId: "held", triggerProperties: {} })
+      .createSchedule({
+        campaignId: "c",
+        sendAt: new Date("2030-01-02T15:00:00Z"),
+        attemptId: "held",
+        triggerProperties: {},
+      })
       .finally(() => (settled = true));
     const held = await control.waitHeld(1);
-    expect(held.map((h) => [h.endpoint, (h.body as { trigger_properties: { attempt_id: string } }).trigger_properties.attempt_id])).toEqual([
+    expect(
+      held.map((
+        h,
+      ) => [h.endpoint, (h.body as { trigger_properties: { attempt_id: string } }).trigger_properties.attempt_id]),
+    ).toEqual([
       ["/campaigns/trigger/schedule/create", "held"],
     ]);
 
     // The hold was for one call: this one passes while the first is parked.
-    const passing = await braze.createSchedule({ campaignId: "c", sendAt: new Date("2030-01-02T16:00:00Z"), attemptId: "free", triggerProperties: {} });
+    const passing = await braze.createSchedule({
+      campaignId: "c",
+      sendAt: new Date("2030-01-02T16:00:00Z"),
+      attemptId: "free",
+      triggerProperties: {},
+    });
     expect(settled).toBe(false);
     expect((await control.state()).schedules.map((s) => s.trigger_properties.attempt_id)).toEqual(["free"]);
 

@@ -19,7 +19,9 @@ describe("weekOfFixtures", () => {
         expect(match.homeTeam.id).not.toBe(match.awayTeam.id);
       }
       // Whitespace noise in names, as the real feed has.
-      expect(week.some((m) => m.homeTeam.name !== m.homeTeam.name?.trim() || m.awayTeam.name !== m.awayTeam.name?.trim())).toBe(true);
+      expect(
+        week.some((m) => m.homeTeam.name !== m.homeTeam.name?.trim() || m.awayTeam.name !== m.awayTeam.name?.trim()),
+      ).toBe(true);
     });
   }
 });

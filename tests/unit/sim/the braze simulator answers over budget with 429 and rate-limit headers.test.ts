@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { DefaultRateLimiter } from "../../../dev/sim/braze/faults.ts";
 
 const START = Date.parse("2030-01-01T00:00:00Z");
@@ -38,7 +38,12 @@ describe("Braze simulator rate limits", () => {
     const minute = Date.parse("2030-01-01T10:00:00Z");
     const verdicts = Array.from({ length: 251 }, (_, i) => limiter.check("broadcast", minute + i));
     expect(verdicts.filter((v) => v.limited)).toHaveLength(1);
-    expect(verdicts[250]).toEqual({ limited: true, limit: 250, remaining: 0, resetEpochSeconds: (minute + 60_000) / 1000 });
+    expect(verdicts[250]).toEqual({
+      limited: true,
+      limit: 250,
+      remaining: 0,
+      resetEpochSeconds: (minute + 60_000) / 1000,
+    });
     expect(limiter.check("default", minute + 500).limited).toBe(false);
     expect(limiter.check("broadcast", minute + 60_000).limited).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simClient, startBrazeSimulator, type BrazeSimulator } from "../../../dev/sim/braze.ts";
+import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 
 describe("the Braze simulator's clock", () => {
@@ -13,9 +13,24 @@ describe("the Braze simulator's clock", () => {
     const control = simClient(sim.url);
     const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key" });
     const at = (iso: string) => new Date(iso);
-    const one = await braze.createSchedule({ campaignId: "c", sendAt: at("2030-01-01T13:00:00Z"), attemptId: "a1", triggerProperties: {} });
-    const two = await braze.createSchedule({ campaignId: "c", sendAt: at("2030-01-01T14:00:00Z"), attemptId: "a2", triggerProperties: {} });
-    const three = await braze.createSchedule({ campaignId: "c", sendAt: at("2030-01-01T15:00:00Z"), attemptId: "a3", triggerProperties: {} });
+    const one = await braze.createSchedule({
+      campaignId: "c",
+      sendAt: at("2030-01-01T13:00:00Z"),
+      attemptId: "a1",
+      triggerProperties: {},
+    });
+    const two = await braze.createSchedule({
+      campaignId: "c",
+      sendAt: at("2030-01-01T14:00:00Z"),
+      attemptId: "a2",
+      triggerProperties: {},
+    });
+    const three = await braze.createSchedule({
+      campaignId: "c",
+      sendAt: at("2030-01-01T15:00:00Z"),
+      attemptId: "a3",
+      triggerProperties: {},
+    });
     await braze.deleteSchedule({ campaignId: "c", scheduleId: two.scheduleId });
 
     const first = await control.clock({ advanceTo: "2030-01-01T13:30:00Z" });
@@ -31,15 +46,28 @@ describe("the Braze simulator's clock", () => {
 
     const state = await control.state();
     expect(state.fired.map((f) => f.trigger_properties.attempt_id)).toEqual(["a1", "a3"]);
-    expect(Object.fromEntries(state.schedules.map((s) => [s.trigger_properties.attempt_id, s.status]))).toEqual({ a1: "fired", a2: "deleted", a3: "fired" });
+    expect(Object.fromEntries(state.schedules.map((s) => [s.trigger_properties.attempt_id, s.status]))).toEqual({
+      a1: "fired",
+      a2: "deleted",
+      a3: "fired",
+    });
     // A sent schedule is gone as far as updates are concerned.
     await expect(
-      braze.updateSchedule({ campaignId: "c", scheduleId: one.scheduleId, sendAt: at("2030-01-02T13:00:00Z"), attemptId: "a1", triggerProperties: {} }),
+      braze.updateSchedule({
+        campaignId: "c",
+        scheduleId: one.scheduleId,
+        sendAt: at("2030-01-02T13:00:00Z"),
+        attemptId: "a1",
+        triggerProperties: {},
+      }),
     ).rejects.toMatchObject({ status: 404 });
   });
 
   it("refuses to move backwards by advancing", async () => {
-    const response = await fetch(`${sim.url}/_sim/clock`, { method: "POST", body: JSON.stringify({ advanceTo: "2029-01-01T00:00:00Z" }) });
+    const response = await fetch(`${sim.url}/_sim/clock`, {
+      method: "POST",
+      body: JSON.stringify({ advanceTo: "2029-01-01T00:00:00Z" }),
+    });
     expect(response.status).toBe(400);
   });
 });

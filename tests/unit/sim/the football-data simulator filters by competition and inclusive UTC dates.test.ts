@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, LA_LIGA } from "../../../dev/sim/fixtures.ts";
-import { simFootballClient, startFootballDataSimulator, type FootballDataSimulator } from "../../../dev/sim/football-data.ts";
+import {
+  type FootballDataSimulator,
+  simFootballClient,
+  startFootballDataSimulator,
+} from "../../../dev/sim/football-data.ts";
 
 describe("the football-data simulator", () => {
   let sim: FootballDataSimulator;
@@ -17,7 +21,8 @@ describe("the football-data simulator", () => {
   });
   afterAll(() => sim.close());
 
-  const get = (query: string, token = "local-football-token") => fetch(`${sim.url}/v4/matches?${query}`, { headers: { "X-Auth-Token": token } });
+  const get = (query: string, token = "local-football-token") =>
+    fetch(`${sim.url}/v4/matches?${query}`, { headers: { "X-Auth-Token": token } });
 
   it("answers in the v4 shape with throttle headers", async () => {
     const response = await get("competitions=PL,PD&dateFrom=2030-03-07&dateTo=2030-03-09");
@@ -26,10 +31,32 @@ describe("the football-data simulator", () => {
     expect(response.headers.get("x-requestcounter-reset")).toMatch(/^\d+$/);
     const body = await response.json();
     expect(body.filters).toMatchObject({ competitions: "PL,PD", dateFrom: "2030-03-07", dateTo: "2030-03-09" });
-    expect(body.resultSet).toEqual({ count: 2, competitions: "PL,PD", first: "2030-03-07", last: "2030-03-09", played: 1 });
+    expect(body.resultSet).toEqual({
+      count: 2,
+      competitions: "PL,PD",
+      first: "2030-03-07",
+      last: "2030-03-09",
+      played: 1,
+    });
     expect(body.matches.map((m: { id: number }) => m.id)).toEqual([10, 11]);
     expect(Object.keys(body.matches[0]).sort()).toEqual(
-      ["area", "awayTeam", "competition", "group", "homeTeam", "id", "lastUpdated", "matchday", "odds", "referees", "score", "season", "stage", "status", "utcDate"].sort(),
+      [
+        "area",
+        "awayTeam",
+        "competition",
+        "group",
+        "homeTeam",
+        "id",
+        "lastUpdated",
+        "matchday",
+        "odds",
+        "referees",
+        "score",
+        "season",
+        "stage",
+        "status",
+        "utcDate",
+      ].sort(),
     );
   });
 

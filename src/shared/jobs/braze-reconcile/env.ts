@@ -39,7 +39,12 @@ export function reconcileFromEnv(source?: Record<string, string | undefined>) {
     concurrency: env.BRAZE_CONCURRENCY,
     recreateLost: env.BRAZE_RECONCILE_RECREATE,
   });
-  const client = createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS, createsPerMinute: env.BRAZE_CREATES_PER_MINUTE });
+  const client = createBrazeClient({
+    baseUrl: env.BRAZE_REST_URL,
+    apiKey: env.BRAZE_API_KEY,
+    timeoutMs: env.BRAZE_TIMEOUT_MS,
+    createsPerMinute: env.BRAZE_CREATES_PER_MINUTE,
+  });
   // Without the listing capability the core resolves rows from the ledger alone.
   const braze: Braze = env.BRAZE_LISTING ? client : { ...client, listSchedules: undefined };
   const ports: ReconcilePorts = {

@@ -35,7 +35,13 @@ export type Decision =
   | { kind: "orphan"; scheduleId: string; attemptId?: string };
 
 const effectiveOp = (row: ReconcileRow) =>
-  row.status === "uncertain" ? row.uncertain_op : row.status === "creating" ? "create" : row.status === "updating" ? "update" : "cancel";
+  row.status === "uncertain"
+    ? row.uncertain_op
+    : row.status === "creating"
+    ? "create"
+    : row.status === "updating"
+    ? "update"
+    : "cancel";
 
 export function planReconcile(input: {
   unresolved: ReconcileRow[];
@@ -72,7 +78,11 @@ export function planReconcile(input: {
     const op = effectiveOp(row);
     const attempted = byAttempt.get(row.attempt_id);
     if (op === "cancel") {
-      decisions.push(row.braze_schedule_id && listed.has(row.braze_schedule_id) ? { kind: "retry_cancel", row } : { kind: "confirm_cancel", row });
+      decisions.push(
+        row.braze_schedule_id && listed.has(row.braze_schedule_id)
+          ? { kind: "retry_cancel", row }
+          : { kind: "confirm_cancel", row },
+      );
       if (row.braze_schedule_id) claimed.add(row.braze_schedule_id);
     } else if (attempted) {
       decisions.push({ kind: "adopt", row, scheduleId: attempted });
@@ -100,12 +110,18 @@ export function planReconcile(input: {
     else unchanged++;
   }
   // Rows still inside the grace period own their attempt's schedule too.
-  const youngAttempts = new Set(live.filter((r) => r.status !== "scheduled" && r.status !== "failed").map((r) => r.attempt_id));
+  const youngAttempts = new Set(
+    live.filter((r) => r.status !== "scheduled" && r.status !== "failed").map((r) => r.attempt_id),
+  );
 
   for (const entry of ours) {
     if (claimed.has(entry.scheduleId!)) continue;
     if (entry.attemptId && youngAttempts.has(entry.attemptId)) continue;
-    decisions.push({ kind: "orphan", scheduleId: entry.scheduleId!, ...(entry.attemptId ? { attemptId: entry.attemptId } : {}) });
+    decisions.push({
+      kind: "orphan",
+      scheduleId: entry.scheduleId!,
+      ...(entry.attemptId ? { attemptId: entry.attemptId } : {}),
+    });
   }
   return { decisions, unchanged };
 }

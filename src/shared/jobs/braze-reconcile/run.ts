@@ -39,7 +39,11 @@ export async function runBrazeReconcile(ports: ReconcilePorts, settings: Reconci
   return { run_id: runId, outcome: "completed" as const, ...counts };
 }
 
-async function reconcile(ports: ReconcilePorts, settings: ReconcileSettings, lease: LeaseContext): Promise<ReconcileCounts> {
+async function reconcile(
+  ports: ReconcilePorts,
+  settings: ReconcileSettings,
+  lease: LeaseContext,
+): Promise<ReconcileCounts> {
   const snapshot = await ports.db.rpc<{ unresolved: ReconcileRow[]; live: ReconcileRow[] }>("ledger_load_unresolved", {
     p_campaign_id: settings.campaignId,
     p_older_than_seconds: settings.graceSeconds,
@@ -48,7 +52,9 @@ async function reconcile(ports: ReconcilePorts, settings: ReconcileSettings, lea
   const latestSend = Math.max(now.getTime(), ...snapshot.live.map((r) => Date.parse(r.send_at)));
   // Snapshot first, listing second: a schedule created after the snapshot can
   // only appear as an orphan, and orphans wait out the grace period.
-  const listing = ports.braze.listSchedules ? await ports.braze.listSchedules({ endTime: new Date(latestSend + 60_000) }) : null;
+  const listing = ports.braze.listSchedules
+    ? await ports.braze.listSchedules({ endTime: new Date(latestSend + 60_000) })
+    : null;
   const { decisions, unchanged } = planReconcile({
     unresolved: snapshot.unresolved,
     live: snapshot.live,
@@ -60,28 +66,49 @@ async function reconcile(ports: ReconcilePorts, settings: ReconcileSettings, lea
 
   const counts: ReconcileCounts = {
     mode: listing ? "listing" : "ledger",
-    adopted: 0, cancelled: 0, recreated: 0, reset: 0, unchanged, unresolvable: 0, lost_reported: 0, orphans_waiting: 0, failed: 0,
+    adopted: 0,
+    cancelled: 0,
+    recreated: 0,
+    reset: 0,
+    unchanged,
+    unresolvable: 0,
+    lost_reported: 0,
+    orphans_waiting: 0,
+    failed: 0,
   };
   lease.progress = counts;
-  const settle = new SettleQueue(ports.db, { lease: lease.lease, token: lease.token, campaignId: settings.campaignId, lose: lease.lose });
+  const settle = new SettleQueue(ports.db, {
+    lease: lease.lease,
+    token: lease.token,
+    campaignId: settings.campaignId,
+    lose: lease.lose,
+  });
   const limit = pLimit(settings.concurrency);
   const fenced = { p_lease: lease.lease, p_token: lease.token };
 
   const orphans = decisions.filter((d): d is Extract<Decision, { kind: "orphan" }> => d.kind === "orphan");
   const sightings = orphans.length || listing
     ? await ports.db.rpc<{ schedule_id: string; seen_for_seconds: number }[]>("ledger_record_orphans", {
-        ...fenced, p_campaign_id: settings.campaignId,
-        p_orphans: orphans.map((o) => ({ schedule_id: o.scheduleId, attempt_id: o.attemptId ?? null })),
-      })
+      ...fenced,
+      p_campaign_id: settings.campaignId,
+      p_orphans: orphans.map((o) => ({ schedule_id: o.scheduleId, attempt_id: o.attemptId ?? null })),
+    })
     : [];
   const seenFor = new Map(sightings.map((s) => [s.schedule_id, Number(s.seen_for_seconds)]));
 
   const recreate = settings.recreateLost ? decisions.filter((d) => d.kind === "recreate") : [];
   const begun = recreate.length
     ? await ports.db.rpc<{ id: number; version: number; attempt_id: string; status: string }[]>("ledger_begin", {
-        ...fenced, p_campaign_id: settings.campaignId,
-        p_intents: recreate.map((d) => ({ action: "recreate", match_id: d.row.match_id, id: d.row.id, version: d.row.version, attempt_id: ports.newId() })),
-      })
+      ...fenced,
+      p_campaign_id: settings.campaignId,
+      p_intents: recreate.map((d) => ({
+        action: "recreate",
+        match_id: d.row.match_id,
+        id: d.row.id,
+        version: d.row.version,
+        attempt_id: ports.newId(),
+      })),
+    })
     : [];
   // A conflict (the row moved on since the snapshot) is left for the next reconcile.
   const begunById = new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
@@ -92,7 +119,7 @@ async function reconcile(ports: ReconcilePorts, settings: ReconcileSettings, lea
         if (lease.signal.aborted || settle.failed) return;
         const item = await act(ports.braze, settings, decision, begunById, seenFor, counts);
         if (item) settle.push(item);
-      }),
+      })
     ),
   );
   await settle.drain();
@@ -112,16 +139,31 @@ async function act(
   switch (decision.kind) {
     case "adopt":
       counts.adopted++;
-      return { id: decision.row.id, version: decision.row.version, outcome: "ok", braze_schedule_id: decision.scheduleId };
+      return {
+        id: decision.row.id,
+        version: decision.row.version,
+        outcome: "ok",
+        braze_schedule_id: decision.scheduleId,
+      };
     case "confirm_cancel":
       counts.cancelled++;
       return { id: decision.row.id, version: decision.row.version, outcome: "ok" };
     case "reset":
       counts.reset++;
-      return { id: decision.row.id, version: decision.row.version, outcome: "failed", error: "reconcile: Braze has no schedule from this attempt" };
+      return {
+        id: decision.row.id,
+        version: decision.row.version,
+        outcome: "failed",
+        error: "reconcile: Braze has no schedule from this attempt",
+      };
     case "lost":
       counts.reset++;
-      return { id: decision.row.id, version: decision.row.version, outcome: "lost", error: "reconcile: the schedule is gone from Braze" };
+      return {
+        id: decision.row.id,
+        version: decision.row.version,
+        outcome: "lost",
+        error: "reconcile: the schedule is gone from Braze",
+      };
     case "unresolvable":
       counts.unresolvable++;
       return null;
@@ -130,7 +172,9 @@ async function act(
         counts.orphans_waiting++;
         return null;
       }
-      await tryCall(() => braze.deleteSchedule({ campaignId, scheduleId: decision.scheduleId }), counts).then((ok) => ok && counts.cancelled++);
+      await tryCall(() => braze.deleteSchedule({ campaignId, scheduleId: decision.scheduleId }), counts).then((ok) =>
+        ok && counts.cancelled++
+      );
       return null;
     }
     case "recreate": {
@@ -143,7 +187,10 @@ async function act(
       const base = { id: begun.id, version: begun.version };
       try {
         const { scheduleId } = await braze.createSchedule({
-          campaignId, sendAt: new Date(decision.row.send_at), attemptId: begun.attempt_id, triggerProperties: decision.row.message,
+          campaignId,
+          sendAt: new Date(decision.row.send_at),
+          attemptId: begun.attempt_id,
+          triggerProperties: decision.row.message,
         });
         counts.recreated++;
         return { ...base, outcome: "ok", braze_schedule_id: scheduleId };
@@ -163,7 +210,11 @@ async function act(
           return { ...base, outcome: "ok" };
         }
         const { scheduleId } = await braze.updateSchedule({
-          campaignId, scheduleId: row.braze_schedule_id!, sendAt: new Date(row.send_at), attemptId: row.attempt_id, triggerProperties: row.message,
+          campaignId,
+          scheduleId: row.braze_schedule_id!,
+          sendAt: new Date(row.send_at),
+          attemptId: row.attempt_id,
+          triggerProperties: row.message,
         });
         counts.adopted++;
         return { ...base, outcome: "ok", braze_schedule_id: scheduleId };

@@ -62,9 +62,16 @@ export function schedulerFromEnv(source?: Record<string, string | undefined>) {
   }
   const ports: SchedulerPorts = {
     db: dbFromSettings(dbSettings(env)),
-    braze: createBrazeClient({ baseUrl: env.BRAZE_REST_URL, apiKey: env.BRAZE_API_KEY, timeoutMs: env.BRAZE_TIMEOUT_MS, createsPerMinute: env.BRAZE_CREATES_PER_MINUTE }),
+    braze: createBrazeClient({
+      baseUrl: env.BRAZE_REST_URL,
+      apiKey: env.BRAZE_API_KEY,
+      timeoutMs: env.BRAZE_TIMEOUT_MS,
+      createsPerMinute: env.BRAZE_CREATES_PER_MINUTE,
+    }),
     football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
-    translator: env.DEEPL_API_KEY ? createDeepLClient({ baseUrl: env.DEEPL_API_URL, apiKey: env.DEEPL_API_KEY }) : undefined,
+    translator: env.DEEPL_API_KEY
+      ? createDeepLClient({ baseUrl: env.DEEPL_API_URL, apiKey: env.DEEPL_API_KEY })
+      : undefined,
     clock: systemClock,
     newId: () => crypto.randomUUID(),
   };

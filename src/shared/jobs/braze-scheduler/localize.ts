@@ -37,7 +37,9 @@ export async function localizeNames(input: {
   const targets = input.locales.filter((l) => l !== input.sourceLocale);
   const names = new Map(targets.map((l) => [l, new Map<string, string>()]));
   const result: LocalizeResult = { names, translatorCalls: 0, fallbacks: 0 };
-  const texts = [...new Set(input.texts)].filter((t) => t.length >= 1 && t.length <= MAX_SOURCE_LENGTH && !t.includes("\u0000")).sort();
+  const texts = [...new Set(input.texts)].filter((t) =>
+    t.length >= 1 && t.length <= MAX_SOURCE_LENGTH && !t.includes("\u0000")
+  ).sort();
   if (targets.length === 0 || texts.length === 0) return result;
 
   const cached = await input.db.rpc<{ locale: string; text: string; translation: string }[]>("translations_lookup", {
@@ -51,22 +53,24 @@ export async function localizeNames(input: {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), input.budgetMs)));
   try {
-  for (const locale of targets) {
-    const missing = texts.filter((t) => !names.get(locale)!.has(t));
-    if (missing.length === 0 || !input.translator || input.signal?.aborted) continue;
-    result.translatorCalls++;
-    const answer = await Promise.race([
-      input.translator.translate({ texts: missing, sourceLocale: input.sourceLocale, targetLocale: locale }).catch(() => null),
-      deadline,
-    ]);
-    if (answer === "timeout") break;
-    if (answer === null) continue;
-    answer.forEach((translation, i) => {
-      if (i >= missing.length || !usableTranslation(translation)) return;
-      names.get(locale)!.set(missing[i]!, translation);
-      fresh.push({ locale, text: missing[i]!, translation });
-    });
-  }
+    for (const locale of targets) {
+      const missing = texts.filter((t) => !names.get(locale)!.has(t));
+      if (missing.length === 0 || !input.translator || input.signal?.aborted) continue;
+      result.translatorCalls++;
+      const answer = await Promise.race([
+        input.translator.translate({ texts: missing, sourceLocale: input.sourceLocale, targetLocale: locale }).catch(
+          () => null,
+        ),
+        deadline,
+      ]);
+      if (answer === "timeout") break;
+      if (answer === null) continue;
+      answer.forEach((translation, i) => {
+        if (i >= missing.length || !usableTranslation(translation)) return;
+        names.get(locale)!.set(missing[i]!, translation);
+        fresh.push({ locale, text: missing[i]!, translation });
+      });
+    }
   } finally {
     clearTimeout(timer);
   }
@@ -81,8 +85,17 @@ export async function localizeNames(input: {
   return result;
 }
 
-export function localizedTeams(names: Map<string, Map<string, string>>, home: string, away: string, sourceLocale: string) {
-  const out: Record<string, { home_team: string; away_team: string }> = { [sourceLocale]: { home_team: home, away_team: away } };
-  for (const [locale, map] of names) out[locale] = { home_team: map.get(home) ?? home, away_team: map.get(away) ?? away };
+export function localizedTeams(
+  names: Map<string, Map<string, string>>,
+  home: string,
+  away: string,
+  sourceLocale: string,
+) {
+  const out: Record<string, { home_team: string; away_team: string }> = {
+    [sourceLocale]: { home_team: home, away_team: away },
+  };
+  for (const [locale, map] of names) {
+    out[locale] = { home_team: map.get(home) ?? home, away_team: map.get(away) ?? away };
+  }
   return out;
 }

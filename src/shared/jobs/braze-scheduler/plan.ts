@@ -39,9 +39,14 @@ export function planSchedules(
   matches: Match[],
   rows: LedgerRow[],
   now: Date,
-  settings: Pick<SchedulerSettings, "leadMinutes" | "updateBufferMinutes" | "windowDays" | "templateVersion" | "createMarginSeconds"> & {
-    locales?: string[];
-  },
+  settings:
+    & Pick<
+      SchedulerSettings,
+      "leadMinutes" | "updateBufferMinutes" | "windowDays" | "templateVersion" | "createMarginSeconds"
+    >
+    & {
+      locales?: string[];
+    },
 ): PlannedAction[] {
   const actions: PlannedAction[] = [];
   const rowsByMatch = new Map(rows.map((row) => [Number(row.match_id), row]));
@@ -95,7 +100,14 @@ export function planSchedules(
   }
 
   const wanted = new Set(
-    actions.flatMap((a) => (a.kind === "create" || a.kind === "update" ? [a.notification.matchId] : a.kind === "unchanged" || a.kind === "skip" ? [a.matchId] : [])),
+    actions.flatMap((
+      a,
+    ) => (a.kind === "create" || a.kind === "update"
+      ? [a.notification.matchId]
+      : a.kind === "unchanged" || a.kind === "skip"
+      ? [a.matchId]
+      : [])
+    ),
   );
   for (const row of rows) {
     const matchId = Number(row.match_id);

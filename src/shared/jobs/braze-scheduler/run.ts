@@ -10,7 +10,7 @@ import { type LedgerRow, type PlannedAction, planSchedules } from "./plan.ts";
 import { withWaitBudget } from "../../providers/braze/client.ts";
 import { leaseNameFor, type SchedulerSettings } from "./settings.ts";
 import { localizedTeams, localizeNames } from "./localize.ts";
-import { SettleQueue, type SettleItem } from "./settle-queue.ts";
+import { type SettleItem, SettleQueue } from "./settle-queue.ts";
 
 export interface SchedulerPorts {
   db: Db;
@@ -61,15 +61,23 @@ export async function runBrazeScheduler(
   const { runId, counts } = await withLease(
     ports.db,
     {
-      job: "braze-scheduler", lease: leaseNameFor(settings.campaignId), holder, ttlSeconds: settings.leaseTtlSeconds,
-      deadlineMs: settings.runDeadlineSeconds * 1000, clock: ports.clock,
+      job: "braze-scheduler",
+      lease: leaseNameFor(settings.campaignId),
+      holder,
+      ttlSeconds: settings.leaseTtlSeconds,
+      deadlineMs: settings.runDeadlineSeconds * 1000,
+      clock: ports.clock,
     },
     (lease) => schedule(ports, settings, lease),
   );
   return { run_id: runId, outcome: "completed", ...counts };
 }
 
-async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, lease: LeaseContext): Promise<SchedulerCounts> {
+async function schedule(
+  ports: SchedulerPorts,
+  settings: SchedulerSettings,
+  lease: LeaseContext,
+): Promise<SchedulerCounts> {
   const localNow = ports.clock.now();
   const [matches, ledger] = await Promise.all([
     ports.football.listMatches({
@@ -88,8 +96,17 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
   const plan = planSchedules(matches, ledger.rows, now, settings);
 
   const counts: SchedulerCounts = {
-    created: 0, updated: 0, cancelled: 0, unchanged: 0, skipped: 0, failed: 0, uncertain: 0, deferred: 0,
-    translator_calls: 0, translation_fallbacks: 0, skip_reasons: {},
+    created: 0,
+    updated: 0,
+    cancelled: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+    uncertain: 0,
+    deferred: 0,
+    translator_calls: 0,
+    translation_fallbacks: 0,
+    skip_reasons: {},
   };
   lease.progress = counts;
   const skip = (reason: string) => {
@@ -107,7 +124,12 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
   if (work.length === 0) return counts;
   await localizeMessages(ports, settings, lease, work, counts);
 
-  const settle = new SettleQueue(ports.db, { lease: lease.lease, token: lease.token, campaignId: settings.campaignId, lose: lease.lose });
+  const settle = new SettleQueue(ports.db, {
+    lease: lease.lease,
+    token: lease.token,
+    campaignId: settings.campaignId,
+    lose: lease.lose,
+  });
   // A 429 whose reset lies past the run's deadline (or any wait that would
   // cross it) is not waited out: the call is refused before it is sent.
   const braze = withWaitBudget(ports.braze, () => lease.msToDeadline());
@@ -139,7 +161,12 @@ async function schedule(ports: SchedulerPorts, settings: SchedulerSettings, leas
         if (!mayStart()) {
           // Never sent: back to "needs work" by compare-and-set, for the next run.
           counts.deferred++;
-          settle.push({ id: row.id, version: row.version, outcome: "failed", error: "not sent: the run stopped first" });
+          settle.push({
+            id: row.id,
+            version: row.version,
+            outcome: "failed",
+            error: "not sent: the run stopped first",
+          });
           return;
         }
         const result = await callBraze(braze, settings, action, row);
@@ -193,12 +220,20 @@ async function localizeMessages(
   });
   counts.translator_calls = localized.translatorCalls;
   counts.translation_fallbacks = localized.fallbacks;
-  for (const n of notifications) n.message.teams = localizedTeams(localized.names, n.homeTeam, n.awayTeam, sourceLocale);
+  for (const n of notifications) {
+    n.message.teams = localizedTeams(localized.names, n.homeTeam, n.awayTeam, sourceLocale);
+  }
 }
 
 function intentFor(action: Write, attemptId: string) {
   if (action.kind === "cancel") {
-    return { action: "cancel", match_id: action.row.match_id, id: action.row.id, version: action.row.version, attempt_id: attemptId };
+    return {
+      action: "cancel",
+      match_id: action.row.match_id,
+      id: action.row.id,
+      version: action.row.version,
+      attempt_id: attemptId,
+    };
   }
   const n = action.notification;
   const target = action.kind === "update" ? action.row : action.revive;
@@ -245,7 +280,10 @@ async function callBraze(
     }
     const unknown = !(e instanceof UpstreamError) || e.outcome === "unknown";
     const throttled = e instanceof UpstreamError && e.outcome === "rejected" && e.status === 429;
-    return done({ ...base, outcome: unknown ? "uncertain" : "failed", error: (e as Error)?.message ?? String(e) }, throttled);
+    return done(
+      { ...base, outcome: unknown ? "uncertain" : "failed", error: (e as Error)?.message ?? String(e) },
+      throttled,
+    );
   }
 }
 

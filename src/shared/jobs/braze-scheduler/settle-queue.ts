@@ -38,14 +38,18 @@ export class SettleQueue {
   constructor(
     private readonly db: Db,
     /** The fence: the campaign's lease and token; lose() is told of a lease_lost answer. */
-    private readonly lease: Pick<LeaseContext, "lease" | "token"> & Partial<Pick<LeaseContext, "lose">> & { campaignId: string },
+    private readonly lease: Pick<LeaseContext, "lease" | "token"> & Partial<Pick<LeaseContext, "lose">> & {
+      campaignId: string;
+    },
     private readonly options: { windowMs?: number; maxBatch?: number } = {},
   ) {}
 
   push(item: SettleItem): void {
     this.pending.push(item);
     if (this.pending.length >= (this.options.maxBatch ?? 200)) this.kick();
-    else if (!this.timer && !this.inFlight) this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? WINDOW_MS);
+    else if (!this.timer && !this.inFlight) {
+      this.timer = setTimeout(() => this.kick(), this.options.windowMs ?? WINDOW_MS);
+    }
   }
 
   private kick(): void {
@@ -67,7 +71,10 @@ export class SettleQueue {
     try {
       this.calls++;
       await this.db.rpc("ledger_settle", {
-        p_lease: this.lease.lease, p_token: this.lease.token, p_campaign_id: this.lease.campaignId, p_results: batch,
+        p_lease: this.lease.lease,
+        p_token: this.lease.token,
+        p_campaign_id: this.lease.campaignId,
+        p_results: batch,
       });
     } catch (e) {
       // Lease lost or database gone: the rows stay in their intermediate

@@ -26,7 +26,12 @@ export function truncateToMinute(date: Date): Date {
   return new Date(Math.floor(date.getTime() / MINUTE) * MINUTE);
 }
 
-export function notificationFor(match: Match, leadMinutes: number, templateVersion: string, locales: string[] = ["en"]): MatchNotification | null {
+export function notificationFor(
+  match: Match,
+  leadMinutes: number,
+  templateVersion: string,
+  locales: string[] = ["en"],
+): MatchNotification | null {
   const home = match.homeTeam.name ? normalizeTeamName(match.homeTeam.name) : "";
   const away = match.awayTeam.name ? normalizeTeamName(match.awayTeam.name) : "";
   const kickoff = new Date(match.utcDate);

@@ -18,11 +18,13 @@ interface BeginAnswer {
 }
 
 /** What the editor is told: done, refused (the row says what the provider has), or not known yet. */
-export type ActionResult = (
-  | { outcome: "confirmed"; row: BroadcastRow }
-  | { outcome: "rolled_back"; row: BroadcastRow; error: string }
-  | { outcome: "uncertain"; row: BroadcastRow | null; error: string }
-) & { resumed: boolean };
+export type ActionResult =
+  & (
+    | { outcome: "confirmed"; row: BroadcastRow }
+    | { outcome: "rolled_back"; row: BroadcastRow; error: string }
+    | { outcome: "uncertain"; row: BroadcastRow | null; error: string }
+  )
+  & { resumed: boolean };
 
 /**
  * Throws ConflictError (409, details = the current row) when the broadcast is
@@ -47,7 +49,12 @@ export async function runBroadcastAction(ports: BroadcastPorts, request: ActionR
     case "settled":
       // Read back: the operation did not take effect, and the row now says
       // what the provider has instead.
-      return { outcome: "rolled_back", row: result.row, error: result.error ?? "the provider has another state", resumed };
+      return {
+        outcome: "rolled_back",
+        row: result.row,
+        error: result.error ?? "the provider has another state",
+        resumed,
+      };
     case "unresolved":
       return { outcome: "uncertain", row: result.row, error: result.error, resumed };
   }

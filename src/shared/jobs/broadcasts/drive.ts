@@ -27,7 +27,11 @@ export interface DriveOptions {
 
 type Owned = { p_id: string; p_version: number; p_key: string };
 
-export async function driveOperation(ports: BroadcastPorts, row: BroadcastRow, options: DriveOptions): Promise<DriveResult> {
+export async function driveOperation(
+  ports: BroadcastPorts,
+  row: BroadcastRow,
+  options: DriveOptions,
+): Promise<DriveResult> {
   if (!row.operation_key) throw new Error(`broadcast ${row.id} has no operation in flight`);
   // attempts is 1 only for the drive that broadcast_begin started from a
   // resting row: no provider call of this operation can have been made yet.
@@ -45,15 +49,22 @@ async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<D
     for (const step of stepsFor(row)) {
       if (step.kind === "create") {
         providerId = (await ports.provider.createBroadcast({
-          segmentId: row.audience_id, subject: row.subject, html: row.content_html, name: providerName(row.id),
+          segmentId: row.audience_id,
+          subject: row.subject,
+          html: row.content_html,
+          name: providerName(row.id),
         })).id;
         // Its own write, before any send: a crash after this point leaves an
         // id to read back, never a broadcast only memory knew about.
         try {
-          const recorded = await ports.db.rpc<BroadcastRow>("broadcast_record_provider_id", { ...owned, p_provider_broadcast_id: providerId });
+          const recorded = await ports.db.rpc<BroadcastRow>("broadcast_record_provider_id", {
+            ...owned,
+            p_provider_broadcast_id: providerId,
+          });
           owned = { ...owned, p_version: recorded.version };
         } catch (e) {
-          const error = `the provider created broadcast ${providerId} for ${row.pending_action} but recording its id failed: ` +
+          const error =
+            `the provider created broadcast ${providerId} for ${row.pending_action} but recording its id failed: ` +
             `${message(e)}; nothing was sent, and the broadcast is found again by its name ${providerName(row.id)}`;
           return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
         }
@@ -72,19 +83,23 @@ async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<D
     if (e instanceof UpstreamError && e.outcome === "rejected") {
       const error = done.length ? `${message(e)} (after ${done.join(", ")} succeeded)` : message(e);
       const settled = await ports.db.rpc<BroadcastRow>("broadcast_rollback", {
-        ...owned, p_error: error, p_to_status: rollbackStatus(row, cancelled),
+        ...owned,
+        p_error: error,
+        p_to_status: rollbackStatus(row, cancelled),
       });
       return { outcome: "rolled_back", row: settled, error };
     }
     const error = `${row.pending_action} outcome unknown (${key}): ${message(e)}` +
-      (done.length ? ` (after ${done.join(", ")} succeeded)` : "") + "; the provider's state is read back before anything else is done";
+      (done.length ? ` (after ${done.join(", ")} succeeded)` : "") +
+      "; the provider's state is read back before anything else is done";
     return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
   }
 
   try {
     return { outcome: "confirmed", row: await ports.db.rpc<BroadcastRow>("broadcast_confirm", owned) };
   } catch (e) {
-    const error = `the provider accepted ${row.pending_action} (broadcast ${providerId}) but recording it failed: ${message(e)}; ` +
+    const error =
+      `the provider accepted ${row.pending_action} (broadcast ${providerId}) but recording it failed: ${message(e)}; ` +
       "the provider's state is read back to finish it";
     return { outcome: "uncertain", row: await markUncertain(ports, owned, error), error };
   }
@@ -98,12 +113,18 @@ async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: Driv
   try {
     state = await readProviderState(ports, row);
   } catch (e) {
-    const error = `could not read the provider's state after ${row.pending_action} (attempt ${row.attempts}): ${message(e)}`;
+    const error = `could not read the provider's state after ${row.pending_action} (attempt ${row.attempts}): ${
+      message(e)
+    }`;
     if (options.mode === "resolver" && row.attempts >= (options.maxAttempts ?? Number.POSITIVE_INFINITY)) {
       const reason = `${error}; the resolver gave up after ${row.attempts} attempts: ` +
         "check the broadcast at Resend, then select public.broadcast_requeue(id)";
       try {
-        return { outcome: "unresolved", row: await ports.db.rpc<BroadcastRow>("broadcast_mark_unresolved", { ...owned, p_reason: reason }), error: reason };
+        return {
+          outcome: "unresolved",
+          row: await ports.db.rpc<BroadcastRow>("broadcast_mark_unresolved", { ...owned, p_reason: reason }),
+          error: reason,
+        };
       } catch {
         return { outcome: "uncertain", row: null, error };
       }
@@ -119,14 +140,21 @@ async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: Driv
 
   try {
     const settled = await ports.db.rpc<BroadcastRow>("broadcast_settle_to_provider", {
-      ...owned, p_provider_broadcast_id: state.id, p_provider_status: state.status, p_scheduled_at: state.scheduledAt,
+      ...owned,
+      p_provider_broadcast_id: state.id,
+      p_provider_status: state.status,
+      p_scheduled_at: state.scheduledAt,
     });
     return settled.last_error
       ? { outcome: "settled", row: settled, error: settled.last_error }
       : { outcome: "confirmed", row: settled };
   } catch (e) {
     // The row stays claimed (intermediate); the next resolver run takes it again.
-    return { outcome: "uncertain", row: null, error: `read the provider's state but recording it failed: ${message(e)}` };
+    return {
+      outcome: "uncertain",
+      row: null,
+      error: `read the provider's state but recording it failed: ${message(e)}`,
+    };
   }
 }
 
@@ -139,11 +167,15 @@ async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: Driv
 async function readProviderState(ports: BroadcastPorts, row: BroadcastRow): Promise<ProviderState> {
   if (row.provider_broadcast_id) {
     const b = await ports.provider.getBroadcast(row.provider_broadcast_id);
-    return b ? { id: b.id, status: b.status, scheduledAt: b.scheduledAt } : { id: null, status: "absent", scheduledAt: null };
+    return b
+      ? { id: b.id, status: b.status, scheduledAt: b.scheduledAt }
+      : { id: null, status: "absent", scheduledAt: null };
   }
   const found = await ports.provider.findBroadcastsByName(providerName(row.id));
   const b = found.find((x) => x.status !== "draft") ?? found[0];
-  return b ? { id: b.id, status: b.status, scheduledAt: b.scheduledAt } : { id: null, status: "absent", scheduledAt: null };
+  return b
+    ? { id: b.id, status: b.status, scheduledAt: b.scheduledAt }
+    : { id: null, status: "absent", scheduledAt: null };
 }
 
 function reachedTarget(row: BroadcastRow, state: ProviderState): boolean {

@@ -48,7 +48,15 @@ export async function runBroadcastResolver(ports: BroadcastPorts, settings: Reso
     ports.db,
     { job: "broadcasts-resolve", lease: RESOLVER_LEASE, holder, ttlSeconds: settings.leaseTtlSeconds },
     async (lease) => {
-      const counts: ResolverCounts = { claimed: 0, confirmed: 0, rolled_back: 0, uncertain: 0, settled: 0, unresolved: 0, items: [] };
+      const counts: ResolverCounts = {
+        claimed: 0,
+        confirmed: 0,
+        rolled_back: 0,
+        uncertain: 0,
+        settled: 0,
+        unresolved: 0,
+        items: [],
+      };
       lease.progress = counts;
       const rows = await ports.db.rpc<BroadcastRow[]>("broadcast_claim_stuck", {
         p_grace_seconds: settings.graceSeconds,

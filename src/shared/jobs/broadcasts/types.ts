@@ -6,8 +6,17 @@ import type { Clock, Db } from "../../ports.ts";
 export type BroadcastAction = "schedule" | "send" | "reschedule" | "cancel";
 
 export type SendStatus =
-  | "draft" | "scheduling" | "scheduled" | "sending" | "sent"
-  | "rescheduling" | "cancelling" | "failed" | "canceled" | "uncertain" | "unresolved";
+  | "draft"
+  | "scheduling"
+  | "scheduled"
+  | "sending"
+  | "sent"
+  | "rescheduling"
+  | "cancelling"
+  | "failed"
+  | "canceled"
+  | "uncertain"
+  | "unresolved";
 
 export interface BroadcastRow {
   id: string;

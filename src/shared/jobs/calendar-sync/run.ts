@@ -35,7 +35,9 @@ export async function authenticateUser(verifyToken: TokenVerifier, token: string
 
 /** The user id in verified claims (see authenticateUser for why each check). */
 export function userIdOf(claims: AccessTokenClaims): string {
-  if (claims.role !== "authenticated") throw new UnauthorizedError("not a user access token (role must be authenticated)");
+  if (claims.role !== "authenticated") {
+    throw new UnauthorizedError("not a user access token (role must be authenticated)");
+  }
   if (!UUID.test(claims.sub)) throw new UnauthorizedError("the access token's subject is not a user id");
   return claims.sub.toLowerCase();
 }

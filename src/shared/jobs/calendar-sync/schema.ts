@@ -16,7 +16,9 @@ const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength;
 // request would reach the database and fail there without naming the field.
 const NUL = "\u0000";
 const text = (max: number) =>
-  z.string().min(1, "must not be empty").max(max).refine((s) => !s.includes(NUL), { message: "must not contain NUL (U+0000)" });
+  z.string().min(1, "must not be empty").max(max).refine((s) => !s.includes(NUL), {
+    message: "must not contain NUL (U+0000)",
+  });
 
 export const calendarSchema = z
   .object({
@@ -51,7 +53,11 @@ export function syncRequestSchema(maxCalendars = DEFAULT_MAX_CALENDARS) {
           calendars.forEach((c, i) => {
             const first = seen.get(c.calendar_id);
             if (first === undefined) seen.set(c.calendar_id, i);
-            else ctx.addIssue({ code: "custom", path: [i, "calendar_id"], message: `duplicate of calendars.${first}.calendar_id` });
+            else {ctx.addIssue({
+                code: "custom",
+                path: [i, "calendar_id"],
+                message: `duplicate of calendars.${first}.calendar_id`,
+              });}
           });
         }),
       expected_revision: z.number().int().min(0).optional(),

@@ -57,7 +57,9 @@ export const RESEND_RATE_LIMIT_WAIT_MS = 10_000;
  * Auth call each.
  */
 export function slowestStepMs(env: {
-  AUTH_ADMIN_TIMEOUT_MS: number; RESEND_TIMEOUT_MS: number; RESEND_MAX_ATTEMPTS: number;
+  AUTH_ADMIN_TIMEOUT_MS: number;
+  RESEND_TIMEOUT_MS: number;
+  RESEND_MAX_ATTEMPTS: number;
 }): number {
   const block = 2 * env.AUTH_ADMIN_TIMEOUT_MS;
   const wait = Math.max(defaultRetryTuning.maxDelayMs, RESEND_RATE_LIMIT_WAIT_MS);
@@ -69,14 +71,23 @@ export function deleteUserFromEnv(source?: Record<string, string | undefined>) {
   const env = loadEnv(deleteUserEnvSchema, source);
   const authUrl = env.AUTH_ADMIN_URL ?? env.SUPABASE_URL;
   if (!authUrl || !env.SUPABASE_SERVICE_ROLE_KEY) {
-    throw new ConfigError("environment is missing or invalid: AUTH_ADMIN_URL or SUPABASE_URL, and SUPABASE_SERVICE_ROLE_KEY");
+    throw new ConfigError(
+      "environment is missing or invalid: AUTH_ADMIN_URL or SUPABASE_URL, and SUPABASE_SERVICE_ROLE_KEY",
+    );
   }
   const ports: DeletionPorts = {
     db: dbFromSettings(dbSettings(env)),
-    auth: createAuthAdmin({ url: authUrl, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY, timeoutMs: env.AUTH_ADMIN_TIMEOUT_MS }),
+    auth: createAuthAdmin({
+      url: authUrl,
+      serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
+      timeoutMs: env.AUTH_ADMIN_TIMEOUT_MS,
+    }),
     contacts: createResendClient({
-      baseUrl: env.RESEND_API_URL, apiKey: env.RESEND_API_KEY, from: "unused@localhost",
-      timeoutMs: env.RESEND_TIMEOUT_MS, maxAttempts: env.RESEND_MAX_ATTEMPTS,
+      baseUrl: env.RESEND_API_URL,
+      apiKey: env.RESEND_API_KEY,
+      from: "unused@localhost",
+      timeoutMs: env.RESEND_TIMEOUT_MS,
+      maxAttempts: env.RESEND_MAX_ATTEMPTS,
       maxRateLimitWaitMs: RESEND_RATE_LIMIT_WAIT_MS,
     }),
   };

@@ -16,7 +16,11 @@ export interface DeletionOutcome {
 }
 
 const outcomeOf = (row: DeletionRow, advanced: boolean): DeletionOutcome => ({
-  user_id: row.user_id, status: row.status, steps_done: stepsDone(row), advanced, last_error: row.last_error,
+  user_id: row.user_id,
+  status: row.status,
+  steps_done: stepsDone(row),
+  advanced,
+  last_error: row.last_error,
 });
 
 export async function requestDeletion(
@@ -25,8 +29,14 @@ export async function requestDeletion(
   userId: string,
   requestedBy: string,
 ): Promise<DeletionOutcome> {
-  const requested = await ports.db.rpc<{ row: DeletionRow }>("user_deletion_request", { p_user_id: userId, p_requested_by: requestedBy });
-  const claimed = await ports.db.rpc<DeletionRow | null>("user_deletion_claim", { p_user_id: userId, p_ttl_seconds: settings.claimTtlSeconds });
+  const requested = await ports.db.rpc<{ row: DeletionRow }>("user_deletion_request", {
+    p_user_id: userId,
+    p_requested_by: requestedBy,
+  });
+  const claimed = await ports.db.rpc<DeletionRow | null>("user_deletion_claim", {
+    p_user_id: userId,
+    p_ttl_seconds: settings.claimTtlSeconds,
+  });
   if (!claimed) return outcomeOf(requested.row, false);
   return outcomeOf(await advanceSaga(ports, claimed, settings), true);
 }
@@ -47,7 +57,8 @@ export async function resumeDeletions(ports: DeletionPorts, settings: ResumeSett
       const counts = { claimed: 0, done: 0, retrying: 0, aborted: 0, compensating: 0, lost: 0 };
       lease.progress = counts;
       const due = await ports.db.rpc<DeletionRow[]>("user_deletion_claim_due", {
-        p_ttl_seconds: settings.claimTtlSeconds, p_limit: settings.batchSize,
+        p_ttl_seconds: settings.claimTtlSeconds,
+        p_limit: settings.batchSize,
       });
       counts.claimed = due.length;
       for (const row of due) {

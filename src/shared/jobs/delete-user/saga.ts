@@ -12,15 +12,22 @@ import type { DeletionPorts, DeletionRow, SagaSettings } from "./types.ts";
 
 const message = (e: unknown) => (e as Error)?.message ?? String(e);
 
-export async function advanceSaga(ports: DeletionPorts, claimed: DeletionRow, settings: SagaSettings): Promise<DeletionRow> {
+export async function advanceSaga(
+  ports: DeletionPorts,
+  claimed: DeletionRow,
+  settings: SagaSettings,
+): Promise<DeletionRow> {
   const claim = claimed.claim_token;
   if (!claim) throw new Error(`saga of ${claimed.user_id} is not claimed`);
   const id = claimed.user_id;
   const key = { p_user_id: id, p_claim: claim };
   const fail = (error: string, outcome: "retry" | "compensating" | "aborted") =>
     ports.db.rpc<DeletionRow>("user_deletion_fail", {
-      ...key, p_error: error, p_outcome: outcome,
-      p_base_seconds: settings.backoffBaseSeconds, p_cap_seconds: settings.backoffCapSeconds,
+      ...key,
+      p_error: error,
+      p_outcome: outcome,
+      p_base_seconds: settings.backoffBaseSeconds,
+      p_cap_seconds: settings.backoffCapSeconds,
     });
   let row = claimed;
 
@@ -31,7 +38,11 @@ export async function advanceSaga(ports: DeletionPorts, claimed: DeletionRow, se
       const user = await ports.auth.getUser(id);
       // No auth user (already deleted): nothing to block, the rest still runs.
       if (user) await ports.auth.ban(id, settings.banDuration);
-      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "block", p_email: user?.email ?? null });
+      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", {
+        ...key,
+        p_step: "block",
+        p_email: user?.email ?? null,
+      });
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
       return compensate(ports, key, `blocking the user failed: ${message(e)}`, fail);

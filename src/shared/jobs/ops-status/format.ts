@@ -7,7 +7,13 @@ export function relative(iso: string | null | undefined, now: Date): string {
   if (!iso) return "";
   const seconds = Math.round((Date.parse(iso) - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
-  const amount = abs < 120 ? `${abs} s` : abs < 7200 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
+  const amount = abs < 120
+    ? `${abs} s`
+    : abs < 7200
+    ? `${Math.round(abs / 60)} min`
+    : abs < 172_800
+    ? `${Math.round(abs / 3600)} h`
+    : `${Math.round(abs / 86_400)} d`;
   return seconds >= 0 ? `in ${amount}` : `${amount} ago`;
 }
 
@@ -26,7 +32,8 @@ export function duration(ms: number | null | undefined): string {
 }
 
 const isEmpty = (v: unknown) =>
-  v === 0 || v === null || v === undefined || v === false || v === "" || (typeof v === "object" && Object.keys(v as object).length === 0);
+  v === 0 || v === null || v === undefined || v === false || v === "" ||
+  (typeof v === "object" && Object.keys(v as object).length === 0);
 
 /** A run's counts object as "created 3 · uncertain 1": zeros and empty values left out, nested values as JSON. */
 export function counts(value: Record<string, unknown> | null | undefined): string {

@@ -22,22 +22,23 @@ export const maintenanceEnvSchema = commonEnvSchema.extend({
   MAINTENANCE_DEADLINE_SECONDS: intIn(5, 380).default(100),
 });
 
-export const maintenanceFromEnv: (source?: Record<string, string | undefined>) => { ports: MaintenancePorts; settings: MaintenanceSettings } =
-  perIsolate(maintenanceEnvSchema, (env) => ({
-    ports: { db: dbFromSettings(dbSettings(env)) },
-    settings: {
-      retentionSeconds: {
-        job_runs: env.MAINTENANCE_JOB_RUNS_RETENTION_DAYS * 86_400,
-        webhook_deliveries: env.MAINTENANCE_WEBHOOK_DELIVERIES_RETENTION_HOURS * 3600,
-        // The "last 24 h" counter reads 25 hour buckets at most.
-        delivery_hours: 48 * 3600,
-        cron_run_details: env.MAINTENANCE_CRON_RUN_DETAILS_RETENTION_DAYS * 86_400,
-      },
-      batchSize: env.MAINTENANCE_BATCH_SIZE,
-      maxBatches: env.MAINTENANCE_MAX_BATCHES,
-      leaseTtlSeconds: env.MAINTENANCE_LEASE_TTL_SECONDS,
-      deadlineMs: env.MAINTENANCE_DEADLINE_SECONDS * 1000,
+export const maintenanceFromEnv: (
+  source?: Record<string, string | undefined>,
+) => { ports: MaintenancePorts; settings: MaintenanceSettings } = perIsolate(maintenanceEnvSchema, (env) => ({
+  ports: { db: dbFromSettings(dbSettings(env)) },
+  settings: {
+    retentionSeconds: {
+      job_runs: env.MAINTENANCE_JOB_RUNS_RETENTION_DAYS * 86_400,
+      webhook_deliveries: env.MAINTENANCE_WEBHOOK_DELIVERIES_RETENTION_HOURS * 3600,
+      // The "last 24 h" counter reads 25 hour buckets at most.
+      delivery_hours: 48 * 3600,
+      cron_run_details: env.MAINTENANCE_CRON_RUN_DETAILS_RETENTION_DAYS * 86_400,
     },
-  }));
+    batchSize: env.MAINTENANCE_BATCH_SIZE,
+    maxBatches: env.MAINTENANCE_MAX_BATCHES,
+    leaseTtlSeconds: env.MAINTENANCE_LEASE_TTL_SECONDS,
+    deadlineMs: env.MAINTENANCE_DEADLINE_SECONDS * 1000,
+  },
+}));
 
 export type MaintenanceEnv = z.infer<typeof maintenanceEnvSchema>;

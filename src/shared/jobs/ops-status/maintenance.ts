@@ -36,17 +36,28 @@ export interface MaintenanceOutcome extends Record<string, unknown> {
 
 export const MAINTENANCE_LEASE = "maintenance";
 
-export async function runMaintenance(ports: MaintenancePorts, settings: MaintenanceSettings, holder: string): Promise<MaintenanceOutcome> {
+export async function runMaintenance(
+  ports: MaintenancePorts,
+  settings: MaintenanceSettings,
+  holder: string,
+): Promise<MaintenanceOutcome> {
   const { runId, counts } = await withLease(
     ports.db,
-    { job: "maintenance", lease: MAINTENANCE_LEASE, holder, ttlSeconds: settings.leaseTtlSeconds, deadlineMs: settings.deadlineMs, clock: ports.clock },
+    {
+      job: "maintenance",
+      lease: MAINTENANCE_LEASE,
+      holder,
+      ttlSeconds: settings.leaseTtlSeconds,
+      deadlineMs: settings.deadlineMs,
+      clock: ports.clock,
+    },
     async (lease) => {
       const pruned = Object.fromEntries(PRUNE_KINDS.map((k) => [k, 0])) as Record<PruneKind, number>;
       const deferred: PruneKind[] = [];
       let batches = 0;
       lease.progress.pruned = pruned;
       for (const kind of PRUNE_KINDS) {
-        for (let spent = 0; ; spent++) {
+        for (let spent = 0;; spent++) {
           if (spent >= settings.maxBatches || lease.pastDeadline()) {
             deferred.push(kind);
             break;

@@ -1,7 +1,16 @@
 // The whole operations page: server-rendered, no script, no external asset
 // (inline CSS and SVG), so it renders the same offline and under a strict CSP.
 import { html, Safe } from "./html.ts";
-import { broadcastsSection, chartSection, cronSection, deletionsSection, ledgerSection, leasesSection, runsSection, webhooksSection } from "./sections.ts";
+import {
+  broadcastsSection,
+  chartSection,
+  cronSection,
+  deletionsSection,
+  leasesSection,
+  ledgerSection,
+  runsSection,
+  webhooksSection,
+} from "./sections.ts";
 import type { OpsSnapshot } from "./snapshot.ts";
 
 // A constant of this file, trusted as markup.
@@ -27,7 +36,8 @@ export const PAGE_HEADERS: Record<string, string> = {
   "cache-control": "no-store",
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
 /** The section titles, in page order; the terminal summary (text.ts) prints the same. */

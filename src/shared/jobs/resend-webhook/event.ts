@@ -118,11 +118,11 @@ export function recordArgs(svixId: string, payload: unknown, body: unknown): Rec
     // created_at is when Resend produced the webhook.
     p_click: click && event.type === "email.clicked"
       ? {
-          link: click.link,
-          timestamp: click.timestamp ?? null,
-          ip_address: click.ipAddress ?? null,
-          user_agent: click.userAgent ?? null,
-        }
+        link: click.link,
+        timestamp: click.timestamp ?? null,
+        ip_address: click.ipAddress ?? null,
+        user_agent: click.userAgent ?? null,
+      }
       : null,
   };
 }

@@ -24,7 +24,11 @@ export interface WebhookOutcome {
   email_id?: string;
 }
 
-export async function handleResendWebhook(ports: WebhookPorts, req: Request, maxBytes = MAX_BODY_BYTES): Promise<WebhookOutcome> {
+export async function handleResendWebhook(
+  ports: WebhookPorts,
+  req: Request,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<WebhookOutcome> {
   const raw = await readBody(req, maxBytes);
   const { svixId, payload } = ports.verify(raw, req.headers);
   const id = parseWith(svixIdSchema, svixId, "svix-id header");

@@ -47,7 +47,12 @@ export function createAuthAdmin(options: AuthAdminOptions): AuthAdmin {
     const status = e.status ?? 0;
     // 0: no answer (timeout, reset); 5xx: the server may have applied it.
     const outcome = write && (status === 0 || status >= 500) ? "unknown" : "rejected";
-    return new UpstreamError(`auth admin ${what} failed (${status || "no answer"}): ${e.message}`, SERVICE, outcome, status || undefined);
+    return new UpstreamError(
+      `auth admin ${what} failed (${status || "no answer"}): ${e.message}`,
+      SERVICE,
+      outcome,
+      status || undefined,
+    );
   };
 
   return {

@@ -35,7 +35,9 @@ export type BrazeClient = Braze & Required<Pick<Braze, "listSchedules">> & {
 /** `braze` with a wait budget when it supports one (the REST client does); otherwise as it is. */
 export function withWaitBudget(braze: Braze, budgetMs: () => number): Braze {
   const aware = braze as Partial<Pick<BrazeClient, "withWaitBudget">>;
-  return typeof aware.withWaitBudget === "function" ? { ...aware.withWaitBudget(budgetMs), ...(braze.listSchedules ? {} : { listSchedules: undefined }) } : braze;
+  return typeof aware.withWaitBudget === "function"
+    ? { ...aware.withWaitBudget(budgetMs), ...(braze.listSchedules ? {} : { listSchedules: undefined }) }
+    : braze;
 }
 
 const SERVICE = "braze";
@@ -57,7 +59,9 @@ const listingAnswer = z.object({
 
 export function createBrazeClient(options: BrazeClientOptions): BrazeClient {
   const { createsPerMinute = BROADCAST_CREATES_PER_MINUTE, ...rest } = options;
-  const pacer = createsPerMinute > 0 ? createPacer({ perMinute: createsPerMinute, now: rest.now, sleep: rest.sleep }) : undefined;
+  const pacer = createsPerMinute > 0
+    ? createPacer({ perMinute: createsPerMinute, now: rest.now, sleep: rest.sleep })
+    : undefined;
   return clientWith(rest, pacer);
 }
 
@@ -77,8 +81,11 @@ function clientWith(options: Omit<BrazeClientOptions, "createsPerMinute">, pacer
   };
   const headers = { authorization: `Bearer ${apiKey}` };
 
-  const post = (path: string, json: unknown, extra: { idempotent: boolean; acceptStatus?: (s: number, b: unknown) => boolean; onHeaders?: (h: Headers) => void }) =>
-    requestWithRetry({ ...tuning, service: SERVICE, url: root + path, method: "POST", headers, json, ...extra });
+  const post = (
+    path: string,
+    json: unknown,
+    extra: { idempotent: boolean; acceptStatus?: (s: number, b: unknown) => boolean; onHeaders?: (h: Headers) => void },
+  ) => requestWithRetry({ ...tuning, service: SERVICE, url: root + path, method: "POST", headers, json, ...extra });
 
   return {
     withWaitBudget(budgetMs) {
@@ -102,7 +109,12 @@ function clientWith(options: Omit<BrazeClientOptions, "createsPerMinute">, pacer
       const parsed = createAnswer.safeParse(result.body);
       if (!parsed.success) {
         // Braze said yes but we cannot tell which schedule it made.
-        throw new UpstreamError(`create answered ${result.status} without a schedule_id`, SERVICE, "unknown", result.status);
+        throw new UpstreamError(
+          `create answered ${result.status} without a schedule_id`,
+          SERVICE,
+          "unknown",
+          result.status,
+        );
       }
       return { scheduleId: parsed.data.schedule_id, dispatchId: parsed.data.dispatch_id };
     },
@@ -129,10 +141,22 @@ function clientWith(options: Omit<BrazeClientOptions, "createsPerMinute">, pacer
 
     async listSchedules(query) {
       const url = `${root}/messages/scheduled_broadcasts?end_time=${encodeURIComponent(query.endTime.toISOString())}`;
-      const result = await requestWithRetry({ ...tuning, service: SERVICE, url, method: "GET", headers, idempotent: true });
+      const result = await requestWithRetry({
+        ...tuning,
+        service: SERVICE,
+        url,
+        method: "GET",
+        headers,
+        idempotent: true,
+      });
       const parsed = listingAnswer.safeParse(result.body);
       if (!parsed.success) {
-        throw new UpstreamError(`scheduled_broadcasts answered an unexpected shape: ${parsed.error.message}`, SERVICE, "rejected", result.status);
+        throw new UpstreamError(
+          `scheduled_broadcasts answered an unexpected shape: ${parsed.error.message}`,
+          SERVICE,
+          "rejected",
+          result.status,
+        );
       }
       return parsed.data.scheduled_broadcasts.map((entry): BrazeScheduledBroadcast => {
         const attemptId = entry.trigger_properties?.["attempt_id"];

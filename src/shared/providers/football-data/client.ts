@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { UpstreamError } from "../../errors.ts";
 import type { FootballData, Match } from "../../ports.ts";
-import { requestWithRetry, standardRateLimitDelayMs, type RetryTuning } from "../http.ts";
+import { requestWithRetry, type RetryTuning, standardRateLimitDelayMs } from "../http.ts";
 
 export interface FootballDataClientOptions extends RetryTuning {
   /** e.g. https://api.football-data.org */
@@ -45,7 +45,11 @@ export function createFootballDataClient(options: FootballDataClientOptions): Fo
   const root = baseUrl.replace(/\/+$/, "");
 
   async function fetchRange(competitions: string[], range: { from: string; to: string }): Promise<Match[]> {
-    const params = new URLSearchParams({ competitions: competitions.join(","), dateFrom: range.from, dateTo: range.to });
+    const params = new URLSearchParams({
+      competitions: competitions.join(","),
+      dateFrom: range.from,
+      dateTo: range.to,
+    });
     const result = await requestWithRetry({
       ...tuning,
       service: SERVICE,
@@ -57,7 +61,12 @@ export function createFootballDataClient(options: FootballDataClientOptions): Fo
     });
     const parsed = matchesAnswer.safeParse(result.body);
     if (!parsed.success) {
-      throw new UpstreamError(`/v4/matches answered an unexpected shape: ${z.prettifyError(parsed.error)}`, SERVICE, "rejected", result.status);
+      throw new UpstreamError(
+        `/v4/matches answered an unexpected shape: ${z.prettifyError(parsed.error)}`,
+        SERVICE,
+        "rejected",
+        result.status,
+      );
     }
     return parsed.data.matches;
   }

@@ -88,7 +88,12 @@ export function parseResendTime(value: string): string {
 }
 
 function toProvider(raw: z.infer<typeof broadcastAnswer>): ProviderBroadcast {
-  return { id: raw.id, name: raw.name ?? null, status: raw.status, scheduledAt: raw.scheduled_at ? parseResendTime(raw.scheduled_at) : null };
+  return {
+    id: raw.id,
+    name: raw.name ?? null,
+    status: raw.status,
+    scheduledAt: raw.scheduled_at ? parseResendTime(raw.scheduled_at) : null,
+  };
 }
 
 export function createResendClient(options: ResendClientOptions): ResendClient {
@@ -98,17 +103,37 @@ export function createResendClient(options: ResendClientOptions): ResendClient {
 
   // Not idempotent at Resend: never repeated once it may have been received.
   const write = (path: string, json: unknown) =>
-    requestWithRetry({ ...tuning, service: SERVICE, url: root + path, method: "POST", headers: auth, json, idempotent: false });
+    requestWithRetry({
+      ...tuning,
+      service: SERVICE,
+      url: root + path,
+      method: "POST",
+      headers: auth,
+      json,
+      idempotent: false,
+    });
 
   const read = (path: string, acceptNotFound: boolean) =>
     requestWithRetry({
-      ...tuning, service: SERVICE, url: root + path, method: "GET", headers: auth, idempotent: true,
+      ...tuning,
+      service: SERVICE,
+      url: root + path,
+      method: "GET",
+      headers: auth,
+      idempotent: true,
       ...(acceptNotFound ? { acceptStatus: (status: number) => status === 404 } : {}),
     });
 
   const parsed = <T>(schema: z.ZodType<T>, result: { status: number; body: unknown }, what: string): T => {
     const p = schema.safeParse(result.body);
-    if (!p.success) throw new UpstreamError(`${what} answered ${result.status} in an unexpected shape`, SERVICE, "unknown", result.status);
+    if (!p.success) {
+      throw new UpstreamError(
+        `${what} answered ${result.status} in an unexpected shape`,
+        SERVICE,
+        "unknown",
+        result.status,
+      );
+    }
     return p.data;
   };
 
