@@ -38,6 +38,9 @@ const CRON = "supabase/migrations/20261122005000_schedule_supabase_cron.sql";
 const T = {
   leaseExpired: "tests/db/leases/an expired lease is re-acquired with a larger token.test.ts",
   leaseFifty: "tests/db/leases/fifty concurrent acquirers get exactly one lease token.test.ts",
+  leaseExpiredRenew: "tests/db/leases/an expired lease cannot be renewed even by its own holder.test.ts",
+  ledgerSettledRow:
+    "tests/db/ledger/a settle of a row no longer between states changes nothing even with its current version.test.ts",
   leaseTakeover: "tests/db/leases/a takeover waits for a fenced write that checked the lease to commit.test.ts",
   adapters: "tests/db/adapters/the rest and direct adapters give the same results and typed errors.test.ts",
   ledgerStaleToken: "tests/db/ledger/a write with a stale lease token is rejected and changes nothing.test.ts",
@@ -189,7 +192,7 @@ export const mutants: Mutant[] = [
     find: "   where job = p_job and token = p_token and expires_at > now()\n  returning expires_at into v_expires_at;",
     replace: "   where job = p_job and token = p_token\n  returning expires_at into v_expires_at;",
     banner: "Guard: only the live holder renews, and never an expired lease: once it",
-    tests: [T.leaseExpired],
+    tests: [T.leaseExpiredRenew, T.leaseExpired],
   },
   {
     id: "lease-release-own-only",
@@ -294,7 +297,7 @@ export const mutants: Mutant[] = [
       "       and status in ('creating', 'updating', 'cancelling', 'uncertain')\n       and fencing_token <= p_token\n       for update;",
     replace: "       and fencing_token <= p_token\n       for update;",
     banner: "Guard: compare-and-set on the version the intent was written with, and",
-    tests: [T.ledgerCas, T.ledgerUncertainStale],
+    tests: [T.ledgerSettledRow, T.ledgerCas, T.ledgerUncertainStale],
   },
 
   // ------------------------------------------------------------- calendars
