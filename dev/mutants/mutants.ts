@@ -38,6 +38,10 @@ const CRON = "supabase/migrations/20261122005000_schedule_supabase_cron.sql";
 const T = {
   leaseExpired: "tests/db/leases/an expired lease is re-acquired with a larger token.test.ts",
   leaseFifty: "tests/db/leases/fifty concurrent acquirers get exactly one lease token.test.ts",
+  bcRefusedInput:
+    "tests/db/broadcasts/a broadcast without its fields, an unknown id or an unknown action is refused and changes nothing.test.ts",
+  mailNoIdOrTime:
+    "tests/db/resend-webhook/an email event without its email id or time is refused and stores nothing.test.ts",
   leaseExpiredRenew: "tests/db/leases/an expired lease cannot be renewed even by its own holder.test.ts",
   ledgerSettledRow:
     "tests/db/ledger/a settle of a row no longer between states changes nothing even with its current version.test.ts",
@@ -347,7 +351,7 @@ export const mutants: Mutant[] = [
       "  if v_status is not null and (p_email_id is null or length(p_email_id) not between 1 and 200 or p_occurred_at is null) then",
     replace: "  if false then",
     banner: "Guard: an event about an email must say which email and when, or it",
-    tests: [T.mailUnknown, T.mailSecurity],
+    tests: [T.mailNoIdOrTime, T.mailUnknown, T.mailSecurity],
   },
   {
     id: "email-once-per-svix-id",
@@ -495,7 +499,10 @@ export const mutants: Mutant[] = [
       "  if coalesce(length(p_subject), 0) = 0 or coalesce(length(p_content_html), 0) = 0\n     or coalesce(length(p_audience_id), 0) = 0 then",
     replace: "  if false then",
     banner: "Guard: the fields the provider needs to create a broadcast.",
-    tests: [T.bcSecurity],
+    tests: [T.bcRefusedInput, T.bcSecurity],
+    expect: "survive",
+    why:
+      "equivalent: the table's not-null and length checks refuse the same input with the same typed error (23514 -> invalid input), and the insert rolls back",
   },
   {
     id: "broadcast-get-404",
@@ -504,7 +511,7 @@ export const mutants: Mutant[] = [
     find: "  -- Guard: an unknown id is a 404, not an empty answer.\n  if v_row.id is null then",
     replace: "  -- Guard: an unknown id is a 404, not an empty answer.\n  if false then",
     banner: "Guard: an unknown id is a 404, not an empty answer.",
-    tests: [T.bcSecurity],
+    tests: [T.bcRefusedInput, T.bcSecurity],
   },
   {
     id: "broadcast-known-action",
@@ -513,7 +520,10 @@ export const mutants: Mutant[] = [
     find: "  if p_action is null or p_action not in ('schedule', 'send', 'reschedule', 'cancel') then",
     replace: "  if false then",
     banner: "Guard: a known action, with a future time exactly when it needs one.",
-    tests: [T.bcSecurity, T.bcTwentyBegins],
+    tests: [T.bcRefusedInput, T.bcSecurity, T.bcTwentyBegins],
+    expect: "survive",
+    why:
+      "equivalent: pending_action's check constraint refuses an unknown action with the same typed error, and the transaction rolls back before anything is kept",
   },
   {
     id: "broadcast-unresolved-waits",
