@@ -42,6 +42,8 @@ const T = {
     "tests/db/broadcasts/a broadcast without its fields, an unknown id or an unknown action is refused and changes nothing.test.ts",
   mailNoIdOrTime:
     "tests/db/resend-webhook/an email event without its email id or time is refused and stores nothing.test.ts",
+  translationsGarbage:
+    "tests/db/translations/a batch with a garbage translation stores the good entries and skips the bad one.test.ts",
   leaseExpiredRenew: "tests/db/leases/an expired lease cannot be renewed even by its own holder.test.ts",
   ledgerSettledRow:
     "tests/db/ledger/a settle of a row no longer between states changes nothing even with its current version.test.ts",
@@ -427,7 +429,7 @@ export const mutants: Mutant[] = [
     find: "     and length(e ->> 'translation') between 1 and 2000\n",
     replace: "",
     banner: "Guard: an entry the table's checks would refuse (an empty or overlong",
-    tests: [T.schedulerFirstRun],
+    tests: [T.translationsGarbage, T.schedulerFirstRun],
   },
 
   // ------------------------------------------------------------- broadcasts
