@@ -14,19 +14,14 @@
 //      other provider broadcast named for it is a draft nothing sends;
 //   4. once everything due has fired, nobody got an email of one broadcast twice.
 // Prints a table and exits non-zero on any violation.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { runBroadcastAction } from "../../../src/shared/jobs/broadcasts/act.ts";
 import { broadcastsFromEnv } from "../../../src/shared/jobs/broadcasts/env.ts";
 import { runBroadcastResolver } from "../../../src/shared/jobs/broadcasts/resolve.ts";
 import type { BroadcastAction, BroadcastPorts, BroadcastProvider } from "../../../src/shared/jobs/broadcasts/types.ts";
 import type { Db } from "../../../src/shared/ports.ts";
-import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../../postgres.ts";
-import { freePort } from "../../ports.ts";
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
+import { chaosMain } from "../cli.ts";
 import { type Prng, prng, sleep, Tally } from "../prng.ts";
 
 const AUDIENCE = "seg_chaos";
@@ -310,44 +305,7 @@ function format(r: Report): string {
   ].join("\n");
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      seed: { type: "string" },
-      minutes: { type: "string" },
-      seconds: { type: "string" },
-      job: { type: "string" },
-      quiet: { type: "boolean" },
-    },
-    strict: true,
-  });
-  const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Number(values.seed);
-  const seconds = values.seconds !== undefined ? Number(values.seconds) : Number(values.minutes ?? "1") * 60;
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${values.seed}`);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--minutes / --seconds must be a positive number");
-  const dir = await mkdtemp(join(tmpdir(), "race-safe-chaos-broadcasts-"));
-  await chmod(dir, 0o755); // the cluster runs as the unprivileged postgres user when we are root
-  const pg = await startPostgres({ dataDir: join(dir, "data"), port: await freePort(), persistent: false });
-  let failed = true;
-  try {
-    await applyPlatformBootstrap(pg.url());
-    await applyMigrations(pg.url());
-    const started = Date.now();
-    const log = values.quiet
-      ? () => {}
-      : (l: string) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`);
-    const report = await runBroadcastChaos(seed, Math.round(seconds * 1000), pg.url(), log);
-    console.log(format(report));
-    console.log(`\nreproduce: npx tsx dev/chaos/broadcasts/run.ts --seed ${seed} --seconds ${Math.round(seconds)}`);
-    failed = report.violations.length > 0;
-  } finally {
-    await pg.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
-  }
-  process.exit(failed ? 1 : 0);
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(2);
+chaosMain("broadcasts", async ({ seed, durationMs, databaseUrl, log }) => {
+  const report = await runBroadcastChaos(seed, durationMs, databaseUrl, log);
+  return { text: format(report), violations: report.violations.length };
 });

@@ -20,10 +20,6 @@
 //   3. the user was never unbanned after the pivot committed;
 // and for every user never asked about: Auth user, contact and calendars intact.
 // Prints tables and exits non-zero on any violation.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { syncCalendars } from "../../../src/shared/jobs/calendar-sync/run.ts";
 import { deleteUserFromEnv } from "../../../src/shared/jobs/delete-user/env.ts";
@@ -33,10 +29,9 @@ import { LOCAL_RESEND_WEBHOOK_SECRET, webhookFromEnv } from "../../../src/shared
 import { handleResendWebhook } from "../../../src/shared/jobs/resend-webhook/handle.ts";
 import { emailEvent, signedRequest } from "../../../src/shared/jobs/resend-webhook/sign.ts";
 import type { Db } from "../../../src/shared/ports.ts";
-import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../../postgres.ts";
-import { freePort } from "../../ports.ts";
 import { DEFAULT_GOTRUE_SERVICE_KEY, goTrueSimClient, startGoTrueSimulator } from "../../sim/gotrue.ts";
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
+import { chaosMain } from "../cli.ts";
 import { type Prng, prng, sleep, Tally } from "../prng.ts";
 
 const AUDIENCE = "aud_chaos";
@@ -450,44 +445,7 @@ function format(r: Report): string {
   ].join("\n");
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      seed: { type: "string" },
-      minutes: { type: "string" },
-      seconds: { type: "string" },
-      job: { type: "string" },
-      quiet: { type: "boolean" },
-    },
-    strict: true,
-  });
-  const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Number(values.seed);
-  const seconds = values.seconds !== undefined ? Number(values.seconds) : Number(values.minutes ?? "1") * 60;
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${values.seed}`);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--minutes / --seconds must be a positive number");
-  const dir = await mkdtemp(join(tmpdir(), "race-safe-chaos-delete-user-"));
-  await chmod(dir, 0o755); // the cluster runs as the unprivileged postgres user when we are root
-  const pg = await startPostgres({ dataDir: join(dir, "data"), port: await freePort(), persistent: false });
-  let failed = true;
-  try {
-    await applyPlatformBootstrap(pg.url());
-    await applyMigrations(pg.url());
-    const started = Date.now();
-    const log = values.quiet
-      ? () => {}
-      : (l: string) => console.error(`[chaos ${Math.round((Date.now() - started) / 1000)}s] ${l}`);
-    const report = await runDeleteUserChaos(seed, Math.round(seconds * 1000), pg.url(), log);
-    console.log(format(report));
-    console.log(`\nreproduce: npx tsx dev/chaos/delete-user/run.ts --seed ${seed} --seconds ${Math.round(seconds)}`);
-    failed = report.violations.length > 0;
-  } finally {
-    await pg.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
-  }
-  process.exit(failed ? 1 : 0);
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(2);
+chaosMain("delete-user", async ({ seed, durationMs, databaseUrl, log }) => {
+  const report = await runDeleteUserChaos(seed, durationMs, databaseUrl, log);
+  return { text: format(report), violations: report.violations.length };
 });
