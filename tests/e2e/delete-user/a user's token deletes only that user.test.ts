@@ -1,38 +1,20 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
-import { goTrueSimClient, startGoTrueSimulator } from "../../../dev/sim/gotrue.ts";
-import { resendSimClient, startResendSimulator } from "../../../dev/sim/resend.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+import { mintAccessToken } from "../../../dev/mint-token.ts";
+import { goTrueSimClient } from "../../../dev/sim/gotrue.ts";
+import { resendSimClient } from "../../../dev/sim/resend.ts";
+import { AUDIENCE, type DeletionStack, startDeletionStack } from "./stack.ts";
 
-const AUDIENCE = "aud_members";
-let t: TestDatabase;
-let gotrue: Awaited<ReturnType<typeof startGoTrueSimulator>>;
-let resend: Awaited<ReturnType<typeof startResendSimulator>>;
-let fns: ServedFunctions;
+let t: DeletionStack["t"];
+let gotrue: DeletionStack["gotrue"];
+let resend: DeletionStack["resend"];
+let fns: DeletionStack["fns"];
+let stack: DeletionStack | undefined;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  gotrue = await startGoTrueSimulator({ port: 0 });
-  resend = await startResendSimulator({ port: 0 });
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    CRON_SECRET: "local-cron-secret",
-    SUPABASE_SERVICE_ROLE_KEY: "local-service-role-key",
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    AUTH_ADMIN_URL: gotrue.url,
-    RESEND_API_URL: resend.url,
-    RESEND_API_KEY: "re_local_key",
-    RESEND_AUDIENCE_ID: AUDIENCE,
-  });
+  stack = await startDeletionStack();
+  ({ t, gotrue, resend, fns } = stack);
 });
-afterAll(async () => {
-  await fns?.close();
-  await gotrue?.close();
-  await resend?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 async function seed(email: string) {
   const user = await goTrueSimClient(gotrue.url).createUser({ email });
