@@ -24,7 +24,7 @@ export async function startBroadcastStack() {
   const sim = await startResendSimulator({ port: 0 });
   const simClient = resendSimClient(sim.url);
   for (const email of RECIPIENTS) await simClient.addContact(email, AUDIENCE);
-  const fns = await serveFunctions({
+  const env: Record<string, string> = {
     DB_ADAPTER: "direct",
     SUPABASE_DB_URL: t.url,
     CRON_SECRET,
@@ -38,7 +38,8 @@ export async function startBroadcastStack() {
     RESEND_MAX_ATTEMPTS: "1",
     BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
     BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
-  });
+  };
+  const fns = await serveFunctions(env);
   const editorToken = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "editor" } });
 
   const post = async (name: string, body: unknown, token = editorToken) => {
@@ -59,19 +60,7 @@ export async function startBroadcastStack() {
     editorToken,
     post,
     /** The environment the served functions run with, for running a core in the test process. */
-    env: {
-      DB_ADAPTER: "direct",
-      SUPABASE_DB_URL: t.url,
-      CRON_SECRET,
-      SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-      RESEND_API_URL: sim.url,
-      RESEND_API_KEY: "re_local_key",
-      RESEND_FROM: FROM,
-      RESEND_TIMEOUT_MS: "1000",
-      RESEND_MAX_ATTEMPTS: "1",
-      BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
-      BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
-    } as Record<string, string>,
+    env,
     async createBroadcast(subject = "Matchday news") {
       return t.db.rpc<BroadcastState>("broadcast_create", {
         p_subject: subject,
