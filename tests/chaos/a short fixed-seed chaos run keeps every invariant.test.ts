@@ -27,13 +27,17 @@ describe("chaos", () => {
     expect(kinds.length, formatReport(report)).toBeGreaterThanOrEqual(5);
     const table = formatReport(report);
     expect(report.runnersKilled, table).toBeGreaterThan(0);
-    // Runs of both kinds happened; under 9 s Braze latency a whole scheduler
-    // run may outlast the 25 s, so completion is asserted for runs overall.
+    // Runs of both kinds happened. Under 9 s Braze latency, stalls past the
+    // TTL and a loaded 2-core machine, the 25 s faulty phase may complete no
+    // run at all (seen once in CI, with every run killed, locked or lease_lost);
+    // completion is then owed by the settle phase (faults off), which converges
+    // only on a completed scheduler and reconcile run with nothing left to do.
     const runsOf = (kind: string) =>
       Object.entries(report.runs).filter(([k]) => k.startsWith(kind)).reduce((a, [, n]) => a + n, 0);
     expect(runsOf("scheduler:"), table).toBeGreaterThan(0);
     expect(runsOf("reconcile:"), table).toBeGreaterThan(0);
-    expect(runsOf("scheduler:completed") + runsOf("reconcile:completed"), table).toBeGreaterThan(0);
+    expect(runsOf("scheduler:completed") + runsOf("reconcile:completed") + (report.settled.converged ? 1 : 0), table)
+      .toBeGreaterThan(0);
     expect(Object.keys(report.feedChanges).length).toBeGreaterThanOrEqual(4);
   });
 
