@@ -11,6 +11,24 @@ export function bearerToken(req: Request): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * The password of an `Authorization: Basic base64(user:password)` header
+ * (RFC 7617: the user name ends at the first colon; the password may hold
+ * colons), or null when the header is absent or not Basic.
+ */
+export function basicPassword(req: Request): string | null {
+  const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(req.headers.get("authorization") ?? "");
+  if (!match) return null;
+  let decoded: string;
+  try {
+    decoded = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? null : decoded.slice(colon + 1);
+}
+
 const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
 /**

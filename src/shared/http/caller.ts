@@ -4,16 +4,25 @@
 import { z } from "zod";
 import { type EnvSource, httpUrl, optional, originList, perIsolate, secret, SettingsError } from "../config.ts";
 import { UnauthorizedError } from "../errors.ts";
-import { type AccessTokenClaims, bearerToken, secretsEqual, type TokenVerifier } from "./auth.ts";
+import { type AccessTokenClaims, basicPassword, bearerToken, secretsEqual, type TokenVerifier } from "./auth.ts";
 import { userTokenVerifier } from "./user-token.ts";
 
+/** The callers that may start work: machines with a bearer secret, and signed-in users. */
 export type Caller =
   | { kind: "cron" }
   | { kind: "service_role" }
   | { kind: "user"; claims: AccessTokenClaims };
 
-export type CallerKind = Caller["kind"];
-export type CallerOf<K extends CallerKind> = Extract<Caller, { kind: K }>;
+/**
+ * Braze's Connected Content call of the delivery guard (HTTP Basic, password
+ * BRAZE_GUARD_SECRET). Kept out of `Caller`: it may only read the guard's
+ * answer, so no function that starts work can be handed one.
+ */
+export type BrazeGuardCaller = { kind: "braze_guard" };
+
+export type AnyCaller = Caller | BrazeGuardCaller;
+export type CallerKind = AnyCaller["kind"];
+export type CallerOf<K extends CallerKind> = Extract<AnyCaller, { kind: K }>;
 
 /**
  * The settings authentication needs, and nothing else. SUPABASE_URL,
@@ -37,6 +46,11 @@ export const callerEnvSchema = z.object({
   AUTH_JWT_ISSUER: optional(z.string().min(1)),
   /** Browser origins allowed to call the user-facing functions; none by default. */
   CORS_ALLOWED_ORIGINS: optional(originList),
+  /**
+   * The password Braze sends, as Connected Content's `:basic_auth` credential,
+   * when a push template asks braze-send-guard whether to deliver.
+   */
+  BRAZE_GUARD_SECRET: optional(secret(16)),
 });
 
 export interface CallerAuth {
@@ -45,6 +59,7 @@ export interface CallerAuth {
   /** Undefined when the settings to verify user tokens are missing. */
   verifyUser?: TokenVerifier;
   corsOrigins: string[];
+  brazeGuardSecret?: string;
 }
 
 export function callerAuthFrom(env: z.infer<typeof callerEnvSchema>, fetcher?: typeof fetch): CallerAuth {
@@ -63,6 +78,7 @@ export function callerAuthFrom(env: z.infer<typeof callerEnvSchema>, fetcher?: t
       })
       : undefined,
     corsOrigins: env.CORS_ALLOWED_ORIGINS ?? [],
+    brazeGuardSecret: env.BRAZE_GUARD_SECRET,
   };
 }
 
@@ -72,18 +88,11 @@ export const callerAuthFromEnv: (source?: EnvSource) => CallerAuth = perIsolate(
   (env) => callerAuthFrom(env),
 );
 
-export interface AuthenticateOptions {
-  /**
-   * Also accept the machine secret as `?token=` (a person opening a read-only
-   * page in a browser cannot set a header). Never for user tokens.
-   */
-  queryToken?: boolean;
-}
-
 /**
  * The caller of `req`, if it is one of `accept`: Bearer CRON_SECRET is
  * `cron`, Bearer service-role key is `service_role`, a verified Supabase Auth
- * user access token is `user` with its claims. Anything else is 401.
+ * user access token is `user` with its claims, HTTP Basic whose password is
+ * BRAZE_GUARD_SECRET (any user name) is `braze_guard`. Anything else is 401.
  * A setting an accepted kind needs and lacks is a SettingsError (500), before
  * the token is looked at.
  */
@@ -91,14 +100,20 @@ export async function authenticateCaller<K extends CallerKind>(
   req: Request,
   auth: CallerAuth,
   accept: readonly K[],
-  options: AuthenticateOptions = {},
 ): Promise<CallerOf<K>> {
   const accepts = (kind: CallerKind) => (accept as readonly CallerKind[]).includes(kind);
   if (accepts("cron") && !auth.cronSecret) throw new SettingsError(["CRON_SECRET"], ["required"]);
   if (accepts("user") && !auth.verifyUser) {
     throw new SettingsError(["SUPABASE_URL"], ["required to verify user tokens (or AUTH_URL and AUTH_JWT_ISSUER)"]);
   }
-  const machine = (token: string): Caller | undefined => {
+  if (accepts("braze_guard") && !auth.brazeGuardSecret) throw new SettingsError(["BRAZE_GUARD_SECRET"], ["required"]);
+  if (accepts("braze_guard")) {
+    // Connected Content's `:basic_auth` sends `Authorization: Basic
+    // base64(user:password)`; only the password is the credential.
+    const password = basicPassword(req);
+    if (password !== null && secretsEqual(password, auth.brazeGuardSecret!)) return { kind: "braze_guard" } as CallerOf<K>;
+  }
+  const machine = (token: string): AnyCaller | undefined => {
     if (accepts("cron") && secretsEqual(token, auth.cronSecret!)) return { kind: "cron" };
     if (accepts("service_role") && auth.serviceRoleKey && secretsEqual(token, auth.serviceRoleKey)) {
       return { kind: "service_role" };
@@ -111,14 +126,10 @@ export async function authenticateCaller<K extends CallerKind>(
     if (found) return found as CallerOf<K>;
     if (accepts("user")) return { kind: "user", claims: await auth.verifyUser!(token) } as CallerOf<K>;
   }
-  if (options.queryToken) {
-    const fromQuery = new URL(req.url).searchParams.get("token");
-    const found = fromQuery ? machine(fromQuery) : undefined;
-    if (found) return found as CallerOf<K>;
-  }
   const wanted = [
     accepts("cron") || accepts("service_role") ? "CRON_SECRET or service-role key" : undefined,
     accepts("user") ? "a user access token" : undefined,
   ].filter(Boolean).join(" or ");
+  if (!wanted) throw new UnauthorizedError("a valid Authorization: Basic credential with the guard secret is required");
   throw new UnauthorizedError(`a valid Authorization: Bearer <${wanted}> is required`);
 }

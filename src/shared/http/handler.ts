@@ -6,8 +6,8 @@
 import { z } from "zod";
 import type { EnvSource } from "../config.ts";
 import {
+  type AnyCaller,
   authenticateCaller,
-  type Caller,
   type CallerAuth,
   callerAuthFromEnv,
   type CallerKind,
@@ -98,10 +98,11 @@ export interface RunContext<K extends CallerKind, Config, Body> {
 export interface HandlerSpec<K extends CallerKind, Config, S extends z.ZodType> {
   /** Allowed methods; default ["POST"]. Anything else is 405 before the caller is looked at. */
   methods?: readonly string[];
-  /** Who may call: "cron" (Bearer CRON_SECRET), "service_role" (Bearer service-role key), "user" (a verified user token). */
+  /**
+   * Who may call: "cron" (Bearer CRON_SECRET), "service_role" (Bearer service-role key), "user" (a verified user
+   * token), "braze_guard" (HTTP Basic with BRAZE_GUARD_SECRET as password).
+   */
   callers: readonly K[];
-  /** Machine secret also accepted as ?token= (read-only pages opened in a browser). */
-  queryToken?: boolean;
   /** Browser-facing: answer CORS preflights and put Access-Control-Allow-* on every answer to an allowed origin. */
   cors?: boolean;
   /** The function's own configuration, loaded only once the caller is authenticated (use perIsolate). */
@@ -140,7 +141,7 @@ export function handler<K extends CallerKind, Config, S extends z.ZodType = type
       if (!methods.includes(req.method)) {
         throw new MethodNotAllowedError(`${req.method} is not allowed; use ${methods.join(" or ")}`);
       }
-      const caller = await authenticateCaller(req, authFrom(), spec.callers, { queryToken: spec.queryToken });
+      const caller = await authenticateCaller(req, authFrom(), spec.callers);
       const config = spec.config();
       spec.authorize?.(caller, config);
       const schema = spec.body === undefined
@@ -152,7 +153,7 @@ export function handler<K extends CallerKind, Config, S extends z.ZodType = type
         ? spec.maxBodyBytes(config)
         : spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       const body = schema === null ? undefined : await parseJson(req, schema, max);
-      const who = caller as Caller;
+      const who = caller as AnyCaller;
       const runLabel = who.kind === "user" ? `user:${who.claims.sub}` : `${who.kind}:${crypto.randomUUID()}`;
       return withHeaders(await spec.run({ req, caller, config, body: body as z.infer<S>, runLabel }), cors);
     } catch (e) {

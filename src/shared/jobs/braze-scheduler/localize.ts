@@ -4,6 +4,7 @@
 // while a slow translator answers; and it has a time budget well inside the
 // lease TTL, after which names fall back to the source text (not cached, so a
 // later run translates them).
+import { translations } from "../../data/translations.ts";
 import type { Db, Translator } from "../../ports.ts";
 
 /**
@@ -42,11 +43,8 @@ export async function localizeNames(input: {
   ).sort();
   if (targets.length === 0 || texts.length === 0) return result;
 
-  const cached = await input.db.rpc<{ locale: string; text: string; translation: string }[]>("translations_lookup", {
-    p_source_locale: input.sourceLocale,
-    p_target_locales: targets,
-    p_texts: texts,
-  });
+  const cache = translations(input.db);
+  const cached = await cache.lookup({ sourceLocale: input.sourceLocale, locales: targets, texts });
   for (const c of cached) names.get(c.locale)?.set(c.text, c.translation);
 
   const fresh: { locale: string; text: string; translation: string }[] = [];
@@ -77,7 +75,7 @@ export async function localizeNames(input: {
   if (fresh.length) {
     // The cache saves work; it is never worth a run. A failed write only
     // means the next run asks the translator again.
-    await input.db.rpc("translations_store", { p_source_locale: input.sourceLocale, p_entries: fresh }).catch(() => {});
+    await cache.store({ sourceLocale: input.sourceLocale, entries: fresh }).catch(() => {});
   }
   for (const locale of targets) {
     for (const t of new Set(input.texts)) if (!names.get(locale)!.has(t)) result.fallbacks++;
