@@ -1,20 +1,19 @@
-// Everything an e2e test of the Braze jobs needs: a fresh database, both
-// simulators, and every function served by Deno against them.
+// Everything an e2e test of the Braze jobs needs: the test stack (./stack.ts)
+// with the Braze and football-data simulators set up for the scheduler, the
+// scheduler's core runnable in this process, and checks over Braze and the ledger.
 import { fixture, type MatchPatch } from "../../dev/sim/fixtures.ts";
-import { simClient, startBrazeSimulator } from "../../dev/sim/braze.ts";
-import { simFootballClient, startFootballDataSimulator } from "../../dev/sim/football-data.ts";
-import { simTranslatorClient, startTranslatorSimulator } from "../../dev/sim/translator.ts";
-import { createTestDatabase } from "./db.ts";
-import { createBrazeClient } from "../../src/shared/providers/braze/client.ts";
+import { simClient } from "../../dev/sim/braze.ts";
+import { simFootballClient } from "../../dev/sim/football-data.ts";
+import { simTranslatorClient } from "../../dev/sim/translator.ts";
 import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
 import { type SchedulerPorts } from "../../src/shared/jobs/braze-scheduler/run.ts";
 import { type SchedulerSettings, schedulerSettingsSchema } from "../../src/shared/jobs/braze-scheduler/settings.ts";
 import { type Db, systemClock } from "../../src/shared/ports.ts";
-import { serveFunctions } from "./functions.ts";
+import { brazeClientOver } from "./braze.ts";
+import { CRON_SECRET, SERVICE_ROLE_KEY, startTestStack } from "./stack.ts";
 
-export const CRON_SECRET = "local-cron-secret-for-tests";
+export { CRON_SECRET, SERVICE_ROLE_KEY };
 export const CAMPAIGN_ID = "campaign-e2e";
-export const SERVICE_ROLE_KEY = "local-service-role-key";
 const DAY = 86_400_000;
 
 /** n upcoming matches, kickoffs spread over the next days at whole hours. */
@@ -42,44 +41,31 @@ export async function startSchedulerStack(options: {
   listing?: boolean;
   updateAppliesTriggerProperties?: boolean;
 }) {
-  const database = await createTestDatabase();
-  const braze = await startBrazeSimulator({
-    port: 0,
-    listApiTriggered: options.listing === true,
-    updateAppliesTriggerProperties: options.updateAppliesTriggerProperties === true,
+  const stack = await startTestStack({
+    env: {
+      BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
+      // One locale unless a test asks for more: core() below runs with the
+      // settings' default (en), and a served run must sign schedules the same way.
+      BRAZE_LOCALES: "en",
+      BRAZE_LISTING: options.listing ? "true" : "false",
+      // Pacing is covered by its unit test; here it only needs to stay out of the way.
+      BRAZE_CREATES_PER_MINUTE: "6000",
+      BRAZE_LIST_LAG_SECONDS: "0",
+      BRAZE_RECONCILE_GRACE_SECONDS: "0",
+      ...options.env,
+    },
+    simulators: {
+      braze: {
+        listApiTriggered: options.listing === true,
+        updateAppliesTriggerProperties: options.updateAppliesTriggerProperties === true,
+      },
+      football: { fixtures: options.matches.map((m) => fixture(m)) },
+    },
   });
-  const football = await startFootballDataSimulator({ port: 0, fixtures: options.matches.map((m) => fixture(m)) });
-  const translator = await startTranslatorSimulator({ port: 0 });
-  const functions = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: database.url,
-    CRON_SECRET,
-    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
-    BRAZE_REST_URL: braze.url,
-    BRAZE_API_KEY: "local-braze-key",
-    BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
-    FOOTBALL_DATA_URL: football.url,
-    FOOTBALL_DATA_TOKEN: "local-football-token",
-    FOOTBALL_COMPETITIONS: "PL,PD",
-    DEEPL_API_URL: translator.url,
-    DEEPL_API_KEY: "local-deepl-key",
-    BRAZE_LISTING: options.listing ? "true" : "false",
-    // Pacing is covered by its unit test; here it only needs to stay out of the way.
-    BRAZE_CREATES_PER_MINUTE: "6000",
-    BRAZE_LIST_LAG_SECONDS: "0",
-    BRAZE_RECONCILE_GRACE_SECONDS: "0",
-    ...options.env,
-  });
-
-  async function invoke(name: string, init: { token?: string | null; body?: string } = {}) {
-    const token = init.token === undefined ? CRON_SECRET : init.token;
-    const res = await fetch(functions.url(name), {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: init.body ?? "{}",
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const { database, invoke } = stack;
+  const braze = stack.sims.braze!;
+  const football = stack.sims.football!;
+  const translator = stack.sims.translator!;
 
   /**
    * The scheduler's core in this process, against the same database and
@@ -95,13 +81,11 @@ export async function startSchedulerStack(options: {
   ) {
     const ports: SchedulerPorts = {
       db: options.wrapDb ? options.wrapDb(database.db) : database.db,
-      braze: createBrazeClient({
-        baseUrl: braze.url,
-        apiKey: "local-braze-key",
+      braze: brazeClientOver(braze.url, {
         createsPerMinute: 0,
         fetch: (input, init) => (options.onBrazeRequest?.(String(input)), fetch(input, init)),
       }),
-      football: createFootballDataClient({ baseUrl: football.url, apiToken: "local-football-token" }),
+      football: createFootballDataClient({ baseUrl: football.url, apiToken: stack.env.FOOTBALL_DATA_TOKEN! }),
       clock: systemClock,
       newId: () => crypto.randomUUID(),
     };
@@ -115,7 +99,7 @@ export async function startSchedulerStack(options: {
 
   return {
     /** The served function's URL, for callers that build their own requests. */
-    url: functions.url,
+    url: stack.url,
     core,
     database,
     brazeSim: simClient(braze.url),
@@ -126,13 +110,13 @@ export async function startSchedulerStack(options: {
     runReconcile: (init?: { token?: string | null; body?: string }) => invoke("braze-reconcile", init),
     /** As if the running holder stalled past its TTL: the lease is free to take. */
     async expireLease() {
-      await database.sql`update public.job_leases set expires_at = now() - interval '1 second'`;
+      await database.sql`update app_private.job_leases set expires_at = now() - interval '1 second'`;
     },
     /** Every upcoming match has exactly one live Braze schedule, at the right time, owned by the ledger. */
     async assertOneOwnedSchedulePerMatch(expected: { id: number; utcDate: string }[], leadMinutes = 60) {
       const live = (await simClient(braze.url).state()).schedules.filter((s) => s.status === "scheduled");
       const ledger = await database.sql<{ match_id: string; status: string; braze_schedule_id: string }[]>`
-        select match_id, status, braze_schedule_id from public.schedule_ledger where status <> 'cancelled'`;
+        select match_id, status, braze_schedule_id from app_private.schedule_ledger where status <> 'cancelled'`;
       const problems: string[] = [];
       for (const m of expected) {
         const schedules = live.filter((s) => Number(s.trigger_properties.match_id) === m.id);
@@ -176,13 +160,7 @@ export async function startSchedulerStack(options: {
     async brazeWrites() {
       return (await simClient(braze.url).state()).calls.filter((c) => !c.endpoint.includes("scheduled_broadcasts"));
     },
-    async close() {
-      await functions.close();
-      await braze.close();
-      await football.close();
-      await translator.close();
-      await database.drop();
-    },
+    close: stack.close,
   };
 }
 
