@@ -9,3 +9,5 @@ export { type BrazeSimClient, type BrazeSimState, type ClockMove, simClient } fr
 export type { BrazeFaults } from "./braze/faults.ts";
 export type { HeldCall } from "./holds.ts";
 export type { BrazeSnapshot, SimCall, SimFired, SimSchedule } from "./braze/state.ts";
+export type { SimDelivery } from "./braze/deliveries.ts";
+export { DEFAULT_GUARD_SECRET, type Recipient, type SendGuardOption } from "./braze/render.ts";

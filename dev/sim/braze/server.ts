@@ -6,6 +6,8 @@ import { delay, isRecord, listen, readJson, sendJson } from "../shared.ts";
 import { DefaultRateLimiter, FaultBook, type RateVerdict } from "./faults.ts";
 import { Holds } from "../holds.ts";
 import { type Answer, type BrazeSnapshot, BrazeState, type ClockOptions, type SimCall, SimClock } from "./state.ts";
+import { Deliveries } from "./deliveries.ts";
+import type { Recipient, SendGuardOption } from "./render.ts";
 
 export interface BrazeSimulatorOptions {
   /** 0 picks a free port. */
@@ -31,6 +33,18 @@ export interface BrazeSimulatorOptions {
    * schedule was created with.
    */
   updateAppliesTriggerProperties?: boolean;
+  /**
+   * Production mode: each fired schedule renders supabase/braze/match-push.liquid
+   * for every recipient, calling this braze-send-guard through Connected
+   * Content, and counts as a delivery only where the template did not abort
+   * (dev/sim/braze/render.ts). Due schedules then also fire on time by
+   * themselves while the clock runs, as Braze sends at the scheduled time
+   * whether or not anyone calls its API. Without it, every fire is a
+   * delivery and nothing is rendered.
+   */
+  sendGuard?: SendGuardOption;
+  /** Who each broadcast reaches (with sendGuard): by default one "en" and one "de" user. */
+  recipients?: Recipient[];
 }
 
 export interface BrazeSimulator {
@@ -46,7 +60,15 @@ type Route = (body: unknown, query: URLSearchParams) => Answer;
 
 export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promise<BrazeSimulator> {
   const apiKey = options.apiKey ?? DEFAULT_BRAZE_API_KEY;
-  const state = new BrazeState(new SimClock(options.clock));
+  const clock = new SimClock(options.clock);
+  const state = new BrazeState(clock, new Deliveries(options.sendGuard, () => clock.nowMs(), options.recipients));
+  // Braze sends at the scheduled time; firing only on requests would deliver late on a quiet simulator.
+  const ticker = options.sendGuard
+    ? setInterval(() => {
+      if (!clock.isFrozen()) state.fireDue();
+    }, 200)
+    : undefined;
+  ticker?.unref();
   const faults = new FaultBook();
   const holds = new Holds();
   const limiter = new DefaultRateLimiter({
@@ -138,6 +160,7 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
     state.fireDue();
     switch (key) {
       case "GET /_sim/state":
+        await state.deliveries.idle();
         return sendJson(res, 200, { ...state.snapshot(), faults: faults.faults, held: holds.list() });
       case "POST /_sim/faults": {
         const problem = faults.set(input, state.clock.nowMs());
@@ -175,7 +198,7 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
     }
   }
 
-  function moveClock(res: ServerResponse, input: Record<string, unknown>) {
+  async function moveClock(res: ServerResponse, input: Record<string, unknown>) {
     const now = state.clock.nowMs();
     const frozen = typeof input.frozen === "boolean" ? input.frozen : state.clock.isFrozen();
     let target = now;
@@ -190,6 +213,7 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
     }
     state.clock.set(target, frozen);
     const fired = state.fireDue();
+    await state.deliveries.idle();
     return sendJson(res, 200, { clock: state.nowIso(), frozen: state.clock.isFrozen(), fired });
   }
 
@@ -209,6 +233,7 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions): Promi
     url: running.url,
     port: running.port,
     close: () => {
+      if (ticker) clearInterval(ticker);
       holds.release();
       return running.close();
     },

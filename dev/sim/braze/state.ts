@@ -5,6 +5,7 @@
 
 import { randomUUID } from "node:crypto";
 import { isRecord } from "../shared.ts";
+import { Deliveries } from "./deliveries.ts";
 
 export type ScheduleStatus = "scheduled" | "deleted" | "fired";
 
@@ -85,8 +86,12 @@ export class BrazeState {
   readonly schedules = new Map<string, SimSchedule>();
   calls: SimCall[] = [];
   fired: SimFired[] = [];
+  /** What each fire delivered; without a send guard, every fire is a delivery. */
+  readonly deliveries: Deliveries;
 
-  constructor(readonly clock: SimClock) {}
+  constructor(readonly clock: SimClock, deliveries?: Deliveries) {
+    this.deliveries = deliveries ?? new Deliveries(undefined, () => clock.nowMs());
+  }
 
   nowIso(): string {
     return new Date(this.clock.nowMs()).toISOString();
@@ -96,6 +101,7 @@ export class BrazeState {
     this.schedules.clear();
     this.calls = [];
     this.fired = [];
+    this.deliveries.reset();
     this.clock.reset();
   }
 
@@ -116,6 +122,7 @@ export class BrazeState {
       };
     });
     this.fired.push(...fresh);
+    if (fresh.length) this.deliveries.deliver(fresh);
     return fresh;
   }
 
@@ -216,6 +223,9 @@ export class BrazeState {
       schedules: [...this.schedules.values()].map((s) => ({ ...s })),
       calls: this.calls.map((c) => ({ ...c })),
       fired: this.fired.map((f) => ({ ...f })),
+      deliveries: this.deliveries.list.map((d) => ({ ...d })),
+      /** Deliveries that reached users (delivered or partial), by trigger_properties.match_id. */
+      delivered_per_match: this.deliveries.perMatch(),
       clock: this.nowIso(),
     };
   }
