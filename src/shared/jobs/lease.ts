@@ -11,6 +11,7 @@
 // - the locally tracked expiry is less than expiryMarginMs away (a renewal
 //   that hangs is caught here even without its timeout).
 import { LeaseLostError, LockedError } from "../errors.ts";
+import { type LeaseGrant, leases } from "../data/leases.ts";
 import { type Clock, type Db, systemClock } from "../ports.ts";
 
 export interface LeaseContext {
@@ -50,17 +51,6 @@ export interface LeaseOptions {
   clock?: Clock;
 }
 
-interface Granted {
-  token?: number;
-  expires_at?: string;
-  now?: string;
-}
-
-interface BeginResult extends Granted {
-  run_id: string;
-  acquired: boolean;
-}
-
 export interface RunRecord<C> {
   runId: string;
   counts: C;
@@ -84,12 +74,13 @@ export async function withLease<C extends Record<string, unknown>>(
   const renewTimeoutMs = options.renewTimeoutMs ?? Math.max(250, ttlMs / 6);
   const marginMs = options.expiryMarginMs ?? ttlMs / 6;
 
+  const sql = leases(db);
   const startedAt = nowMs();
-  const begin = await db.rpc<BeginResult>("begin_job_run", {
-    p_job: options.job,
-    p_lease: options.lease,
-    p_holder: options.holder,
-    p_ttl_seconds: options.ttlSeconds,
+  const begin = await sql.beginRun({
+    job: options.job,
+    lease: options.lease,
+    holder: options.holder,
+    ttlSeconds: options.ttlSeconds,
   });
   if (!begin.acquired || begin.token === undefined) {
     throw new LockedError(`${options.lease} is held by another run`);
@@ -112,7 +103,7 @@ export async function withLease<C extends Record<string, unknown>>(
   };
 
   /** Records a grant: the expiry the database set, as a span from when the request left. */
-  const track = (sentAt: number, granted: Granted) => {
+  const track = (sentAt: number, granted: LeaseGrant) => {
     const span = Date.parse(granted.expires_at ?? "") - Date.parse(granted.now ?? "");
     // Without the database's now, assume the full TTL from when we asked.
     expiresLocal = sentAt + (Number.isFinite(span) ? span : ttlMs);
@@ -136,7 +127,7 @@ export async function withLease<C extends Record<string, unknown>>(
     });
     try {
       const granted = await Promise.race([
-        db.rpc<Granted>("renew_job_lease", { p_job: options.lease, p_token: token, p_ttl_seconds: options.ttlSeconds }),
+        sql.renew({ lease: options.lease, token, ttlSeconds: options.ttlSeconds }),
         timeout,
       ]);
       track(sentAt, granted);
@@ -192,7 +183,7 @@ export async function withLease<C extends Record<string, unknown>>(
     // one: report it as lost, not completed.
     context.assertLive();
     stop();
-    await db.rpc("finish_job_run", { p_run_id: begin.run_id, p_outcome: "completed", p_counts: counts });
+    await sql.finishRun({ runId: begin.run_id, outcome: "completed", counts });
     return { runId: begin.run_id, counts };
   } catch (e) {
     stop();
@@ -201,13 +192,8 @@ export async function withLease<C extends Record<string, unknown>>(
     const error = e instanceof LeaseLostError || !controller.signal.aborted
       ? e
       : new LeaseLostError(`lease ${options.lease} lost: ${lostReason}; then ${(e as Error)?.message ?? String(e)}`);
-    await db
-      .rpc("finish_job_run", {
-        p_run_id: begin.run_id,
-        p_outcome: outcome,
-        p_counts: counts,
-        p_error: (error as Error)?.message ?? String(error),
-      })
+    await sql
+      .finishRun({ runId: begin.run_id, outcome, counts, error: (error as Error)?.message ?? String(error) })
       .catch(() => {}); // the run row stays unfinished: visible as a crashed run
     throw error;
   }
