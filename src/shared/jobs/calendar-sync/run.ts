@@ -2,6 +2,7 @@
 // one RPC that replaces their calendars in one transaction. There is nothing
 // to sequence on this side on purpose: a delete-then-insert in two requests was
 // two requests, and any failure between them lost the user's calendars.
+import { calendars, type SyncResult } from "../../data/calendars.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import type { AccessTokenClaims, TokenVerifier } from "../../http/auth.ts";
 import type { Db } from "../../ports.ts";
@@ -11,14 +12,7 @@ export interface CalendarSyncPorts {
   db: Db;
 }
 
-export interface SyncResult {
-  inserted: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  /** The user's revision after this sync; pass it back as expected_revision next time. */
-  revision: number;
-}
+export type { SyncResult };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,17 +40,6 @@ export function userIdOf(claims: AccessTokenClaims): string {
  * Replaces the user's calendars with `request.calendars`, atomically. A stale
  * expected_revision raises ConflictError (409) and changes nothing.
  */
-export async function syncCalendars(db: Db, userId: string, request: SyncRequest): Promise<SyncResult> {
-  const result = await db.rpc<SyncResult>("sync_managed_calendars", {
-    p_user_id: userId,
-    p_calendars: request.calendars,
-    p_expected_revision: request.expected_revision ?? null,
-  });
-  return {
-    inserted: Number(result.inserted),
-    updated: Number(result.updated),
-    deleted: Number(result.deleted),
-    unchanged: Number(result.unchanged),
-    revision: Number(result.revision),
-  };
+export function syncCalendars(db: Db, userId: string, request: SyncRequest): Promise<SyncResult> {
+  return calendars(db).sync({ userId, calendars: request.calendars, expectedRevision: request.expected_revision });
 }

@@ -38,8 +38,6 @@ export const calendarSchema = z
   })
   .strict();
 
-export type CalendarInput = z.infer<typeof calendarSchema>;
-
 export function syncRequestSchema(maxCalendars = DEFAULT_MAX_CALENDARS) {
   return z
     .object({
