@@ -1,7 +1,8 @@
 // Resend webhook events, validated after the signature has been checked, and
-// mapped to the arguments of record_resend_webhook (one RPC per delivery).
+// reduced to the record the database applies (one call per delivery).
 // https://resend.com/docs/dashboard/webhooks/event-types
 import { z } from "zod";
+import { recordWebhookArgs, type WebhookRecord } from "../../data/email-history.ts";
 
 export const EMAIL_EVENT_TYPES = [
   "email.sent",
@@ -62,18 +63,6 @@ const otherEvent = z.looseObject({
 /** The svix-id Resend sends; it names the delivery across retries. */
 export const svixIdSchema = z.string().min(1).max(200);
 
-export interface RecordArgs extends Record<string, unknown> {
-  p_svix_id: string;
-  p_event_type: string;
-  p_payload: unknown;
-  p_occurred_at: string | null;
-  p_email_id: string | null;
-  p_to: string[] | null;
-  p_subject: string | null;
-  p_tags: unknown;
-  p_click: { link: string; timestamp: string | null; ip_address: string | null; user_agent: string | null } | null;
-}
-
 /** Picks the schema by `type`, so a known event with a bad field names that field. */
 export function schemaFor(payload: unknown): z.ZodType {
   const type = (payload as { type?: unknown } | null)?.type;
@@ -84,39 +73,39 @@ export function schemaFor(payload: unknown): z.ZodType {
 }
 
 /**
- * The arguments of one record_resend_webhook call. `payload` is the validated
- * event; the whole verified body is stored as given.
+ * The record of one delivery. `payload` is the validated event; the whole
+ * verified body is stored as given.
  */
-export function recordArgs(svixId: string, payload: unknown, body: unknown): RecordArgs {
+export function webhookRecord(svixId: string, payload: unknown, body: unknown): WebhookRecord {
   const event = payload as { type: string; created_at?: unknown; data?: unknown };
   if (!isEmailEventType(event.type)) {
     const occurred = timestamp.safeParse(event.created_at);
     return {
-      p_svix_id: svixId,
-      p_event_type: event.type,
-      p_payload: body,
-      p_occurred_at: occurred.success ? occurred.data : null,
-      p_email_id: null,
-      p_to: null,
-      p_subject: null,
-      p_tags: null,
-      p_click: null,
+      svixId,
+      eventType: event.type,
+      payload: body,
+      occurredAt: occurred.success ? occurred.data : null,
+      emailId: null,
+      to: null,
+      subject: null,
+      tags: null,
+      click: null,
     };
   }
   const data = event.data as z.infer<typeof clickData> | z.infer<typeof emailData>;
   const click = "click" in data ? (data as z.infer<typeof clickData>).click : null;
   return {
-    p_svix_id: svixId,
-    p_event_type: event.type,
-    p_payload: body,
-    p_occurred_at: event.created_at as string,
-    p_email_id: data.email_id,
-    p_to: data.to ?? null,
-    p_subject: data.subject ?? null,
-    p_tags: data.tags ?? null,
+    svixId,
+    eventType: event.type,
+    payload: body,
+    occurredAt: event.created_at as string,
+    emailId: data.email_id,
+    to: data.to ?? null,
+    subject: data.subject ?? null,
+    tags: data.tags ?? null,
     // The click's own timestamp is when the recipient clicked; the event's
     // created_at is when Resend produced the webhook.
-    p_click: click && event.type === "email.clicked"
+    click: click && event.type === "email.clicked"
       ? {
         link: click.link,
         timestamp: click.timestamp ?? null,
@@ -125,4 +114,9 @@ export function recordArgs(svixId: string, payload: unknown, body: unknown): Rec
       }
       : null,
   };
+}
+
+/** The named arguments one delivery is recorded with (the webhook bench calls the entry point with them directly). */
+export function recordArgs(svixId: string, payload: unknown, body: unknown): Record<string, unknown> {
+  return recordWebhookArgs(webhookRecord(svixId, payload, body));
 }

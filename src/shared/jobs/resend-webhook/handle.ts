@@ -1,12 +1,13 @@
 // The resend-webhook request, end to end: raw body, signature, payload, one
-// RPC. Order matters: the signature is checked over the exact bytes received
+// database call. Order matters: the signature is checked over the exact bytes received
 // before anything is parsed, and the payload is validated before anything is
 // stored, so a forged or malformed delivery changes nothing.
+import { emailHistory, type WebhookOutcome } from "../../data/email-history.ts";
 import { postHandler } from "../../http/handler.ts";
 import { parseWith, readBody } from "../../http/parse.ts";
 import { json } from "../../http/respond.ts";
 import type { Db } from "../../ports.ts";
-import { recordArgs, schemaFor, svixIdSchema } from "./event.ts";
+import { schemaFor, svixIdSchema, webhookRecord } from "./event.ts";
 import type { DeliveryVerifier } from "./verify.ts";
 
 /** Resend's events are a few KiB; anything near this is not one of them. */
@@ -17,12 +18,7 @@ export interface WebhookPorts {
   verify: DeliveryVerifier;
 }
 
-export interface WebhookOutcome {
-  duplicate: boolean;
-  applied: boolean;
-  event_type: string;
-  email_id?: string;
-}
+export type { WebhookOutcome };
 
 export async function handleResendWebhook(
   ports: WebhookPorts,
@@ -33,7 +29,7 @@ export async function handleResendWebhook(
   const { svixId, payload } = ports.verify(raw, req.headers);
   const id = parseWith(svixIdSchema, svixId, "svix-id header");
   const event = parseWith(schemaFor(payload), payload);
-  return await ports.db.rpc<WebhookOutcome>("record_resend_webhook", recordArgs(id, event, payload));
+  return await emailHistory(ports.db).recordWebhook(webhookRecord(id, event, payload));
 }
 
 /**
