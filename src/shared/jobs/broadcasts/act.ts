@@ -1,5 +1,6 @@
 // An editor's (or operator's) action on one broadcast: begin (phase one, in
 // SQL), then drive (provider call with the stored key, then settle).
+import { broadcasts } from "../../data/broadcasts.ts";
 import { ConflictError } from "../../errors.ts";
 import { driveOperation } from "./drive.ts";
 import type { BroadcastAction, BroadcastPorts, BroadcastRow } from "./types.ts";
@@ -8,13 +9,6 @@ export interface ActionRequest {
   action: BroadcastAction;
   broadcastId: string;
   publishAt?: Date;
-}
-
-interface BeginAnswer {
-  started: boolean;
-  resumed?: boolean;
-  row: BroadcastRow;
-  reason?: string;
 }
 
 /** What the editor is told: done, refused (the row says what the provider has), or not known yet. */
@@ -31,10 +25,10 @@ export type ActionResult =
  * in flight or in the wrong state: no provider call is made then.
  */
 export async function runBroadcastAction(ports: BroadcastPorts, request: ActionRequest): Promise<ActionResult> {
-  const begun = await ports.db.rpc<BeginAnswer>("broadcast_begin", {
-    p_id: request.broadcastId,
-    p_action: request.action,
-    p_publish_at: request.publishAt ?? null,
+  const begun = await broadcasts(ports.db).begin({
+    id: request.broadcastId,
+    action: request.action,
+    publishAt: request.publishAt,
   });
   if (!begun.started) {
     throw new ConflictError(begun.reason ?? `cannot ${request.action} now`, { broadcast: begun.row });

@@ -8,6 +8,7 @@
 // provider call whose answer was lost is never made again. A first attempt
 // calls the provider; every later drive of the same operation only READS the
 // provider's state and moves the row to match it.
+import { broadcasts, type OperationRef, requeueStatement } from "../../data/broadcasts.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { ProviderBroadcast } from "../../providers/resend/client.ts";
 import { providerName, rollbackStatus, stepsFor } from "./plan.ts";
@@ -25,22 +26,21 @@ export interface DriveOptions {
   maxAttempts?: number;
 }
 
-type Owned = { p_id: string; p_version: number; p_key: string };
-
 export async function driveOperation(
   ports: BroadcastPorts,
   row: BroadcastRow,
   options: DriveOptions,
 ): Promise<DriveResult> {
   if (!row.operation_key) throw new Error(`broadcast ${row.id} has no operation in flight`);
-  // attempts is 1 only for the drive that broadcast_begin started from a
-  // resting row: no provider call of this operation can have been made yet.
+  // attempts is 1 only for the drive that phase one started from a resting
+  // row: no provider call of this operation can have been made yet.
   return row.attempts <= 1 ? firstAttempt(ports, row) : reconcile(ports, row, options);
 }
 
 async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<DriveResult> {
   const key = row.operation_key!;
-  let owned: Owned = { p_id: row.id, p_version: row.version, p_key: key };
+  const sql = broadcasts(ports.db);
+  let owned: OperationRef = { id: row.id, version: row.version, key };
   let providerId = row.provider_broadcast_id;
   let cancelled = false;
   let done: string[] = [];
@@ -57,11 +57,8 @@ async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<D
         // Its own write, before any send: a crash after this point leaves an
         // id to read back, never a broadcast only memory knew about.
         try {
-          const recorded = await ports.db.rpc<BroadcastRow>("broadcast_record_provider_id", {
-            ...owned,
-            p_provider_broadcast_id: providerId,
-          });
-          owned = { ...owned, p_version: recorded.version };
+          const recorded = await sql.recordProviderId(owned, providerId);
+          owned = { ...owned, version: recorded.version };
         } catch (e) {
           const error =
             `the provider created broadcast ${providerId} for ${row.pending_action} but recording its id failed: ` +
@@ -82,11 +79,7 @@ async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<D
     // opened), so the provider certainly did not do it.
     if (e instanceof UpstreamError && e.outcome === "rejected") {
       const error = done.length ? `${message(e)} (after ${done.join(", ")} succeeded)` : message(e);
-      const settled = await ports.db.rpc<BroadcastRow>("broadcast_rollback", {
-        ...owned,
-        p_error: error,
-        p_to_status: rollbackStatus(row, cancelled),
-      });
+      const settled = await sql.rollback(owned, { error, toStatus: rollbackStatus(row, cancelled) });
       return { outcome: "rolled_back", row: settled, error };
     }
     const error = `${row.pending_action} outcome unknown (${key}): ${message(e)}` +
@@ -96,7 +89,7 @@ async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<D
   }
 
   try {
-    return { outcome: "confirmed", row: await ports.db.rpc<BroadcastRow>("broadcast_confirm", owned) };
+    return { outcome: "confirmed", row: await sql.confirm(owned) };
   } catch (e) {
     const error =
       `the provider accepted ${row.pending_action} (broadcast ${providerId}) but recording it failed: ${message(e)}; ` +
@@ -108,7 +101,8 @@ async function firstAttempt(ports: BroadcastPorts, row: BroadcastRow): Promise<D
 type ProviderState = { id: string | null; status: ProviderBroadcast["status"] | "absent"; scheduledAt: string | null };
 
 async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: DriveOptions): Promise<DriveResult> {
-  const owned: Owned = { p_id: row.id, p_version: row.version, p_key: row.operation_key! };
+  const sql = broadcasts(ports.db);
+  const owned: OperationRef = { id: row.id, version: row.version, key: row.operation_key! };
   let state: ProviderState;
   try {
     state = await readProviderState(ports, row);
@@ -118,11 +112,11 @@ async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: Driv
     }`;
     if (options.mode === "resolver" && row.attempts >= (options.maxAttempts ?? Number.POSITIVE_INFINITY)) {
       const reason = `${error}; the resolver gave up after ${row.attempts} attempts: ` +
-        "check the broadcast at Resend, then select public.broadcast_requeue(id)";
+        `check the broadcast at Resend, then ${requeueStatement(row.id)}`;
       try {
         return {
           outcome: "unresolved",
-          row: await ports.db.rpc<BroadcastRow>("broadcast_mark_unresolved", { ...owned, p_reason: reason }),
+          row: await sql.markUnresolved(owned, reason),
           error: reason,
         };
       } catch {
@@ -139,11 +133,10 @@ async function reconcile(ports: BroadcastPorts, row: BroadcastRow, options: Driv
   }
 
   try {
-    const settled = await ports.db.rpc<BroadcastRow>("broadcast_settle_to_provider", {
-      ...owned,
-      p_provider_broadcast_id: state.id,
-      p_provider_status: state.status,
-      p_scheduled_at: state.scheduledAt,
+    const settled = await sql.settleToProvider(owned, {
+      providerBroadcastId: state.id,
+      providerStatus: state.status,
+      scheduledAt: state.scheduledAt,
     });
     return settled.last_error
       ? { outcome: "settled", row: settled, error: settled.last_error }
@@ -197,9 +190,9 @@ function reachedTarget(row: BroadcastRow, state: ProviderState): boolean {
  * Best effort: when the database is down this fails too, and the row stays in
  * its intermediate state until the resolver's grace period has passed.
  */
-async function markUncertain(ports: BroadcastPorts, owned: Owned, error: string): Promise<BroadcastRow | null> {
+async function markUncertain(ports: BroadcastPorts, owned: OperationRef, error: string): Promise<BroadcastRow | null> {
   try {
-    return await ports.db.rpc<BroadcastRow>("broadcast_mark_uncertain", { ...owned, p_error: error });
+    return await broadcasts(ports.db).markUncertain(owned, error);
   } catch {
     return null;
   }

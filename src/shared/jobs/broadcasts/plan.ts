@@ -39,8 +39,8 @@ export function rollbackStatus(row: BroadcastRow, cancelled: boolean): "draft" |
 }
 
 /**
- * The name every provider broadcast of a row carries (the SQL function
- * broadcast_provider_name says the same): stable for the row's life, so a
+ * The name every provider broadcast of a row carries (the broadcasts
+ * migration builds the same name in SQL): stable for the row's life, so a
  * create whose answer was lost is found by listing, not created again.
  */
 export function providerName(broadcastId: string): string {

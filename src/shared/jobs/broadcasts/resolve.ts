@@ -5,9 +5,10 @@
 // be read within maxAttempts becomes 'unresolved' with the reason, so every
 // row ends in a bounded number of runs, whatever changed in the configuration.
 // Runs under a lease so two cron runs never drive the same rows at once.
+import { broadcasts } from "../../data/broadcasts.ts";
 import { withLease } from "../lease.ts";
 import { driveOperation } from "./drive.ts";
-import type { BroadcastPorts, BroadcastRow } from "./types.ts";
+import type { BroadcastPorts } from "./types.ts";
 
 export interface ResolverSettings {
   graceSeconds: number;
@@ -58,9 +59,9 @@ export async function runBroadcastResolver(ports: BroadcastPorts, settings: Reso
         items: [],
       };
       lease.progress = counts;
-      const rows = await ports.db.rpc<BroadcastRow[]>("broadcast_claim_stuck", {
-        p_grace_seconds: settings.graceSeconds,
-        p_limit: settings.batchSize,
+      const rows = await broadcasts(ports.db).claimStuck({
+        graceSeconds: settings.graceSeconds,
+        limit: settings.batchSize,
       });
       counts.claimed = rows.length;
       // One at a time: the batch is small, and Resend's default budget is a

@@ -1,40 +1,11 @@
-// What the broadcasts core works with: the row as the SQL functions return it,
+// What the broadcasts core works with: the row (declared with the entry points
+// that return it, in src/shared/data/broadcasts.ts),
 // and the provider as a small port (the Resend client satisfies it).
+import type { BroadcastRow } from "../../data/broadcasts.ts";
 import type { ResendClient } from "../../providers/resend/client.ts";
 import type { Clock, Db } from "../../ports.ts";
 
-export type BroadcastAction = "schedule" | "send" | "reschedule" | "cancel";
-
-export type SendStatus =
-  | "draft"
-  | "scheduling"
-  | "scheduled"
-  | "sending"
-  | "sent"
-  | "rescheduling"
-  | "cancelling"
-  | "failed"
-  | "canceled"
-  | "uncertain"
-  | "unresolved";
-
-export interface BroadcastRow {
-  id: string;
-  subject: string;
-  content_html: string;
-  audience_id: string;
-  publish_at: string | null;
-  send_status: SendStatus;
-  provider_broadcast_id: string | null;
-  pending_action: BroadcastAction | null;
-  pending_publish_at: string | null;
-  previous_status: "draft" | "scheduled" | null;
-  operation_key: string | null;
-  attempts: number;
-  last_error: string | null;
-  version: number;
-  updated_at: string;
-}
+export type { BroadcastAction, BroadcastRow, SendStatus } from "../../data/broadcasts.ts";
 
 export type BroadcastProvider = Pick<
   ResendClient,
