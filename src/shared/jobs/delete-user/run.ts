@@ -1,6 +1,7 @@
 // The two ways a saga moves: a deletion request (start or join, then advance
 // if no other run holds it) and the resumer (advance every saga that is due,
 // under a lease so two cron runs never overlap).
+import { userDeletions } from "../../data/user-deletions.ts";
 import { LeaseLostError } from "../../errors.ts";
 import { withLease } from "../lease.ts";
 import { advanceSaga } from "./saga.ts";
@@ -29,14 +30,9 @@ export async function requestDeletion(
   userId: string,
   requestedBy: string,
 ): Promise<DeletionOutcome> {
-  const requested = await ports.db.rpc<{ row: DeletionRow }>("user_deletion_request", {
-    p_user_id: userId,
-    p_requested_by: requestedBy,
-  });
-  const claimed = await ports.db.rpc<DeletionRow | null>("user_deletion_claim", {
-    p_user_id: userId,
-    p_ttl_seconds: settings.claimTtlSeconds,
-  });
+  const sql = userDeletions(ports.db);
+  const requested = await sql.request({ userId, requestedBy });
+  const claimed = await sql.claim({ userId, ttlSeconds: settings.claimTtlSeconds });
   if (!claimed) return outcomeOf(requested.row, false);
   return outcomeOf(await advanceSaga(ports, claimed, settings), true);
 }
@@ -56,9 +52,9 @@ export async function resumeDeletions(ports: DeletionPorts, settings: ResumeSett
     async (lease) => {
       const counts = { claimed: 0, done: 0, retrying: 0, aborted: 0, compensating: 0, lost: 0 };
       lease.progress = counts;
-      const due = await ports.db.rpc<DeletionRow[]>("user_deletion_claim_due", {
-        p_ttl_seconds: settings.claimTtlSeconds,
-        p_limit: settings.batchSize,
+      const due = await userDeletions(ports.db).claimDue({
+        ttlSeconds: settings.claimTtlSeconds,
+        limit: settings.batchSize,
       });
       counts.claimed = due.length;
       for (const row of due) {

@@ -7,6 +7,7 @@
 // only be finished: a failure is recorded and retried forward with capped
 // exponential backoff. The pivot's own failure is retried forward too: it is
 // one transaction, so a failed pivot changed nothing, and the request stands.
+import { type ClaimRef, type FailOutcome, userDeletions } from "../../data/user-deletions.ts";
 import { LeaseLostError } from "../../errors.ts";
 import type { DeletionPorts, DeletionRow, SagaSettings } from "./types.ts";
 
@@ -20,14 +21,14 @@ export async function advanceSaga(
   const claim = claimed.claim_token;
   if (!claim) throw new Error(`saga of ${claimed.user_id} is not claimed`);
   const id = claimed.user_id;
-  const key = { p_user_id: id, p_claim: claim };
-  const fail = (error: string, outcome: "retry" | "compensating" | "aborted") =>
-    ports.db.rpc<DeletionRow>("user_deletion_fail", {
-      ...key,
-      p_error: error,
-      p_outcome: outcome,
-      p_base_seconds: settings.backoffBaseSeconds,
-      p_cap_seconds: settings.backoffCapSeconds,
+  const sql = userDeletions(ports.db);
+  const key: ClaimRef = { userId: id, claim };
+  const fail = (error: string, outcome: FailOutcome) =>
+    sql.fail(key, {
+      error,
+      outcome,
+      backoffBaseSeconds: settings.backoffBaseSeconds,
+      backoffCapSeconds: settings.backoffCapSeconds,
     });
   let row = claimed;
 
@@ -38,11 +39,7 @@ export async function advanceSaga(
       const user = await ports.auth.getUser(id);
       // No auth user (already deleted): nothing to block, the rest still runs.
       if (user) await ports.auth.ban(id, settings.banDuration);
-      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", {
-        ...key,
-        p_step: "block",
-        p_email: user?.email ?? null,
-      });
+      row = await sql.stepDone(key, "block", user?.email ?? null);
     } catch (e) {
       if (e instanceof LeaseLostError) throw e;
       return compensate(ports, key, `blocking the user failed: ${message(e)}`, fail);
@@ -51,19 +48,19 @@ export async function advanceSaga(
 
   let step = "pivot";
   try {
-    if (!row.steps.pivot) row = await ports.db.rpc<DeletionRow>("user_deletion_pivot", key);
+    if (!row.steps.pivot) row = await sql.pivot(key);
     step = "contact";
     if (!row.steps.contact) {
       if (row.email) await ports.contacts.removeContact({ email: row.email, audienceId: settings.audienceId });
-      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "contact" });
+      row = await sql.stepDone(key, "contact");
     }
     step = "auth";
     if (!row.steps.auth) {
       await ports.auth.deleteUser(id);
-      row = await ports.db.rpc<DeletionRow>("user_deletion_step_done", { ...key, p_step: "auth" });
+      row = await sql.stepDone(key, "auth");
     }
     step = "finish";
-    return await ports.db.rpc<DeletionRow>("user_deletion_finish", key);
+    return await sql.finish(key);
   } catch (e) {
     // Another run owns the saga now; it will record what happens next.
     if (e instanceof LeaseLostError) throw e;
@@ -81,13 +78,13 @@ export async function advanceSaga(
  */
 async function compensate(
   ports: DeletionPorts,
-  key: { p_user_id: string; p_claim: string },
+  key: ClaimRef,
   reason: string,
-  fail: (error: string, outcome: "retry" | "compensating" | "aborted") => Promise<DeletionRow>,
+  fail: (error: string, outcome: FailOutcome) => Promise<DeletionRow>,
 ): Promise<DeletionRow> {
-  await ports.db.rpc<DeletionRow>("user_deletion_compensating", { ...key, p_error: reason });
+  await userDeletions(ports.db).compensating(key, reason);
   try {
-    await ports.auth.unban(key.p_user_id);
+    await ports.auth.unban(key.userId);
   } catch (e) {
     return fail(`${reason}; unbanning failed too, will retry: ${message(e)}`, "compensating");
   }

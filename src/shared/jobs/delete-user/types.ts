@@ -1,22 +1,11 @@
 // What the delete-user saga works with.
+import type { DeletionRow, StepName } from "../../data/user-deletions.ts";
 import type { AuthAdmin } from "../../providers/auth-admin/client.ts";
 import type { ResendClient } from "../../providers/resend/client.ts";
 import type { Db } from "../../ports.ts";
 
-export type StepName = "block" | "pivot" | "contact" | "auth";
+export type { DeletionRow, StepName };
 export const STEP_ORDER: StepName[] = ["block", "pivot", "contact", "auth"];
-
-export interface DeletionRow {
-  user_id: string;
-  requested_by: string;
-  status: "in_progress" | "compensating" | "aborted" | "done";
-  email: string | null;
-  steps: Partial<Record<StepName, string>> & Record<string, unknown>;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  claim_token: string | null;
-}
 
 export interface DeletionPorts {
   db: Db;
