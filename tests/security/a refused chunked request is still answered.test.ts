@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ServedFunctions, serveFunctions } from "../support/functions.ts";
 import { rawSend } from "./fuzz.ts";
-import { CRON_SECRET } from "./stacks.ts";
+import { CRON_SECRET } from "./stack.ts";
 
 let fns: ServedFunctions;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 // the cron secret still gets the 500 that names the variable (never its value).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ServedFunctions, serveFunctions } from "../support/functions.ts";
-import { CRON_SECRET } from "./stacks.ts";
+import { CRON_SECRET } from "./stack.ts";
 
 let fns: ServedFunctions;
 beforeAll(async () => {

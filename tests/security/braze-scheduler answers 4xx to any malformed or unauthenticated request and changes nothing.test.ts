@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { assertRefusesAll, fuzzRuns } from "./fuzz.ts";
 import { serviceEndpointAttempts } from "./service-endpoint.ts";
-import { CRON_SECRET, SERVICE_ROLE_KEY, startBrazeStack } from "./stacks.ts";
+import { CRON_SECRET, SERVICE_ROLE_KEY, startBrazeStack } from "./stack.ts";
 
 let stack: Awaited<ReturnType<typeof startBrazeStack>>;
 beforeAll(async () => {

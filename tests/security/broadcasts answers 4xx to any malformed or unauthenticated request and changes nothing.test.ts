@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintAccessToken } from "../../dev/mint-token.ts";
 import { broadcastRequestSchema } from "../../src/shared/jobs/broadcasts/request.ts";
-import { type BroadcastStack, CRON_SECRET, inHours, startBroadcastStack } from "../e2e/broadcasts/harness.ts";
+import { type BroadcastStack, CRON_SECRET, inHours, startBroadcastStack } from "../e2e/broadcasts/stack.ts";
 import {
   assertRefusesAll,
   authenticatedAttempt,

@@ -3,7 +3,7 @@
 // but a 4xx, takes the resolver's lease, touches a broadcast, or reaches the
 // email provider.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type BroadcastStack, CRON_SECRET, startBroadcastStack } from "../e2e/broadcasts/harness.ts";
+import { type BroadcastStack, CRON_SECRET, startBroadcastStack } from "../e2e/broadcasts/stack.ts";
 import { assertRefusesAll, fuzzRuns } from "./fuzz.ts";
 import { serviceEndpointAttempts } from "./service-endpoint.ts";
 

@@ -22,7 +22,7 @@ import {
   parsedBody,
   unauthenticatedAttempt,
 } from "./fuzz.ts";
-import { CRON_SECRET } from "./stacks.ts";
+import { CRON_SECRET } from "./stack.ts";
 
 let t: TestDatabase;
 let fns: ServedFunctions;

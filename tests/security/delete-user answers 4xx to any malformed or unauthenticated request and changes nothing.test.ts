@@ -16,7 +16,7 @@ import {
   parsedBody,
   unauthenticatedAttempt,
 } from "./fuzz.ts";
-import { CRON_SECRET, SERVICE_ROLE_KEY, startDeleteUserStack } from "./stacks.ts";
+import { CRON_SECRET, SERVICE_ROLE_KEY, startDeleteUserStack } from "./stack.ts";
 
 let stack: Awaited<ReturnType<typeof startDeleteUserStack>>;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { assertRefusesAll, fuzzRuns } from "./fuzz.ts";
 import { serviceEndpointAttempts } from "./service-endpoint.ts";
-import { CRON_SECRET, SERVICE_ROLE_KEY, startDeleteUserStack } from "./stacks.ts";
+import { CRON_SECRET, SERVICE_ROLE_KEY, startDeleteUserStack } from "./stack.ts";
 
 let stack: Awaited<ReturnType<typeof startDeleteUserStack>>;
 beforeAll(async () => {

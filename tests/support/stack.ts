@@ -8,11 +8,11 @@ import { callFunction } from "./functions.ts";
 export const CRON_SECRET = LOCAL_SECRETS.cron;
 export const SERVICE_ROLE_KEY = LOCAL_SECRETS.serviceRole;
 
-export async function startTestStack(options: Pick<LocalStackOptions, "env" | "simulators"> = {}) {
+export async function startTestStack(options: Pick<LocalStackOptions, "env" | "simulators" | "serve"> = {}) {
   const database = await createTestDatabase();
   let local;
   try {
-    local = await startLocalStack({ databaseUrl: database.url, env: options.env, simulators: options.simulators });
+    local = await startLocalStack({ databaseUrl: database.url, ...options });
   } catch (e) {
     await database.drop();
     throw e;

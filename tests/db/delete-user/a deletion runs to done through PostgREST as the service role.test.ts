@@ -9,7 +9,7 @@ import { LOCAL_JWT_SECRET } from "../../../dev/mint-token.ts";
 import { dbFromSettings } from "../../../src/shared/db/from-env.ts";
 import { requestDeletion } from "../../../src/shared/jobs/delete-user/run.ts";
 import { startPostgrest } from "../../support/postgrest.ts";
-import { type DeletionStack, settings, startDeletionStack } from "./harness.ts";
+import { type DeletionStack, settings, startDeletionStack } from "./stack.ts";
 
 let s: DeletionStack;
 let postgrest: Awaited<ReturnType<typeof startPostgrest>>;

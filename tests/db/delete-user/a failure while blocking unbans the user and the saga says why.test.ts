@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { requestDeletion } from "../../../src/shared/jobs/delete-user/run.ts";
-import { type DeletionStack, settings, startDeletionStack } from "./harness.ts";
+import { type DeletionStack, settings, startDeletionStack } from "./stack.ts";
 
 let s: DeletionStack;
 beforeAll(async () => {

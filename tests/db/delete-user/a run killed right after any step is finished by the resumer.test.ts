@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { requestDeletion, resumeDeletions } from "../../../src/shared/jobs/delete-user/run.ts";
 import type { DeletionPorts } from "../../../src/shared/jobs/delete-user/types.ts";
-import { type DeletionStack, settings, startDeletionStack } from "./harness.ts";
+import { type DeletionStack, settings, startDeletionStack } from "./stack.ts";
 
 let s: DeletionStack;
 beforeAll(async () => {

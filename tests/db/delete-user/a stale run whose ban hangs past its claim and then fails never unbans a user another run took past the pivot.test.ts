@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { LeaseLostError } from "../../../src/shared/errors.ts";
 import { requestDeletion } from "../../../src/shared/jobs/delete-user/run.ts";
-import { type DeletionStack, settings, startDeletionStack } from "./harness.ts";
+import { type DeletionStack, settings, startDeletionStack } from "./stack.ts";
 
 let s: DeletionStack;
 beforeAll(async () => {

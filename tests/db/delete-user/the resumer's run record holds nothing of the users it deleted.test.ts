@@ -3,7 +3,7 @@
 // there: after the saga no row outside its own log names the user.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { requestDeletion, resumeDeletions } from "../../../src/shared/jobs/delete-user/run.ts";
-import { type DeletionStack, settings, startDeletionStack } from "./harness.ts";
+import { type DeletionStack, settings, startDeletionStack } from "./stack.ts";
 
 let s: DeletionStack;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import {
   inHours,
   RECIPIENTS,
   startBroadcastStack,
-} from "./harness.ts";
+} from "./stack.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {

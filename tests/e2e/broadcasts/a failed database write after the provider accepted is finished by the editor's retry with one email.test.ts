@@ -3,7 +3,7 @@
 // repeats the call, which Resend would not deduplicate), finds the operation
 // done, and the audience gets exactly one email.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BroadcastStack, failNextTransitionTo, inHours, RECIPIENTS, startBroadcastStack } from "./harness.ts";
+import { type BroadcastStack, failNextTransitionTo, inHours, RECIPIENTS, startBroadcastStack } from "./stack.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {

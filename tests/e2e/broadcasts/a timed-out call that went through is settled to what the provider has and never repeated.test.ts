@@ -5,7 +5,7 @@
 // reads the provider's state and moves the row to match it: one provider
 // broadcast, the row agreeing with it, the audience emailed once.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BroadcastStack, inHours, RECIPIENTS, startBroadcastStack } from "./harness.ts";
+import { type BroadcastStack, inHours, RECIPIENTS, startBroadcastStack } from "./stack.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { broadcastsFromEnv } from "../../../src/shared/jobs/broadcasts/env.ts";
 import { runBroadcastResolver } from "../../../src/shared/jobs/broadcasts/resolve.ts";
-import { type BroadcastStack, inHours, RESOLVE_MAX_ATTEMPTS, startBroadcastStack } from "./harness.ts";
+import { type BroadcastStack, inHours, RESOLVE_MAX_ATTEMPTS, startBroadcastStack } from "./stack.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { mintAccessToken } from "../../../dev/mint-token.ts";
-import { type BroadcastStack, CRON_SECRET, inHours, startBroadcastStack } from "./harness.ts";
+import { type BroadcastStack, CRON_SECRET, inHours, startBroadcastStack } from "./stack.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type BroadcastStack, inHours, RECIPIENTS, startBroadcastStack } from "./harness.ts";
+import { type BroadcastStack, inHours, RECIPIENTS, startBroadcastStack } from "./stack.ts";
 
 let s: BroadcastStack;
 beforeAll(async () => {

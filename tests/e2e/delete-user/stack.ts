@@ -1,46 +1,27 @@
-// The served functions with the Auth and Resend simulators and a fresh
-// database, as the delete-user e2e tests need them.
-import { LOCAL_JWT_SECRET } from "../../../dev/mint-token.ts";
-import { startGoTrueSimulator } from "../../../dev/sim/gotrue.ts";
-import { startResendSimulator } from "../../../dev/sim/resend.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+// The test stack (tests/support/stack.ts) as the delete-user tests use it: the
+// served functions with the Auth and Resend simulators over a fresh database.
+import type { GoTrueSimulator } from "../../../dev/sim/gotrue.ts";
+import type { ResendSimulator } from "../../../dev/sim/resend.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack } from "../../support/stack.ts";
 
 export const AUDIENCE = "aud_members";
 
 export interface DeletionStack {
   t: TestDatabase;
-  gotrue: Awaited<ReturnType<typeof startGoTrueSimulator>>;
-  resend: Awaited<ReturnType<typeof startResendSimulator>>;
-  fns: ServedFunctions;
+  gotrue: GoTrueSimulator;
+  resend: ResendSimulator;
+  fns: { url(name: string): string };
   close(): Promise<void>;
 }
 
 export async function startDeletionStack(): Promise<DeletionStack> {
-  const t = await createTestDatabase();
-  const gotrue = await startGoTrueSimulator({ port: 0 });
-  const resend = await startResendSimulator({ port: 0 });
-  const fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    CRON_SECRET: "local-cron-secret",
-    SUPABASE_SERVICE_ROLE_KEY: "local-service-role-key",
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    AUTH_ADMIN_URL: gotrue.url,
-    RESEND_API_URL: resend.url,
-    RESEND_API_KEY: "re_local_key",
-    RESEND_AUDIENCE_ID: AUDIENCE,
-  });
+  const stack = await startTestStack({ env: { RESEND_AUDIENCE_ID: AUDIENCE } });
   return {
-    t,
-    gotrue,
-    resend,
-    fns,
-    async close() {
-      await fns.close();
-      await gotrue.close();
-      await resend.close();
-      await t.drop();
-    },
+    t: stack.database,
+    gotrue: stack.sims.gotrue!,
+    resend: stack.sims.resend!,
+    fns: { url: stack.url },
+    close: stack.close,
   };
 }

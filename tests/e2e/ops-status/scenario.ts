@@ -5,12 +5,14 @@
 // minutes, a run that crashed two hours ago) is written directly.
 import { LOCAL_RESEND_WEBHOOK_SECRET } from "../../../src/shared/jobs/resend-webhook/env.ts";
 import { emailEvent, signedHeaders } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import { simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
+import { serveFunctions } from "../../../dev/local-env.ts";
+import { simClient } from "../../../dev/sim/braze.ts";
 import { fixture } from "../../../dev/sim/fixtures.ts";
-import { simFootballClient, startFootballDataSimulator } from "../../../dev/sim/football-data.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
-import { CAMPAIGN_ID, CRON_SECRET, upcomingMatches } from "../../support/scheduler-stack.ts";
+import { simFootballClient } from "../../../dev/sim/football-data.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { callFunction } from "../../support/functions.ts";
+import { CAMPAIGN_ID, upcomingMatches } from "../../support/scheduler-stack.ts";
+import { startTestStack } from "../../support/stack.ts";
 
 export const STUCK_MATCH_ID = 799_001;
 export const CRASHED_HOLDER = "cron:crashed-runner";
@@ -18,11 +20,16 @@ export const BROADCAST_SUBJECT = "Matchday newsletter <b>round 12</b>";
 export const DELETION_USER = "6f1c1e0a-7a3b-4c55-9d2e-0d5e3c1b2a99";
 export const DELETION_ERROR = "auth admin answered 503";
 
-export { CRON_SECRET };
+/**
+ * Not the local default: dev/ops.ts falls back to `npm start`'s cron secret
+ * for a local URL, so only a secret of the test's own shows that the ops tool
+ * sends the one it was given.
+ */
+export const CRON_SECRET = "local-cron-secret-for-tests";
 
 export interface Scenario {
   database: TestDatabase;
-  functions: ServedFunctions;
+  functions: { url(name: string): string };
   /** The scheduler run parked inside Braze, holding the lease. */
   heldRun: Promise<unknown>;
   close(): Promise<void>;
@@ -33,42 +40,27 @@ export interface Scenario {
 
 export async function startScenario(): Promise<Scenario> {
   const matches = upcomingMatches(5);
-  const database = await createTestDatabase();
-  const braze = await startBrazeSimulator({ port: 0 });
-  const football = await startFootballDataSimulator({ port: 0, fixtures: matches.slice(0, 4).map((m) => fixture(m)) });
-  const env = {
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: database.url,
-    CRON_SECRET,
-    SUPABASE_SERVICE_ROLE_KEY: "service-role-key-for-tests",
-    BRAZE_REST_URL: braze.url,
-    BRAZE_API_KEY: "local-braze-key",
-    BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
-    FOOTBALL_DATA_URL: football.url,
-    FOOTBALL_DATA_TOKEN: "local-football-token",
-    FOOTBALL_COMPETITIONS: "PL,PD",
-    BRAZE_LISTING: "false", // production mode: Braze lists no API-triggered schedules
-    BRAZE_LIST_LAG_SECONDS: "0",
-    RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET,
-  };
-  // Two servers over the same database, differing only in Braze's timeout: one
-  // gives up on a create after 500 ms (so a commit-then-timeout becomes an
-  // uncertain row), the other waits 10 minutes (so a held create keeps its run
-  // inside Braze, and the lease held, for as long as the test looks).
-  const [impatient, functions] = await Promise.all([
-    serveFunctions({ ...env, BRAZE_TIMEOUT_MS: "500" }),
-    serveFunctions({ ...env, BRAZE_TIMEOUT_MS: "600000" }),
-  ]);
+  // Braze waits 10 minutes here, so a held create keeps its run inside Braze
+  // (and the lease held) for as long as the test looks.
+  const stack = await startTestStack({
+    env: {
+      CRON_SECRET,
+      BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
+      BRAZE_LIST_LAG_SECONDS: "0",
+      BRAZE_TIMEOUT_MS: "600000",
+    },
+    simulators: { football: { fixtures: matches.slice(0, 4).map((m) => fixture(m)) } },
+  });
+  const { database } = stack;
+  const braze = stack.sims.braze!;
+  const football = stack.sims.football!;
+  const functions = { url: stack.url };
+  // A second server over the same database and simulators that gives up on a
+  // create after 500 ms, so a commit-then-timeout becomes an uncertain row.
+  const impatient = await serveFunctions({ env: { ...stack.env, BRAZE_TIMEOUT_MS: "500" } });
   const brazeSim = simClient(braze.url);
   const { sql } = database;
-  const invoke = async (name: string, via = functions) => {
-    const res = await fetch(via.url(name), {
-      method: "POST",
-      headers: { authorization: `Bearer ${CRON_SECRET}`, "content-type": "application/json" },
-      body: "{}",
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const invoke = (name: string, via = functions) => callFunction(via.url(name), { token: CRON_SECRET });
 
   // 1. A run whose first create times out after Braze committed it: completed, one row uncertain.
   await brazeSim.faults({ timeoutAfterCommit: { next: 1, endpoint: "create" } });
@@ -78,7 +70,7 @@ export async function startScenario(): Promise<Scenario> {
   }
   const [uncertain] = await sql<
     { match_id: string }[]
-  >`select match_id from public.schedule_ledger where status = 'uncertain'`;
+  >`select match_id from app_private.schedule_ledger where status = 'uncertain'`;
 
   // 2. A new match appears; the next run is held inside Braze's create, holding the lease.
   await simFootballClient(football.url).addMatch(matches[4]!);
@@ -89,19 +81,19 @@ export async function startScenario(): Promise<Scenario> {
   // 3. Reconcile meanwhile finds the lease taken: a "locked" run.
   const locked = await invoke("braze-reconcile");
   if (locked.status !== 409) throw new Error(`scenario: expected reconcile to be locked out, got ${locked.status}`);
-  const [lease] = await sql<{ job: string; holder: string }[]>`select job, holder from public.job_leases`;
+  const [lease] = await sql<{ job: string; holder: string }[]>`select job, holder from app_private.job_leases`;
 
   // 4. What only time makes: a create intent nobody finished 25 minutes ago,
   //    a reconcile run that crashed two hours ago, one that failed three hours ago.
   await sql`
-    insert into public.schedule_ledger (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, fencing_token, created_at, updated_at)
+    insert into app_private.schedule_ledger (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, fencing_token, created_at, updated_at)
     values (${CAMPAIGN_ID}, ${STUCK_MATCH_ID}, 'creating', gen_random_uuid(), 'sig', now() + interval '3 days',
             now() + interval '3 days 1 hour', 0, now() - interval '25 minutes', now() - interval '25 minutes')`;
   await sql`
-    insert into public.job_runs (job, lease, holder, fencing_token, started_at)
+    insert into app_private.job_runs (job, lease, holder, fencing_token, started_at)
     values ('braze-reconcile', ${lease!.job}, ${CRASHED_HOLDER}, 0, now() - interval '2 hours')`;
   await sql`
-    insert into public.job_runs (job, lease, holder, started_at, finished_at, outcome, error)
+    insert into app_private.job_runs (job, lease, holder, started_at, finished_at, outcome, error)
     values ('braze-reconcile', ${lease!.job}, 'cron:earlier', now() - interval '3 hours',
             now() - interval '3 hours' + interval '1.5 seconds', 'failed', 'football-data answered 503')`;
 
@@ -132,7 +124,7 @@ export async function startScenario(): Promise<Scenario> {
   const [created] = await sql<{ b: { id: string } }[]>`
     select public.broadcast_create(${BROADCAST_SUBJECT}, '<p>Hello</p>', 'audience-1') as b`;
   await sql`select public.broadcast_begin(${created!.b.id}::uuid, 'send')`;
-  await sql`update public.broadcasts set updated_at = now() - interval '20 minutes' where id = ${created!.b.id}`;
+  await sql`update app_private.broadcasts set updated_at = now() - interval '20 minutes' where id = ${created!.b.id}`;
 
   // 7. A deletion saga whose auth step failed: retried forward by delete-user-resume.
   await sql`select public.user_deletion_request(${DELETION_USER}::uuid, 'service_role')`;
@@ -148,11 +140,8 @@ export async function startScenario(): Promise<Scenario> {
     async close() {
       await brazeSim.release().catch(() => {});
       await heldRun.catch(() => {});
-      await functions.close();
       await impatient.close();
-      await braze.close();
-      await football.close();
-      await database.drop();
+      await stack.close();
     },
     uncertainMatchId: Number(uncertain!.match_id),
     lease: lease!,

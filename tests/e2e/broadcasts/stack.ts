@@ -1,14 +1,13 @@
-// One served stack per e2e test file: a fresh database, the Resend simulator
-// and every edge function, with helpers that act the way an editor would.
-import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
-import { resendSimClient, startResendSimulator } from "../../../dev/sim/resend.ts";
-import { createTestDatabase } from "../../support/db.ts";
-import { serveFunctions } from "../../support/functions.ts";
+// One served stack per e2e test file (the test stack, tests/support/stack.ts)
+// with an audience in the Resend simulator, and helpers that act the way an editor would.
+import { mintAccessToken } from "../../../dev/mint-token.ts";
+import { resendSimClient } from "../../../dev/sim/resend.ts";
+import { callFunction } from "../../support/functions.ts";
+import { CRON_SECRET, startTestStack } from "../../support/stack.ts";
 
-export const CRON_SECRET = "local-cron-secret";
+export { CRON_SECRET };
 export const AUDIENCE = "aud_newsletter";
 export const RECIPIENTS = ["ada@example.test", "grace@example.test"];
-export const FROM = "News <news@example.test>";
 export const RESOLVE_MAX_ATTEMPTS = 3;
 
 export interface BroadcastState {
@@ -20,47 +19,30 @@ export interface BroadcastState {
 }
 
 export async function startBroadcastStack() {
-  const t = await createTestDatabase();
-  const sim = await startResendSimulator({ port: 0 });
-  const simClient = resendSimClient(sim.url);
+  const stack = await startTestStack({
+    env: {
+      // One attempt and a short timeout, so a call the simulator never answers
+      // leaves the row uncertain for the resolver instead of being retried inline.
+      RESEND_TIMEOUT_MS: "1000",
+      RESEND_MAX_ATTEMPTS: "1",
+      BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
+      BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
+    },
+  });
+  const t = stack.database;
+  const simClient = resendSimClient(stack.sims.resend!.url);
   for (const email of RECIPIENTS) await simClient.addContact(email, AUDIENCE);
-  const env: Record<string, string> = {
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    CRON_SECRET,
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    RESEND_API_URL: sim.url,
-    RESEND_API_KEY: "re_local_key",
-    RESEND_FROM: FROM,
-    // One attempt and a short timeout, so a call the simulator never answers
-    // leaves the row uncertain for the resolver instead of being retried inline.
-    RESEND_TIMEOUT_MS: "1000",
-    RESEND_MAX_ATTEMPTS: "1",
-    BROADCASTS_RESOLVE_GRACE_SECONDS: "0",
-    BROADCASTS_RESOLVE_MAX_ATTEMPTS: String(RESOLVE_MAX_ATTEMPTS),
-  };
-  const fns = await serveFunctions(env);
   const editorToken = await mintAccessToken({ sub: crypto.randomUUID(), appMetadata: { role: "editor" } });
-
-  const post = async (name: string, body: unknown, token = editorToken) => {
-    const res = await fetch(fns.url(name), {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    // deno-lint-ignore no-explicit-any -- answers are read field by field in each test
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
+  const post = (name: string, body: unknown, token = editorToken) => callFunction(stack.url(name), { token, body });
 
   return {
     t,
-    sim,
     simClient,
-    fns,
+    fns: { url: stack.url },
     editorToken,
     post,
     /** The environment the served functions run with, for running a core in the test process. */
-    env,
+    env: stack.env,
     async createBroadcast(subject = "Matchday news") {
       return t.db.rpc<BroadcastState>("broadcast_create", {
         p_subject: subject,
@@ -83,11 +65,7 @@ export async function startBroadcastStack() {
       await simClient.fire();
       return (await simClient.state()).emails.filter((e) => e.subject === broadcastSubject);
     },
-    async close() {
-      await fns.close();
-      await sim.close();
-      await t.drop();
-    },
+    close: stack.close,
   };
 }
 
@@ -112,8 +90,8 @@ export async function failNextTransitionTo(stack: BroadcastStack, status: string
       end if;
       return new;
     end $$;
-    drop trigger if exists test_fail_transition on public.broadcasts;
-    create trigger test_fail_transition before update on public.broadcasts
+    drop trigger if exists test_fail_transition on app_private.broadcasts;
+    create trigger test_fail_transition before update on app_private.broadcasts
       for each row execute function public.test_fail_transition();
   `);
 }
@@ -133,12 +111,12 @@ export async function failTransitions(stack: BroadcastStack, from: string, to: s
       end if;
       return new;
     end $$;
-    drop trigger if exists test_fail_transitions on public.broadcasts;
-    create trigger test_fail_transitions before update on public.broadcasts
+    drop trigger if exists test_fail_transitions on app_private.broadcasts;
+    create trigger test_fail_transitions before update on app_private.broadcasts
       for each row execute function public.test_fail_transitions();
   `);
 }
 
 export async function clearFailures(stack: BroadcastStack) {
-  await stack.t.sql.unsafe(`drop trigger if exists test_fail_transitions on public.broadcasts`);
+  await stack.t.sql.unsafe(`drop trigger if exists test_fail_transitions on app_private.broadcasts`);
 }
