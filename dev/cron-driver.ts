@@ -1,4 +1,4 @@
-// The local stand-in for pg_cron + pg_net: reads public.cron_schedules (the
+// The local stand-in for pg_cron + pg_net: reads app_private.cron_schedules (the
 // same rows the pg_cron migration schedules) and POSTs to each function with
 // Authorization: Bearer <CRON_SECRET> on its schedule, printing one line per run.
 import { Cron } from "croner";
@@ -23,7 +23,7 @@ export async function startCronDriver(
 ): Promise<{ stop(): void; names: string[]; trigger(name: string): Promise<void> }> {
   const rows = await options.sql<
     Schedule[]
-  >`select name, schedule, function_name, body from public.cron_schedules order by name`;
+  >`select name, schedule, function_name, body from app_private.cron_schedules order by name`;
   const invoke = async (row: Schedule) => {
     const started = Date.now();
     try {

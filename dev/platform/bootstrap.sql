@@ -4,10 +4,16 @@
 --
 -- Modelled on supabase/postgres's init scripts: the API roles, the `auth` and
 -- `extensions` schemas, auth.uid()/auth.jwt()/auth.role() reading the
--- `request.jwt.claims` setting that PostgREST sets per request, and Supabase's
--- default privileges, which GRANT everything in `public` to the API roles. That
--- last part matters: a migration that forgets to revoke is exposed here exactly
--- as it would be on the platform.
+-- `request.jwt.claims` setting that PostgREST sets per request, the
+-- `graphql_public` schema pg_graphql exposes, and Supabase's default
+-- privileges, which GRANT everything the migration role (postgres) creates in
+-- `public` to the API roles (supabase/postgres,
+-- migrations/db/init-scripts/00000000000000-initial-schema.sql: "grant usage on
+-- schema public to postgres, anon, authenticated, service_role; alter default
+-- privileges in schema public grant all on tables|functions|sequences to
+-- postgres, anon, authenticated, service_role"). That last part matters: the
+-- migrations must take those grants back themselves, and a migration that does
+-- not is exposed here exactly as it would be on the platform.
 
 do $$
 begin
@@ -30,7 +36,8 @@ grant anon, authenticated, service_role to authenticator;
 
 create schema if not exists auth;
 create schema if not exists extensions;
-grant usage on schema auth, extensions, public to anon, authenticated, service_role;
+create schema if not exists graphql_public;
+grant usage on schema auth, extensions, graphql_public, public to anon, authenticated, service_role;
 
 create or replace function auth.jwt() returns jsonb
 language sql stable

@@ -1,3 +1,49 @@
+-- Where everything lives, and who may touch it. Stated once, here, for every
+-- migration after this one.
+--
+-- Schema app_private holds every table, sequence and internal helper. PostgREST
+-- exposes only the schemas in supabase/config.toml's [api] schemas (public), so
+-- nothing in app_private is reachable through the API at all, whatever grant
+-- might slip in later; objects left in public are one grant away from every
+-- anon caller. Job queues built on Postgres do the same: pgflow keeps its
+-- tables and functions in schema pgflow, graphile-worker its tables in
+-- graphile_worker._private_*.
+--
+-- public keeps only (a) the entry points the edge functions call by RPC, each
+-- `security definer` so it writes app_private as its owner, and (b) the tables
+-- a signed-in user reads under row level security (managed_calendars and its
+-- revisions, granted beside their policies).
+--
+-- The rule: tables are written only by the project's functions. No API role
+-- (anon, authenticated, service_role) holds a write privilege on any table,
+-- nor usage on app_private; service_role reaches the data only through the
+-- entry points, so "written only through the ... functions" is enforced by the
+-- catalogue, not by convention. tests/security/ checks all of it.
+--
+-- Supabase's default privileges grant ALL on every table, sequence and
+-- function created in public to anon, authenticated and service_role
+-- (supabase/postgres, migrations/db/init-scripts/00000000000000-initial-schema.sql:
+-- "alter default privileges in schema public grant all on tables ... to
+-- postgres, anon, authenticated, service_role", and the same for functions and
+-- sequences), and Postgres grants EXECUTE on every new function to PUBLIC.
+-- The statements below take that back for whatever this role creates from now
+-- on, so no migration repeats a revoke/grant block per object:
+--   * no EXECUTE for PUBLIC on any new function (global: Postgres adds
+--     per-schema defaults to the global ones and cannot revoke a global
+--     grant per schema);
+--   * in public, functions are executable by service_role only (it keeps
+--     Supabase's grant), tables and sequences get no grant at all.
+--   * app_private has no usage for any API role, so its objects need none.
+
+create schema app_private;
+comment on schema app_private is
+  'Tables, sequences and internal helpers. Not exposed by PostgREST; no API role has usage. Reached only through the security definer entry points in public.';
+
+alter default privileges revoke execute on functions from public;
+alter default privileges in schema public revoke all on functions from anon, authenticated;
+alter default privileges in schema public revoke all on tables from anon, authenticated, service_role;
+alter default privileges in schema public revoke all on sequences from anon, authenticated, service_role;
+
 -- Leases with fencing tokens, and the run history every job writes.
 --
 -- Why a lease row and not a session advisory lock: supabase.rpc() goes through
@@ -9,23 +55,23 @@
 -- the fencing token it was granted (Kleppmann, "How to do distributed locking",
 -- 2016: a lease alone cannot stop a paused holder from writing after expiry).
 
-create table public.job_leases (
+create table app_private.job_leases (
   job         text primary key check (length(job) between 1 and 200),
   holder      text not null check (length(holder) between 1 and 200),
   token       bigint not null,
   acquired_at timestamptz not null,
   expires_at  timestamptz not null
 );
-comment on table public.job_leases is
+comment on table app_private.job_leases is
   'One row per lease name. Free when absent or expired (database clock). token is the fencing token of the live holder.';
 
 -- Strictly increasing across all holders and all lease names: a newer holder
 -- always has a larger token than any older one.
-create sequence public.job_lease_token_seq as bigint;
+create sequence app_private.job_lease_token_seq as bigint;
 
-alter table public.job_leases enable row level security;
+alter table app_private.job_leases enable row level security;
 
-create table public.job_runs (
+create table app_private.job_runs (
   id            uuid primary key default gen_random_uuid(),
   job           text not null,
   lease         text not null,
@@ -39,11 +85,11 @@ create table public.job_runs (
   -- An unfinished run has no outcome; a finished one always has.
   constraint job_runs_outcome_iff_finished check ((finished_at is null) = (outcome is null))
 );
-comment on table public.job_runs is
+comment on table app_private.job_runs is
   'Run history. A row is written when a run starts and finished when it ends, so a crashed run stays visible with finished_at null.';
-create index job_runs_job_started_at on public.job_runs (job, started_at desc);
+create index job_runs_job_started_at on app_private.job_runs (job, started_at desc);
 
-alter table public.job_runs enable row level security;
+alter table app_private.job_runs enable row level security;
 
 -- ---------------------------------------------------------------------------
 -- Guard: every typed error the project raises uses a PostgREST-style SQLSTATE
@@ -51,7 +97,7 @@ alter table public.job_runs enable row level security;
 -- kind in HINT. Both Db adapters map (code, hint) to the same typed error.
 -- ---------------------------------------------------------------------------
 
-create function public.acquire_job_lease(p_job text, p_holder text, p_ttl_seconds integer)
+create function app_private.acquire_job_lease(p_job text, p_holder text, p_ttl_seconds integer)
 returns jsonb
 language plpgsql
 volatile
@@ -77,8 +123,8 @@ begin
 
   -- Guard: claim only a free or expired lease, judged by the database clock so
   -- that callers' clock skew cannot let two holders believe they are live.
-  insert into public.job_leases as l (job, holder, token, acquired_at, expires_at)
-  values (p_job, p_holder, nextval('public.job_lease_token_seq'), now(),
+  insert into app_private.job_leases as l (job, holder, token, acquired_at, expires_at)
+  values (p_job, p_holder, nextval('app_private.job_lease_token_seq'), now(),
           now() + make_interval(secs => p_ttl_seconds))
   on conflict (job) do update
     set holder = excluded.holder,
@@ -97,7 +143,7 @@ begin
 end;
 $$;
 
-create function public.assert_job_lease(p_job text, p_token bigint)
+create function app_private.assert_job_lease(p_job text, p_token bigint)
 returns void
 language plpgsql
 volatile
@@ -108,7 +154,7 @@ begin
   -- row) wait until the fenced write commits, so "checked live, then someone
   -- else took over, then we wrote" cannot happen inside one transaction.
   perform 1
-    from public.job_leases
+    from app_private.job_leases
    where job = p_job and token = p_token and expires_at > now()
      for share;
   if not found then
@@ -122,6 +168,7 @@ create function public.renew_job_lease(p_job text, p_token bigint, p_ttl_seconds
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -134,7 +181,7 @@ begin
 
   -- Guard: only the live holder renews, and never an expired lease: once it
   -- has lapsed another run may already have acted on the assumption it is free.
-  update public.job_leases
+  update app_private.job_leases
      set expires_at = now() + make_interval(secs => p_ttl_seconds)
    where job = p_job and token = p_token and expires_at > now()
   returning expires_at into v_expires_at;
@@ -147,7 +194,7 @@ begin
 end;
 $$;
 
-create function public.release_job_lease(p_job text, p_token bigint)
+create function app_private.release_job_lease(p_job text, p_token bigint)
 returns jsonb
 language plpgsql
 volatile
@@ -158,7 +205,7 @@ declare
 begin
   -- Guard: releasing someone else's lease is a no-op, not an error: a run
   -- that outlived its lease must not free its successor's.
-  delete from public.job_leases where job = p_job and token = p_token;
+  delete from app_private.job_leases where job = p_job and token = p_token;
   v_released := found;
   return jsonb_build_object('released', v_released);
 end;
@@ -168,6 +215,7 @@ create function public.begin_job_run(p_job text, p_lease text, p_holder text, p_
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -177,16 +225,16 @@ begin
   -- One round trip: take the lease and record the run. A run that finds the
   -- lease taken is recorded too (outcome locked), so the history explains
   -- every invocation, not only the ones that did work.
-  v_lease := public.acquire_job_lease(p_lease, p_holder, p_ttl_seconds);
+  v_lease := app_private.acquire_job_lease(p_lease, p_holder, p_ttl_seconds);
 
   if v_lease is null then
-    insert into public.job_runs (job, lease, holder, finished_at, outcome)
+    insert into app_private.job_runs (job, lease, holder, finished_at, outcome)
     values (p_job, p_lease, p_holder, now(), 'locked')
     returning id into v_run_id;
     return jsonb_build_object('run_id', v_run_id, 'acquired', false);
   end if;
 
-  insert into public.job_runs (job, lease, holder, fencing_token)
+  insert into app_private.job_runs (job, lease, holder, fencing_token)
   values (p_job, p_lease, p_holder, (v_lease ->> 'token')::bigint)
   returning id into v_run_id;
   return jsonb_build_object('run_id', v_run_id, 'acquired', true) || v_lease;
@@ -202,10 +250,11 @@ create function public.finish_job_run(
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_run public.job_runs;
+  v_run app_private.job_runs;
 begin
   if p_outcome is null or p_outcome not in ('completed', 'failed', 'lease_lost') then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -214,14 +263,14 @@ begin
 
   -- Guard: a run is finished once; a second finish (a retried request) keeps
   -- the first outcome rather than rewriting history.
-  update public.job_runs
+  update app_private.job_runs
      set finished_at = now(), outcome = p_outcome,
          counts = coalesce(p_counts, '{}'::jsonb), error = left(p_error, 4000)
    where id = p_run_id and finished_at is null
   returning * into v_run;
 
   if v_run.id is null then
-    select * into v_run from public.job_runs where id = p_run_id;
+    select * into v_run from app_private.job_runs where id = p_run_id;
     if v_run.id is null then
       raise exception using errcode = 'PT404', hint = 'not_found',
         message = format('finish_job_run: no run %s', p_run_id);
@@ -231,30 +280,9 @@ begin
   -- The lease is released in the same transaction, so a finished run never
   -- leaves its lease to expire on its own. Not ours any more: a no-op.
   if v_run.fencing_token is not null then
-    delete from public.job_leases where job = v_run.lease and token = v_run.fencing_token;
+    delete from app_private.job_leases where job = v_run.lease and token = v_run.fencing_token;
   end if;
 
   return jsonb_build_object('run_id', v_run.id, 'outcome', v_run.outcome, 'finished_at', v_run.finished_at);
 end;
 $$;
-
-revoke all on table public.job_leases, public.job_runs from public, anon, authenticated;
-revoke all on sequence public.job_lease_token_seq from public, anon, authenticated;
-grant select on table public.job_leases, public.job_runs to service_role;
-
-revoke all on function
-  public.acquire_job_lease(text, text, integer),
-  public.assert_job_lease(text, bigint),
-  public.renew_job_lease(text, bigint, integer),
-  public.release_job_lease(text, bigint),
-  public.begin_job_run(text, text, text, integer),
-  public.finish_job_run(uuid, text, jsonb, text)
-from public, anon, authenticated;
-
-grant execute on function
-  public.acquire_job_lease(text, text, integer),
-  public.renew_job_lease(text, bigint, integer),
-  public.release_job_lease(text, bigint),
-  public.begin_job_run(text, text, text, integer),
-  public.finish_job_run(uuid, text, jsonb, text)
-to service_role;

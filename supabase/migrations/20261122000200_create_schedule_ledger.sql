@@ -20,7 +20,7 @@
 -- impossible. Every write is fenced by the lease derived from the campaign
 -- (braze_campaign_lease), never by a lease name the caller chooses.
 
-create table public.schedule_ledger (
+create table app_private.schedule_ledger (
   id                bigint generated always as identity primary key,
   campaign_id       text not null check (length(campaign_id) between 1 and 200),
   match_id          bigint not null,
@@ -49,7 +49,7 @@ create table public.schedule_ledger (
     check ((status = 'uncertain') = (uncertain_op is not null))
 );
 
-comment on table public.schedule_ledger is
+comment on table app_private.schedule_ledger is
   'What Braze has (or is being asked to have) per campaign and match. Written only through the ledger_* functions, fenced by the job lease.';
 
 -- Guard: at most one live row per (campaign, match). A cancelled or sent row
@@ -57,23 +57,23 @@ comment on table public.schedule_ledger is
 -- row must leave this index: a match re-dated after its push went out (a
 -- postponement, a delay on the day, a new lead time) needs a new live row.
 create unique index schedule_ledger_one_live_row
-  on public.schedule_ledger (campaign_id, match_id)
+  on app_private.schedule_ledger (campaign_id, match_id)
   where status not in ('cancelled', 'sent');
 
 -- Guard: one Braze schedule belongs to at most one live row.
 create unique index schedule_ledger_one_owner_per_schedule
-  on public.schedule_ledger (campaign_id, braze_schedule_id)
+  on app_private.schedule_ledger (campaign_id, braze_schedule_id)
   where status not in ('cancelled', 'sent') and braze_schedule_id is not null;
 
 create index schedule_ledger_live_by_send_at
-  on public.schedule_ledger (campaign_id, send_at)
+  on app_private.schedule_ledger (campaign_id, send_at)
   where status not in ('cancelled', 'sent');
 
 -- The one lease that fences writes to a campaign's rows. Derived here, so a
 -- live token of any other lease (the token sequence is shared by every job)
 -- can never pass for the campaign's. The scheduler's TypeScript leaseNameFor
 -- gives the same name.
-create function public.braze_campaign_lease(p_campaign_id text)
+create function app_private.braze_campaign_lease(p_campaign_id text)
 returns text
 language sql
 immutable
@@ -85,28 +85,29 @@ $$;
 -- Guard: fencing scoped to the resource. The write names the lease it is
 -- fenced by; anything but the campaign's own lease, or a token that is not
 -- that lease's live token, is refused as lease_lost.
-create function public.assert_campaign_lease(p_lease text, p_token bigint, p_campaign_id text)
+create function app_private.assert_campaign_lease(p_lease text, p_token bigint, p_campaign_id text)
 returns void
 language plpgsql
 volatile
 set search_path = ''
 as $$
 begin
-  if p_lease is distinct from public.braze_campaign_lease(p_campaign_id) then
+  if p_lease is distinct from app_private.braze_campaign_lease(p_campaign_id) then
     raise exception using errcode = 'PT409', hint = 'lease_lost',
       message = format('lease lost: %L does not fence campaign %L (its lease is %L)',
-                       p_lease, p_campaign_id, public.braze_campaign_lease(p_campaign_id));
+                       p_lease, p_campaign_id, app_private.braze_campaign_lease(p_campaign_id));
   end if;
-  perform public.assert_job_lease(public.braze_campaign_lease(p_campaign_id), p_token);
+  perform app_private.assert_job_lease(app_private.braze_campaign_lease(p_campaign_id), p_token);
 end;
 $$;
 
-alter table public.schedule_ledger enable row level security;
+alter table app_private.schedule_ledger enable row level security;
 
 create function public.ledger_load(p_campaign_id text)
 returns jsonb
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   -- Everything the scheduler needs to plan, in one round trip: every live row
@@ -116,7 +117,7 @@ as $$
     'now', now(),
     'rows', coalesce(jsonb_agg(to_jsonb(l) - 'previous' order by l.send_at, l.match_id), '[]'::jsonb)
   )
-  from public.schedule_ledger l
+  from app_private.schedule_ledger l
   where l.campaign_id = p_campaign_id
     and l.status not in ('cancelled', 'sent')
     and (l.send_at > now() or l.status in ('creating', 'updating', 'cancelling', 'uncertain'));
@@ -126,6 +127,7 @@ create function public.ledger_begin(p_lease text, p_token bigint, p_campaign_id 
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 -- Writes intents, one result per intent in the same order. An intent that
@@ -135,10 +137,10 @@ as $$
 declare
   v_intent jsonb;
   v_action text;
-  v_row    public.schedule_ledger;
+  v_row    app_private.schedule_ledger;
   v_out    jsonb := '[]'::jsonb;
 begin
-  perform public.assert_campaign_lease(p_lease, p_token, p_campaign_id);
+  perform app_private.assert_campaign_lease(p_lease, p_token, p_campaign_id);
 
   if jsonb_typeof(p_intents) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -149,7 +151,7 @@ begin
   -- scheduled row's push went out (sent); a failed row never owned a
   -- schedule and its time is gone (cancelled). ledger_load no longer returns
   -- them, so without this a re-dated match could never get a live row again.
-  update public.schedule_ledger
+  update app_private.schedule_ledger
      set status = case when status = 'scheduled' then 'sent' else 'cancelled' end,
          version = version + 1, updated_at = now()
    where campaign_id = p_campaign_id and status in ('scheduled', 'failed')
@@ -163,7 +165,7 @@ begin
       -- Guard: the partial unique index turns a second live row for the match
       -- into unique_violation (23505); the subtransaction keeps it to this item.
       begin
-        insert into public.schedule_ledger
+        insert into app_private.schedule_ledger
           (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
         values (p_campaign_id, (v_intent ->> 'match_id')::bigint, 'creating', (v_intent ->> 'attempt_id')::uuid,
                 v_intent ->> 'signature', (v_intent ->> 'send_at')::timestamptz,
@@ -174,7 +176,7 @@ begin
       end;
     elsif v_action = 'create' then
       -- Reviving a row whose create failed: same row, fresh attempt.
-      update public.schedule_ledger
+      update app_private.schedule_ledger
          set status = 'creating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
              signature = v_intent ->> 'signature', send_at = (v_intent ->> 'send_at')::timestamptz,
              kickoff_at = (v_intent ->> 'kickoff_at')::timestamptz,
@@ -187,7 +189,7 @@ begin
       returning * into v_row;
 
     elsif v_action = 'update' then
-      update public.schedule_ledger
+      update app_private.schedule_ledger
          set status = 'updating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
              previous = jsonb_build_object('signature', signature, 'send_at', send_at,
                                            'kickoff_at', kickoff_at, 'message', message,
@@ -204,7 +206,7 @@ begin
     elsif v_action = 'recreate' then
       -- Reconcile found the row's schedule gone from Braze: create it again,
       -- on the same row, with a fresh attempt.
-      update public.schedule_ledger
+      update app_private.schedule_ledger
          set status = 'creating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
              braze_schedule_id = null, previous = null, last_error = 'schedule missing from Braze; recreating',
              fencing_token = p_token, updated_at = now()
@@ -215,7 +217,7 @@ begin
 
     elsif v_action = 'cancel' then
       -- A failed row owns nothing at Braze: it is cancelled without a call.
-      update public.schedule_ledger
+      update app_private.schedule_ledger
          set status = case when status = 'failed' then 'cancelled' else 'cancelling' end,
              version = version + 1, last_error = null, fencing_token = p_token, updated_at = now()
        where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
@@ -252,6 +254,7 @@ create function public.ledger_settle(p_lease text, p_token bigint, p_campaign_id
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 -- Settles the outcome of Braze calls (from the scheduler) or of a resolution
@@ -269,12 +272,12 @@ as $$
 declare
   v_result  jsonb;
   v_outcome text;
-  v_row     public.schedule_ledger;
+  v_row     app_private.schedule_ledger;
   v_from    text;
   v_applied integer := 0;
   v_stale   jsonb := '[]'::jsonb;
 begin
-  perform public.assert_campaign_lease(p_lease, p_token, p_campaign_id);
+  perform app_private.assert_campaign_lease(p_lease, p_token, p_campaign_id);
 
   if jsonb_typeof(p_results) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -292,7 +295,7 @@ begin
     -- only an unresolved row can be settled. A stale item is reported, not
     -- applied, and the rest of the batch still lands.
     select * into v_row
-      from public.schedule_ledger
+      from app_private.schedule_ledger
      where id = (v_result ->> 'id')::bigint
        and campaign_id = p_campaign_id
        and version = (v_result ->> 'version')::integer
@@ -333,7 +336,7 @@ begin
       end if;
     end if;
 
-    update public.schedule_ledger
+    update app_private.schedule_ledger
        set status = v_row.status,
            uncertain_op = case when v_row.status = 'uncertain' then v_row.uncertain_op end,
            braze_schedule_id = v_row.braze_schedule_id,
@@ -354,6 +357,7 @@ create function public.ledger_load_unresolved(p_campaign_id text, p_older_than_s
 returns jsonb
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   -- Rows a crash or an unknown outcome left between states, untouched for
@@ -368,7 +372,7 @@ as $$
                                || jsonb_build_object('previous_attempt_id', l.previous ->> 'attempt_id')
                      order by l.id), '[]'::jsonb)
   )
-  from public.schedule_ledger l
+  from app_private.schedule_ledger l
   where l.campaign_id = p_campaign_id
     and l.status not in ('cancelled', 'sent')
     and (l.send_at > now() - interval '1 day' or l.status in ('creating', 'updating', 'cancelling', 'uncertain'));
@@ -378,7 +382,7 @@ $$;
 -- reconcile first saw each. An orphan is cancelled only once it has been seen
 -- for longer than the grace period: a listing may lag behind writes, and a
 -- create still in flight may not have been adopted yet.
-create table public.braze_orphan_sightings (
+create table app_private.braze_orphan_sightings (
   campaign_id   text not null,
   schedule_id   text not null,
   attempt_id    text,
@@ -386,27 +390,28 @@ create table public.braze_orphan_sightings (
   last_seen_at  timestamptz not null default now(),
   primary key (campaign_id, schedule_id)
 );
-alter table public.braze_orphan_sightings enable row level security;
+alter table app_private.braze_orphan_sightings enable row level security;
 
 create function public.ledger_record_orphans(p_lease text, p_token bigint, p_campaign_id text, p_orphans jsonb)
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 begin
-  perform public.assert_campaign_lease(p_lease, p_token, p_campaign_id);
+  perform app_private.assert_campaign_lease(p_lease, p_token, p_campaign_id);
   if jsonb_typeof(p_orphans) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'ledger_record_orphans: p_orphans must be a JSON array';
   end if;
 
   -- Forget sightings that are no longer orphans (adopted, or gone from Braze).
-  delete from public.braze_orphan_sightings s
+  delete from app_private.braze_orphan_sightings s
    where s.campaign_id = p_campaign_id
      and not exists (select from jsonb_array_elements(p_orphans) o where o ->> 'schedule_id' = s.schedule_id);
 
-  insert into public.braze_orphan_sightings as s (campaign_id, schedule_id, attempt_id)
+  insert into app_private.braze_orphan_sightings as s (campaign_id, schedule_id, attempt_id)
   select p_campaign_id, o ->> 'schedule_id', o ->> 'attempt_id'
     from jsonb_array_elements(p_orphans) o
   on conflict (campaign_id, schedule_id) do update set last_seen_at = now();
@@ -414,30 +419,7 @@ begin
   return coalesce((
     select jsonb_agg(jsonb_build_object('schedule_id', s.schedule_id,
                                         'seen_for_seconds', extract(epoch from now() - s.first_seen_at)))
-      from public.braze_orphan_sightings s
+      from app_private.braze_orphan_sightings s
      where s.campaign_id = p_campaign_id), '[]'::jsonb);
 end;
 $$;
-
-revoke all on table public.schedule_ledger, public.braze_orphan_sightings from public, anon, authenticated;
--- The identity column's sequence gets Supabase's default grants too.
-revoke all on sequence public.schedule_ledger_id_seq from public, anon, authenticated;
-grant select on table public.schedule_ledger, public.braze_orphan_sightings to service_role;
-
-revoke all on function
-  public.braze_campaign_lease(text),
-  public.assert_campaign_lease(text, bigint, text),
-  public.ledger_load(text),
-  public.ledger_begin(text, bigint, text, jsonb),
-  public.ledger_settle(text, bigint, text, jsonb),
-  public.ledger_load_unresolved(text, integer),
-  public.ledger_record_orphans(text, bigint, text, jsonb)
-from public, anon, authenticated;
-
-grant execute on function
-  public.ledger_load(text),
-  public.ledger_begin(text, bigint, text, jsonb),
-  public.ledger_settle(text, bigint, text, jsonb),
-  public.ledger_load_unresolved(text, integer),
-  public.ledger_record_orphans(text, bigint, text, jsonb)
-to service_role;

@@ -3,7 +3,7 @@
 -- driver (dev/cron-driver.ts) reads the same rows, so production and local
 -- runs can never disagree about what runs when.
 
-create table public.cron_schedules (
+create table app_private.cron_schedules (
   name          text primary key check (name ~ '^[a-z0-9-]{1,64}$'),
   schedule      text not null check (length(schedule) between 9 and 100),
   function_name text not null check (function_name ~ '^[a-z0-9-]{1,64}$'),
@@ -21,14 +21,12 @@ create table public.cron_schedules (
                 check (timeout_milliseconds between 1000 and 900000),
   description   text not null
 );
-comment on table public.cron_schedules is
+comment on table app_private.cron_schedules is
   'Cron-driven edge functions: name, cron expression (UTC), function, request body, how long the call waits for the answer. Read by the local cron driver and by the pg_cron migration.';
 
-alter table public.cron_schedules enable row level security;
-revoke all on table public.cron_schedules from public, anon, authenticated;
-grant select on table public.cron_schedules to service_role;
+alter table app_private.cron_schedules enable row level security;
 
-insert into public.cron_schedules (name, schedule, function_name, description) values
+insert into app_private.cron_schedules (name, schedule, function_name, description) values
   ('braze-scheduler', '*/5 * * * *', 'braze-scheduler',
    'Diff upcoming matches against the schedule ledger and create, update or cancel Braze schedules.'),
   ('braze-reconcile', '2-59/10 * * * *', 'braze-reconcile',

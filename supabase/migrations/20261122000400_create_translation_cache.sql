@@ -3,7 +3,7 @@
 -- fixtures makes zero translation calls (and a slow translator costs nothing
 -- after the first run).
 
-create table public.translation_cache (
+create table app_private.translation_cache (
   source_locale   text not null check (source_locale ~ '^[a-z]{2}(-[a-z]{2})?$'),
   target_locale   text not null check (target_locale ~ '^[a-z]{2}(-[a-z]{2})?$'),
   source_text     text not null check (length(source_text) between 1 and 500),
@@ -11,20 +11,19 @@ create table public.translation_cache (
   created_at      timestamptz not null default now(),
   primary key (source_locale, target_locale, source_text)
 );
-alter table public.translation_cache enable row level security;
-revoke all on table public.translation_cache from public, anon, authenticated;
-grant select on table public.translation_cache to service_role;
+alter table app_private.translation_cache enable row level security;
 
 create function public.translations_lookup(p_source_locale text, p_target_locales jsonb, p_texts jsonb)
 returns jsonb
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   -- Every cached (locale, text) pair among those asked for, in one round trip.
   select coalesce(jsonb_agg(jsonb_build_object('locale', c.target_locale, 'text', c.source_text,
                                                'translation', c.translated_text)), '[]'::jsonb)
-    from public.translation_cache c
+    from app_private.translation_cache c
    where c.source_locale = p_source_locale
      and c.target_locale in (select jsonb_array_elements_text(p_target_locales))
      and c.source_text in (select jsonb_array_elements_text(p_texts));
@@ -34,6 +33,7 @@ create function public.translations_store(p_source_locale text, p_entries jsonb)
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -48,7 +48,7 @@ begin
   -- Guard: an entry the table's checks would refuse (an empty or overlong
   -- translation, a malformed locale) is skipped, not allowed to fail the
   -- batch: a translator's garbage must never cost the whole cache write.
-  insert into public.translation_cache (source_locale, target_locale, source_text, translated_text)
+  insert into app_private.translation_cache (source_locale, target_locale, source_text, translated_text)
   select p_source_locale, e ->> 'locale', e ->> 'text', e ->> 'translation'
     from jsonb_array_elements(p_entries) e
    where p_source_locale ~ '^[a-z]{2}(-[a-z]{2})?$'
@@ -60,8 +60,3 @@ begin
   return jsonb_build_object('stored', v_stored);
 end;
 $$;
-
-revoke all on function public.translations_lookup(text, jsonb, jsonb), public.translations_store(text, jsonb)
-  from public, anon, authenticated;
-grant execute on function public.translations_lookup(text, jsonb, jsonb), public.translations_store(text, jsonb)
-  to service_role;

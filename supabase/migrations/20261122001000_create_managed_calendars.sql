@@ -1,8 +1,8 @@
 -- A user's managed calendars, replaced as a whole by one atomic sync.
 --
--- Why: the old sync deleted every row of the user and then inserted the new
--- set in a second request. When the insert failed (a bad row, a
--- timeout, a dropped connection) the user's calendars were simply gone. Here
+-- Why: a sync that deletes every row of the user and then inserts the new set
+-- in a second request loses the user's calendars whenever the insert fails (a
+-- bad row, a timeout, a dropped connection) after the delete committed. Here
 -- the whole replacement is one plpgsql function, so it is one transaction:
 -- it commits completely or not at all.
 
@@ -70,19 +70,13 @@ create policy managed_calendar_revisions_read_own on public.managed_calendar_rev
   for select to authenticated
   using (user_id = (select auth.uid()));
 
--- Supabase's default privileges grant everything in public to anon,
--- authenticated and service_role. Take it all back, then grant reads only:
--- the service role inserts and updates nothing except through the function
--- below (it runs as its owner). It may delete: the deletion saga's pivot
--- (user_deletion_pivot) runs as its caller, which deployed is the service
--- role through PostgREST, and removes the user's calendars under the user's
--- write lock.
-revoke all on table public.managed_calendars, public.managed_calendar_revisions
-  from public, anon, authenticated, service_role;
-grant select on table public.managed_calendars, public.managed_calendar_revisions
-  to authenticated, service_role;
-grant delete on table public.managed_calendars, public.managed_calendar_revisions
-  to service_role;
+-- These two tables stay in public (PostgREST's schema) because the app reads
+-- them there: a signed-in user selects their own rows under the policies
+-- above. The first migration's default privileges leave a new public table
+-- with no grant at all, so the read is granted here, beside its policies, and
+-- to authenticated only. Nobody is granted a write: sync_managed_calendars and
+-- the deletion saga's pivot change these rows, both running as their owner.
+grant select on table public.managed_calendars, public.managed_calendar_revisions to authenticated;
 
 -- ---------------------------------------------------------------------------
 -- sync_managed_calendars: replace a user's calendars with p_calendars.
@@ -94,8 +88,9 @@ grant delete on table public.managed_calendars, public.managed_calendar_revision
 -- {inserted, updated, deleted, unchanged, revision}.
 --
 -- Called by the edge function with the service role, after it verified the
--- user's access token; p_user_id is that token's subject. Never granted to
--- authenticated: a user calling it through PostgREST could name another user.
+-- user's access token; p_user_id is that token's subject. Executable by
+-- service_role only (the first migration's default privileges): a user calling
+-- it through PostgREST could name another user.
 -- ---------------------------------------------------------------------------
 create function public.sync_managed_calendars(
   p_user_id uuid,
@@ -194,7 +189,7 @@ begin
   -- is still valid after the user was banned (Auth does not revoke issued
   -- tokens) writes calendars that nothing would ever delete. Both live with
   -- the deletion saga, in the user_deletions migration.
-  perform public.user_write_begin(p_user_id);
+  perform app_private.user_write_begin(p_user_id);
 
   select r.revision into v_revision
     from public.managed_calendar_revisions as r
@@ -279,7 +274,3 @@ begin
   );
 end;
 $$;
-
-revoke all on function public.sync_managed_calendars(uuid, jsonb, bigint)
-  from public, anon, authenticated;
-grant execute on function public.sync_managed_calendars(uuid, jsonb, bigint) to service_role;

@@ -20,7 +20,7 @@
 -- lock of ON CONFLICT DO UPDATE serialises concurrent events on one email, and
 -- each sees the row as the previous one committed it.
 
-create table public.resend_webhook_deliveries (
+create table app_private.resend_webhook_deliveries (
   svix_id     text primary key check (length(svix_id) between 1 and 200),
   event_type  text not null check (length(event_type) between 1 and 200),
   -- Null for event types that are not about one email (unknown types are kept).
@@ -35,14 +35,14 @@ create table public.resend_webhook_deliveries (
   -- Set for unknown event types only: now() + email_privacy_settings.unknown_payload_retention.
   payload_expires_at timestamptz
 );
-comment on table public.resend_webhook_deliveries is
+comment on table app_private.resend_webhook_deliveries is
   'One row per Resend webhook delivery, keyed by svix-id: a redelivery finds its row and changes nothing.';
-create index resend_webhook_deliveries_email_id on public.resend_webhook_deliveries (email_id);
+create index resend_webhook_deliveries_email_id on app_private.resend_webhook_deliveries (email_id);
 -- Serves the bounded prune of expired unknown payloads on every write.
-create index resend_webhook_deliveries_payload_expiry on public.resend_webhook_deliveries (payload_expires_at)
+create index resend_webhook_deliveries_payload_expiry on app_private.resend_webhook_deliveries (payload_expires_at)
   where payload is not null and payload_expires_at is not null;
 
-alter table public.resend_webhook_deliveries enable row level security;
+alter table app_private.resend_webhook_deliveries enable row level security;
 
 -- Forgotten recipients stay recognisable without keeping their address: a
 -- deleted user's address is kept only as HMAC-SHA256(key, address), so a
@@ -55,7 +55,7 @@ alter table public.resend_webhook_deliveries enable row level security;
 -- project has in schema `extensions`), and never leaves the database.
 create extension if not exists pgcrypto with schema extensions;
 
-create table public.email_privacy_settings (
+create table app_private.email_privacy_settings (
   singleton boolean primary key default true check (singleton),
   -- HMAC key for forgotten_email_recipients. Replacing it makes every stored
   -- hash unrecognisable: keep it unless all forgotten addresses are forgotten again.
@@ -63,27 +63,27 @@ create table public.email_privacy_settings (
                      check (length(recipient_hmac_key) >= 32),
   -- How long the raw body of an event type this project does not apply (a
   -- new Resend type, contact.*) is kept for a later replay before it is nulled.
-  -- Change it with: update public.email_privacy_settings set unknown_payload_retention = '6 hours';
+  -- Change it with: update app_private.email_privacy_settings set unknown_payload_retention = '6 hours';
   unknown_payload_retention interval not null default interval '24 hours'
                      check (unknown_payload_retention between interval '0' and interval '30 days')
 );
-comment on table public.email_privacy_settings is
+comment on table app_private.email_privacy_settings is
   'One row: the HMAC key of forgotten recipients and the retention of unknown webhook payloads.';
-insert into public.email_privacy_settings default values;
-alter table public.email_privacy_settings enable row level security;
+insert into app_private.email_privacy_settings default values;
+alter table app_private.email_privacy_settings enable row level security;
 
-create table public.forgotten_email_recipients (
+create table app_private.forgotten_email_recipients (
   recipient_hmac bytea primary key,
   forgotten_at   timestamptz not null default now()
 );
-comment on table public.forgotten_email_recipients is
+comment on table app_private.forgotten_email_recipients is
   'HMAC-SHA256 (email_privacy_settings.recipient_hmac_key) of each forgotten address, trimmed and lower-cased. Never the address.';
-alter table public.forgotten_email_recipients enable row level security;
+alter table app_private.forgotten_email_recipients enable row level security;
 
 -- Every e-mail address in a value: each string anywhere in it is searched, so
 -- a "Name <a@b.example>" form and an address inside an unknown event type's
 -- data (contact.* has data.email) are found alike. Trimmed and lower-cased.
-create function public.email_addresses_in(p_value jsonb)
+create function app_private.email_addresses_in(p_value jsonb)
 returns text[]
 language sql
 immutable
@@ -96,7 +96,7 @@ as $$
 $$;
 
 -- The keyed hashes of addresses, as stored in forgotten_email_recipients.
-create function public.email_recipient_hmacs(p_addresses text[])
+create function app_private.email_recipient_hmacs(p_addresses text[])
 returns bytea[]
 language sql
 stable
@@ -104,11 +104,11 @@ set search_path = ''
 as $$
   select coalesce(array_agg(extensions.hmac(pg_catalog.convert_to(pg_catalog.lower(pg_catalog.btrim(a)), 'UTF8'), s.recipient_hmac_key, 'sha256')), '{}')
     from unnest(p_addresses) as a
-    cross join public.email_privacy_settings s
+    cross join app_private.email_privacy_settings s
    where pg_catalog.btrim(a) <> ''
 $$;
 
-create table public.email_history (
+create table app_private.email_history (
   email_id            text primary key check (length(email_id) between 1 and 200),
   status              text not null check (status in
                         ('sent', 'delivery_delayed', 'delivered', 'opened', 'clicked', 'bounced', 'failed', 'complained')),
@@ -138,31 +138,31 @@ create table public.email_history (
   created_at          timestamptz not null default now(),
   updated_at          timestamptz not null default now()
 );
-comment on table public.email_history is
+comment on table app_private.email_history is
   'Per-email delivery status and engagement from Resend webhooks. Written only by record_resend_webhook.';
-comment on column public.email_history.to_addresses is
+comment on column app_private.email_history.to_addresses is
   'Recipient addresses, trimmed and lower-cased. Search with to_addresses && array[...] (GIN indexed).';
-create index email_history_to_addresses on public.email_history using gin (to_addresses);
+create index email_history_to_addresses on app_private.email_history using gin (to_addresses);
 
-alter table public.email_history enable row level security;
+alter table app_private.email_history enable row level security;
 
-create table public.email_clicks (
+create table app_private.email_clicks (
   id          bigint generated always as identity primary key,
-  email_id    text not null references public.email_history (email_id) on delete cascade,
+  email_id    text not null references app_private.email_history (email_id) on delete cascade,
   -- One click per delivery: a redelivered click cannot add a second row.
   -- Set null, not cascaded, when retention prunes the delivery record: the
   -- click itself (per-link counts) outlives the deduplication window.
-  svix_id     text unique references public.resend_webhook_deliveries (svix_id) on delete set null,
+  svix_id     text unique references app_private.resend_webhook_deliveries (svix_id) on delete set null,
   link        text not null,
   clicked_at  timestamptz not null,
   ip_address  text,
   user_agent  text
 );
-comment on table public.email_clicks is
+comment on table app_private.email_clicks is
   'Every click, appended once per delivery. Per-link counts: select link, count(*) ... group by link.';
-create index email_clicks_email_id_link on public.email_clicks (email_id, link);
+create index email_clicks_email_id_link on app_private.email_clicks (email_id, link);
 
-alter table public.email_clicks enable row level security;
+alter table app_private.email_clicks enable row level security;
 
 -- Status moves only forward. Delivery first, then engagement, then the
 -- outcomes that end the email's story: a late `delivered` (Resend retries for
@@ -173,7 +173,7 @@ alter table public.email_clicks enable row level security;
 -- sent because of an error, and `email.bounced` as the recipient's server
 -- permanently rejecting it (https://resend.com/docs/webhooks/event-types);
 -- a bounce is the later, more specific outcome, so it outranks a failure.
-create function public.email_status_rank(p_status text)
+create function app_private.email_status_rank(p_status text)
 returns integer
 language sql
 immutable
@@ -206,6 +206,7 @@ create function public.record_resend_webhook(
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -217,7 +218,7 @@ declare
   v_addresses  text[];
   v_address    text;
   v_scrub      boolean;
-  v_settings   public.email_privacy_settings;
+  v_settings   app_private.email_privacy_settings;
 begin
   if p_svix_id is null or length(p_svix_id) not between 1 and 200 then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -257,7 +258,7 @@ begin
       message = 'record_resend_webhook: to must be a JSON array of addresses';
   end if;
 
-  select * into strict v_settings from public.email_privacy_settings;
+  select * into strict v_settings from app_private.email_privacy_settings;
 
   -- Guard: a delivery about a forgotten recipient stores nothing personal.
   -- Every address anywhere in the delivery (data.to of an email event,
@@ -267,18 +268,18 @@ begin
   -- (forget_email_recipients takes it exclusively) wait for this write to
   -- commit and then scrub it, or makes this write wait for the forget and then
   -- see its hash: no interleaving keeps an address the forget missed.
-  v_addresses := array(select distinct a from unnest(public.email_addresses_in(p_payload) || public.email_addresses_in(p_to)) as a order by a);
+  v_addresses := array(select distinct a from unnest(app_private.email_addresses_in(p_payload) || app_private.email_addresses_in(p_to)) as a order by a);
   foreach v_address in array v_addresses loop
     perform pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtextextended('email_recipient:' || v_address, 0));
   end loop;
   v_scrub := exists (
-    select from public.forgotten_email_recipients f
-     where f.recipient_hmac = any (public.email_recipient_hmacs(v_addresses)));
+    select from app_private.forgotten_email_recipients f
+     where f.recipient_hmac = any (app_private.email_recipient_hmacs(v_addresses)));
 
   -- Guard: exactly once per svix-id. A concurrent redelivery of the same id
   -- waits on this unique key until the first commits, then finds it and stops;
   -- if the first rolled back, the redelivery applies the event instead.
-  insert into public.resend_webhook_deliveries (svix_id, event_type, email_id, occurred_at, payload, payload_expires_at)
+  insert into app_private.resend_webhook_deliveries (svix_id, event_type, email_id, occurred_at, payload, payload_expires_at)
   values (p_svix_id, p_event_type, case when v_status is not null then p_email_id end, p_occurred_at,
           case when not v_scrub then p_payload end,
           case when v_status is null and not v_scrub then now() + v_settings.unknown_payload_retention end)
@@ -288,9 +289,9 @@ begin
   -- Unknown payloads past their retention are nulled a bounded batch at a
   -- time on every write (partial index resend_webhook_deliveries_payload_expiry),
   -- so none outlives it by more than the time to the next webhooks.
-  update public.resend_webhook_deliveries d set payload = null
+  update app_private.resend_webhook_deliveries d set payload = null
    where d.svix_id in (
-     select e.svix_id from public.resend_webhook_deliveries e
+     select e.svix_id from app_private.resend_webhook_deliveries e
       where e.payload is not null and e.payload_expires_at is not null and e.payload_expires_at <= now()
       order by e.payload_expires_at
       limit 100
@@ -315,7 +316,7 @@ begin
   -- increments for counts, least() for first times (an earlier open that
   -- arrives late still wins), greatest() for last times, higher rank for
   -- status. An email first seen through a late event is created, not dropped.
-  insert into public.email_history as h (
+  insert into app_private.email_history as h (
     email_id, status, to_addresses, subject, tags,
     sent_at, delivered_at, delivery_delayed_at, bounced_at, complained_at, failed_at,
     opened_at, last_opened_at, open_count,
@@ -343,7 +344,7 @@ begin
     case when v_scrub then now() end
   )
   on conflict (email_id) do update set
-    status = case when public.email_status_rank(excluded.status) > public.email_status_rank(h.status)
+    status = case when app_private.email_status_rank(excluded.status) > app_private.email_status_rank(h.status)
                   then excluded.status else h.status end,
     -- Recipients and subject are the same on every event of one email; the
     -- first non-empty value stays, and a forgotten recipient stays forgotten.
@@ -375,7 +376,7 @@ begin
 
   if v_status = 'clicked' then
     -- Appended, never read back and rewritten: concurrent clicks each add a row.
-    insert into public.email_clicks (email_id, svix_id, link, clicked_at, ip_address, user_agent)
+    insert into app_private.email_clicks (email_id, svix_id, link, clicked_at, ip_address, user_agent)
     values (p_email_id, p_svix_id, p_click ->> 'link', v_click_at,
             case when v_forgotten is null then p_click ->> 'ip_address' end,
             case when v_forgotten is null then p_click ->> 'user_agent' end);
@@ -384,9 +385,9 @@ begin
   if v_forgotten is not null then
     -- The whole email, not only this delivery: a forget can have missed a row
     -- this email had before its recipient's hash was known to match.
-    update public.email_clicks set ip_address = null, user_agent = null
+    update app_private.email_clicks set ip_address = null, user_agent = null
      where email_id = p_email_id and (ip_address is not null or user_agent is not null);
-    update public.resend_webhook_deliveries set payload = null
+    update app_private.resend_webhook_deliveries set payload = null
      where email_id = p_email_id and payload is not null;
   end if;
 
@@ -405,6 +406,7 @@ create function public.forget_email_recipients(p_addresses jsonb)
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -429,12 +431,12 @@ begin
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('email_recipient:' || a, 0))
      from unnest(v_addresses) as a order by a;
 
-  insert into public.forgotten_email_recipients (recipient_hmac)
-  select h from unnest(public.email_recipient_hmacs(v_addresses)) as h
+  insert into app_private.forgotten_email_recipients (recipient_hmac)
+  select h from unnest(app_private.email_recipient_hmacs(v_addresses)) as h
   on conflict (recipient_hmac) do nothing;
 
   with forgotten as (
-    update public.email_history
+    update app_private.email_history
        set to_addresses = '{}', subject = null, tags = null,
            forgotten_at = coalesce(forgotten_at, now()), updated_at = now()
      where to_addresses && v_addresses
@@ -442,38 +444,16 @@ begin
   )
   select coalesce(array_agg(email_id), '{}') into v_emails from forgotten;
 
-  update public.email_clicks set ip_address = null, user_agent = null
+  update app_private.email_clicks set ip_address = null, user_agent = null
    where email_id = any (v_emails);
-  update public.resend_webhook_deliveries set payload = null
+  update app_private.resend_webhook_deliveries set payload = null
    where email_id = any (v_emails);
   -- Stored bodies of types not applied (contact.* carries data.email): only
   -- those within their short retention still have one to search.
-  update public.resend_webhook_deliveries set payload = null
+  update app_private.resend_webhook_deliveries set payload = null
    where payload is not null and payload_expires_at is not null
-     and public.email_addresses_in(payload) && v_addresses;
+     and app_private.email_addresses_in(payload) && v_addresses;
 
   return jsonb_build_object('emails', cardinality(v_emails));
 end;
 $$;
-
-revoke all on table public.resend_webhook_deliveries, public.email_history, public.email_clicks,
-  public.email_privacy_settings, public.forgotten_email_recipients
-  from public, anon, authenticated;
-revoke all on sequence public.email_clicks_id_seq from public, anon, authenticated;
-grant select on table public.resend_webhook_deliveries, public.email_history, public.email_clicks to service_role;
-
-revoke all on function
-  public.email_addresses_in(jsonb),
-  public.email_recipient_hmacs(text[]),
-  public.email_status_rank(text),
-  public.record_resend_webhook(text, text, jsonb, timestamptz, text, jsonb, text, jsonb, jsonb),
-  public.forget_email_recipients(jsonb)
-from public, anon, authenticated;
-
-grant execute on function
-  public.email_addresses_in(jsonb),
-  public.email_recipient_hmacs(text[]),
-  public.email_status_rank(text),
-  public.record_resend_webhook(text, text, jsonb, timestamptz, text, jsonb, text, jsonb, jsonb),
-  public.forget_email_recipients(jsonb)
-to service_role;

@@ -25,7 +25,7 @@
 -- draft and cancels only a scheduled or queued broadcast, so a late-landing
 -- duplicate of a send or cancel is refused there.
 
-create table public.broadcasts (
+create table app_private.broadcasts (
   id                    uuid primary key default gen_random_uuid(),
   subject               text not null check (length(subject) between 1 and 998),
   -- The body the provider sends. Resend needs html (or text) on create.
@@ -71,18 +71,18 @@ create table public.broadcasts (
   )
 );
 
-comment on table public.broadcasts is
+comment on table app_private.broadcasts is
   'Email broadcasts. Written only through the broadcast_* functions; every transition is compare-and-set on version.';
-comment on column public.broadcasts.last_error is
+comment on column app_private.broadcasts.last_error is
   'Why the last operation did not end as asked; for send_status unresolved, why the resolver stopped.';
 
-create index broadcasts_in_flight on public.broadcasts (updated_at)
+create index broadcasts_in_flight on app_private.broadcasts (updated_at)
   where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain', 'unresolved');
 
-alter table public.broadcasts enable row level security;
+alter table app_private.broadcasts enable row level security;
 
 -- The intermediate state an action moves the row to.
-create function public.broadcast_intermediate_status(p_action text)
+create function app_private.broadcast_intermediate_status(p_action text)
 returns text
 language sql
 immutable
@@ -98,7 +98,7 @@ $$;
 
 -- The name every provider broadcast of a row carries: stable for the row's
 -- life, so listing the provider's broadcasts finds a create whose answer was lost.
-create function public.broadcast_provider_name(p_id uuid)
+create function app_private.broadcast_provider_name(p_id uuid)
 returns text
 language sql
 immutable
@@ -111,10 +111,11 @@ create function public.broadcast_create(p_subject text, p_content_html text, p_a
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
   -- Guard: the fields the provider needs to create a broadcast.
   if coalesce(length(p_subject), 0) = 0 or coalesce(length(p_content_html), 0) = 0
@@ -122,7 +123,7 @@ begin
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'broadcast_create: subject, content_html and audience_id are required';
   end if;
-  insert into public.broadcasts (subject, content_html, audience_id)
+  insert into app_private.broadcasts (subject, content_html, audience_id)
   values (p_subject, p_content_html, p_audience_id)
   returning * into v_row;
   return to_jsonb(v_row);
@@ -133,12 +134,13 @@ create function public.broadcast_get(p_id uuid)
 returns jsonb
 language plpgsql
 stable
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
-  select * into v_row from public.broadcasts where id = p_id;
+  select * into v_row from app_private.broadcasts where id = p_id;
   -- Guard: an unknown id is a 404, not an empty answer.
   if v_row.id is null then
     raise exception using errcode = 'PT404', hint = 'not_found',
@@ -157,10 +159,11 @@ create function public.broadcast_begin(p_id uuid, p_action text, p_publish_at ti
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row     public.broadcasts;
+  v_row     app_private.broadcasts;
   v_target  timestamptz;
   v_allowed text[];
 begin
@@ -181,7 +184,7 @@ begin
 
   -- Guard: one decision per row at a time. FOR UPDATE queues concurrent clicks
   -- behind this one; each then sees the state this one leaves.
-  select * into v_row from public.broadcasts where id = p_id for update;
+  select * into v_row from app_private.broadcasts where id = p_id for update;
   if v_row.id is null then
     raise exception using errcode = 'PT404', hint = 'not_found',
       message = format('no broadcast %s', p_id);
@@ -193,8 +196,8 @@ begin
   if v_row.send_status = 'uncertain' then
     if v_row.pending_action = p_action
        and (p_action not in ('schedule', 'reschedule') or v_row.pending_publish_at = v_target) then
-      update public.broadcasts
-         set send_status = public.broadcast_intermediate_status(pending_action),
+      update app_private.broadcasts
+         set send_status = app_private.broadcast_intermediate_status(pending_action),
              attempts = attempts + 1, version = version + 1, updated_at = now()
        where id = p_id
       returning * into v_row;
@@ -224,9 +227,9 @@ begin
       'reason', format('cannot %s a broadcast that is %s', p_action, v_row.send_status));
   end if;
 
-  update public.broadcasts
+  update app_private.broadcasts
      set previous_status = send_status,
-         send_status = public.broadcast_intermediate_status(p_action),
+         send_status = app_private.broadcast_intermediate_status(p_action),
          pending_action = p_action,
          pending_publish_at = v_target,
          attempts = 1,
@@ -243,18 +246,18 @@ end;
 $$;
 
 -- Shared guard of phase two: the caller must still own the operation.
-create function public.broadcast_lock_owned(p_id uuid, p_version bigint, p_key text)
-returns public.broadcasts
+create function app_private.broadcast_lock_owned(p_id uuid, p_version bigint, p_key text)
+returns app_private.broadcasts
 language plpgsql
 volatile
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
   -- Guard: compare-and-set. A resolver that took the row over bumped version;
   -- the superseded caller must not write over what the resolver decides.
-  select * into v_row from public.broadcasts
+  select * into v_row from app_private.broadcasts
    where id = p_id and version = p_version and operation_key = p_key
      and send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling')
      for update;
@@ -273,24 +276,25 @@ create function public.broadcast_record_provider_id(p_id uuid, p_version bigint,
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
   -- Guard: a provider id is a non-empty string.
   if coalesce(length(p_provider_broadcast_id), 0) = 0 then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'broadcast_record_provider_id: provider_broadcast_id is required';
   end if;
-  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
+  v_row := app_private.broadcast_lock_owned(p_id, p_version, p_key);
   -- Guard: one provider broadcast per row. A second id means a second
   -- broadcast exists at the provider; refuse rather than forget the first.
   if v_row.provider_broadcast_id is not null and v_row.provider_broadcast_id <> p_provider_broadcast_id then
     raise exception using errcode = 'PT409', hint = 'conflict',
       message = format('broadcast %s already has provider broadcast %s (got %s)', p_id, v_row.provider_broadcast_id, p_provider_broadcast_id);
   end if;
-  update public.broadcasts
+  update app_private.broadcasts
      set provider_broadcast_id = p_provider_broadcast_id, version = version + 1, updated_at = now()
    where id = p_id
   returning * into v_row;
@@ -303,13 +307,14 @@ create function public.broadcast_confirm(p_id uuid, p_version bigint, p_key text
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
-  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
-  update public.broadcasts
+  v_row := app_private.broadcast_lock_owned(p_id, p_version, p_key);
+  update app_private.broadcasts
      set send_status = case pending_action
            when 'schedule' then 'scheduled' when 'reschedule' then 'scheduled'
            when 'send' then 'sent' when 'cancel' then 'draft' end,
@@ -334,18 +339,19 @@ create function public.broadcast_rollback(
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
   -- Guard: a rejection leaves the row resting, in a state the provider can have.
   if p_to_status is not null and p_to_status not in ('draft', 'scheduled', 'failed') then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = format('broadcast_rollback: to_status must be draft, scheduled or failed (got %s)', p_to_status);
   end if;
-  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
-  update public.broadcasts
+  v_row := app_private.broadcast_lock_owned(p_id, p_version, p_key);
+  update app_private.broadcasts
      set send_status = coalesce(p_to_status, previous_status),
          publish_at = case when coalesce(p_to_status, previous_status) = 'draft' then null else publish_at end,
          last_error = left(format('%s rejected by the provider: %s', pending_action, p_error), 4000),
@@ -363,13 +369,14 @@ create function public.broadcast_mark_uncertain(p_id uuid, p_version bigint, p_k
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
-  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
-  update public.broadcasts
+  v_row := app_private.broadcast_lock_owned(p_id, p_version, p_key);
+  update app_private.broadcasts
      set send_status = 'uncertain', last_error = left(p_error, 4000),
          version = version + 1, updated_at = now()
    where id = p_id
@@ -389,10 +396,11 @@ create function public.broadcast_settle_to_provider(
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row    public.broadcasts;
+  v_row    app_private.broadcasts;
   v_status text;
   v_done   boolean;
 begin
@@ -411,7 +419,7 @@ begin
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'broadcast_settle_to_provider: provider_broadcast_id is required unless the provider has none';
   end if;
-  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
+  v_row := app_private.broadcast_lock_owned(p_id, p_version, p_key);
   v_status := case p_provider_status
     when 'absent' then 'draft' when 'draft' then 'draft' when 'scheduled' then 'scheduled'
     when 'queued' then 'sent' when 'sent' then 'sent' when 'canceled' then 'canceled' when 'failed' then 'failed' end;
@@ -420,7 +428,7 @@ begin
     when 'reschedule' then v_status = 'scheduled' and p_scheduled_at = v_row.pending_publish_at
     when 'send' then v_status = 'sent'
     when 'cancel' then v_status = 'draft' end;
-  update public.broadcasts
+  update app_private.broadcasts
      set send_status = v_status,
          provider_broadcast_id = case when p_provider_status = 'absent' then null else p_provider_broadcast_id end,
          publish_at = case when v_status = 'scheduled' then p_scheduled_at else null end,
@@ -445,13 +453,14 @@ create function public.broadcast_mark_unresolved(p_id uuid, p_version bigint, p_
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
-  v_row := public.broadcast_lock_owned(p_id, p_version, p_key);
-  update public.broadcasts
+  v_row := app_private.broadcast_lock_owned(p_id, p_version, p_key);
+  update app_private.broadcasts
      set send_status = 'unresolved', last_error = left(p_reason, 4000),
          version = version + 1, updated_at = now()
    where id = p_id
@@ -466,18 +475,19 @@ create function public.broadcast_requeue(p_id uuid)
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.broadcasts;
+  v_row app_private.broadcasts;
 begin
-  select * into v_row from public.broadcasts where id = p_id for update;
+  select * into v_row from app_private.broadcasts where id = p_id for update;
   -- Guard: only an unresolved row is handed back; anything else has an owner.
   if v_row.id is null or v_row.send_status <> 'unresolved' then
     raise exception using errcode = 'PT409', hint = 'conflict',
       message = format('broadcast %s is not unresolved', p_id);
   end if;
-  update public.broadcasts
+  update app_private.broadcasts
      set send_status = 'uncertain', attempts = 1, version = version + 1, updated_at = now()
    where id = p_id
   returning * into v_row;
@@ -492,6 +502,7 @@ create function public.broadcast_claim_stuck(p_grace_seconds integer, p_limit in
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -507,15 +518,15 @@ begin
   -- at the provider; it must outlast an edge function's wall-clock limit. SKIP
   -- LOCKED: a row an editor is settling right now is left for the next run.
   with stuck as (
-    select id from public.broadcasts
+    select id from app_private.broadcasts
      where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain')
        and updated_at <= now() - make_interval(secs => p_grace_seconds)
      order by updated_at
      limit p_limit
        for update skip locked
   ), claimed as (
-    update public.broadcasts b
-       set send_status = public.broadcast_intermediate_status(b.pending_action),
+    update app_private.broadcasts b
+       set send_status = app_private.broadcast_intermediate_status(b.pending_action),
            attempts = b.attempts + 1, version = b.version + 1, updated_at = now()
       from stuck
      where b.id = stuck.id
@@ -525,41 +536,3 @@ begin
   return v_rows;
 end;
 $$;
-
-revoke all on table public.broadcasts from public, anon, authenticated;
-grant select on table public.broadcasts to service_role;
-
-revoke all on function
-  public.broadcast_intermediate_status(text),
-  public.broadcast_provider_name(uuid),
-  public.broadcast_create(text, text, text),
-  public.broadcast_get(uuid),
-  public.broadcast_begin(uuid, text, timestamptz),
-  public.broadcast_lock_owned(uuid, bigint, text),
-  public.broadcast_record_provider_id(uuid, bigint, text, text),
-  public.broadcast_confirm(uuid, bigint, text),
-  public.broadcast_rollback(uuid, bigint, text, text, text),
-  public.broadcast_mark_uncertain(uuid, bigint, text, text),
-  public.broadcast_settle_to_provider(uuid, bigint, text, text, text, timestamptz),
-  public.broadcast_mark_unresolved(uuid, bigint, text, text),
-  public.broadcast_requeue(uuid),
-  public.broadcast_claim_stuck(integer, integer)
-from public, anon, authenticated;
-
--- The helpers run inside the functions below, which are security invoker.
-grant execute on function
-  public.broadcast_intermediate_status(text),
-  public.broadcast_provider_name(uuid),
-  public.broadcast_lock_owned(uuid, bigint, text),
-  public.broadcast_create(text, text, text),
-  public.broadcast_get(uuid),
-  public.broadcast_begin(uuid, text, timestamptz),
-  public.broadcast_record_provider_id(uuid, bigint, text, text),
-  public.broadcast_confirm(uuid, bigint, text),
-  public.broadcast_rollback(uuid, bigint, text, text, text),
-  public.broadcast_mark_uncertain(uuid, bigint, text, text),
-  public.broadcast_settle_to_provider(uuid, bigint, text, text, text, timestamptz),
-  public.broadcast_mark_unresolved(uuid, bigint, text, text),
-  public.broadcast_requeue(uuid),
-  public.broadcast_claim_stuck(integer, integer)
-to service_role;

@@ -19,7 +19,7 @@
 -- and every record is fenced by the claim of the run that did it, so two
 -- runners never advance one saga at the same time.
 
-create table public.user_deletions (
+create table app_private.user_deletions (
   user_id            uuid primary key,
   requested_by       text not null check (length(requested_by) between 1 and 200),
   status             text not null default 'in_progress'
@@ -41,13 +41,13 @@ create table public.user_deletions (
   constraint user_deletions_claim_complete check ((claim_token is null) = (claimed_until is null))
 );
 
-comment on table public.user_deletions is
+comment on table app_private.user_deletions is
   'Saga log of user deletions, one row per user: a second request joins the saga. Written only through the user_deletion_* functions.';
 
-create index user_deletions_due on public.user_deletions (next_attempt_at)
+create index user_deletions_due on app_private.user_deletions (next_attempt_at)
   where status in ('in_progress', 'compensating');
 
-alter table public.user_deletions enable row level security;
+alter table app_private.user_deletions enable row level security;
 
 -- The per-user write lock: every function that writes on a user's behalf
 -- (sync_managed_calendars today) and the deletion saga's request and pivot
@@ -57,7 +57,7 @@ alter table public.user_deletions enable row level security;
 -- transaction is really held by the caller. Taken before any row lock in every
 -- caller, so it can never close a cycle with one (a sync that deleted then
 -- updated calendars while the pivot deleted them in another order deadlocked).
-create function public.user_write_lock(p_user_id uuid)
+create function app_private.user_write_lock(p_user_id uuid)
 returns void
 language plpgsql
 volatile
@@ -84,7 +84,7 @@ $$;
 -- An aborted saga (blocking failed and was undone) leaves the user intact and
 -- writing again; a finished one keeps its row (status done, no address) as the
 -- tombstone for as long as old tokens could live.
-create function public.user_write_begin(p_user_id uuid)
+create function app_private.user_write_begin(p_user_id uuid)
 returns void
 language plpgsql
 volatile
@@ -93,11 +93,11 @@ as $$
 declare
   v_status text;
 begin
-  perform public.user_write_lock(p_user_id);
+  perform app_private.user_write_lock(p_user_id);
   -- Guard: no write for a user whose deletion was requested. Read after the
   -- lock: in READ COMMITTED this statement's snapshot is taken after the lock
   -- was granted, so a request that committed while we waited is seen.
-  select d.status into v_status from public.user_deletions as d where d.user_id = p_user_id;
+  select d.status into v_status from app_private.user_deletions as d where d.user_id = p_user_id;
   if v_status is not null and v_status <> 'aborted' then
     raise exception using errcode = 'PT403', hint = 'forbidden',
       message = format('account_deleted: user %s has asked for their account to be deleted (%s); nothing is written on their behalf',
@@ -112,10 +112,11 @@ create function public.user_deletion_request(p_user_id uuid, p_requested_by text
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row     public.user_deletions;
+  v_row     app_private.user_deletions;
   v_created boolean := false;
 begin
   if p_user_id is null or coalesce(length(p_requested_by), 0) = 0 then
@@ -126,24 +127,24 @@ begin
   -- Guard: the request is ordered with the user's writes. Once it commits,
   -- every later write sees the tombstone (user_write_begin); a write already
   -- running finishes first, and the pivot removes what it wrote.
-  perform public.user_write_lock(p_user_id);
+  perform app_private.user_write_lock(p_user_id);
 
   -- Guard: one saga per user. The primary key makes concurrent requests
   -- converge on one row; ON CONFLICT DO NOTHING makes the loser join it.
-  insert into public.user_deletions (user_id, requested_by)
+  insert into app_private.user_deletions (user_id, requested_by)
   values (p_user_id, p_requested_by)
   on conflict (user_id) do nothing
   returning * into v_row;
   v_created := v_row.user_id is not null;
 
   if not v_created then
-    update public.user_deletions
+    update app_private.user_deletions
        set status = 'in_progress', steps = '{}'::jsonb, attempts = 0, next_attempt_at = now(),
            requested_by = p_requested_by, requested_at = now(), updated_at = now(), finished_at = null
      where user_id = p_user_id and status = 'aborted'
     returning * into v_row;
     if v_row.user_id is null then
-      select * into v_row from public.user_deletions where user_id = p_user_id;
+      select * into v_row from app_private.user_deletions where user_id = p_user_id;
     end if;
   end if;
   return jsonb_build_object('created', v_created, 'row', to_jsonb(v_row));
@@ -156,10 +157,11 @@ create function public.user_deletion_claim(p_user_id uuid, p_ttl_seconds integer
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.user_deletions;
+  v_row app_private.user_deletions;
 begin
   if p_ttl_seconds is null or p_ttl_seconds not between 1 and 3600 then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
@@ -167,7 +169,7 @@ begin
   end if;
   -- Guard: a live claim belongs to its run, judged by the database clock; a
   -- crashed run's claim simply expires.
-  update public.user_deletions
+  update app_private.user_deletions
      set claim_token = gen_random_uuid(), claimed_until = now() + make_interval(secs => p_ttl_seconds),
          claim_ttl_seconds = p_ttl_seconds, updated_at = now()
    where user_id = p_user_id
@@ -186,6 +188,7 @@ create function public.user_deletion_claim_due(p_ttl_seconds integer, p_limit in
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -196,7 +199,7 @@ begin
       message = format('user_deletion_claim_due: ttl must be 1..3600 s and limit 1..1000 (got %s, %s)', p_ttl_seconds, p_limit);
   end if;
   with due as (
-    select user_id from public.user_deletions
+    select user_id from app_private.user_deletions
      where status in ('in_progress', 'compensating')
        and next_attempt_at <= now()
        and (claimed_until is null or claimed_until <= now())
@@ -204,7 +207,7 @@ begin
      limit p_limit
        for update skip locked
   ), claimed as (
-    update public.user_deletions d
+    update app_private.user_deletions d
        set claim_token = gen_random_uuid(), claimed_until = now() + make_interval(secs => p_ttl_seconds),
            claim_ttl_seconds = p_ttl_seconds, updated_at = now()
       from due
@@ -218,23 +221,23 @@ $$;
 
 -- Guard shared by every write of a step: the caller's claim must still be the
 -- live one. Renews it, so a run that keeps making progress keeps its claim.
-create function public.user_deletion_lock_claimed(p_user_id uuid, p_claim uuid)
-returns public.user_deletions
+create function app_private.user_deletion_lock_claimed(p_user_id uuid, p_claim uuid)
+returns app_private.user_deletions
 language plpgsql
 volatile
 set search_path = ''
 as $$
 declare
-  v_row public.user_deletions;
+  v_row app_private.user_deletions;
 begin
-  select * into v_row from public.user_deletions
+  select * into v_row from app_private.user_deletions
    where user_id = p_user_id and claim_token = p_claim and claimed_until > now()
      for update;
   if v_row.user_id is null then
     raise exception using errcode = 'PT409', hint = 'lease_lost',
       message = format('user deletion %s: claim %s is no longer live; another run owns the saga', p_user_id, p_claim);
   end if;
-  update public.user_deletions
+  update app_private.user_deletions
      set claimed_until = now() + make_interval(secs => claim_ttl_seconds)
    where user_id = p_user_id
   returning * into v_row;
@@ -247,17 +250,18 @@ create function public.user_deletion_step_done(p_user_id uuid, p_claim uuid, p_s
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row      public.user_deletions;
+  v_row      app_private.user_deletions;
   v_previous text;
 begin
   if p_step is null or p_step not in ('block', 'contact', 'auth') then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = format('user_deletion_step_done: step must be block, contact or auth (got %s)', p_step);
   end if;
-  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
+  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);
   -- Guard: the order. A step is recorded only after the one before it, so the
   -- log can never claim the auth user is gone while the data is still there.
   v_previous := case p_step when 'contact' then 'pivot' when 'auth' then 'contact' end;
@@ -265,7 +269,7 @@ begin
     raise exception using errcode = 'PT409', hint = 'conflict',
       message = format('user deletion %s: cannot record %s (status %s, steps %s)', p_user_id, p_step, v_row.status, v_row.steps);
   end if;
-  update public.user_deletions
+  update app_private.user_deletions
      set steps = case when steps ? p_step then steps else steps || jsonb_build_object(p_step, now()) end,
          email = coalesce(email, lower(btrim(p_email))),
          updated_at = now()
@@ -281,18 +285,19 @@ create function public.user_deletion_pivot(p_user_id uuid, p_claim uuid)
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row       public.user_deletions;
+  v_row       app_private.user_deletions;
   v_calendars integer;
   v_emails    jsonb;
 begin
   -- Guard: the user's write lock before anything else, as every write on the
   -- user's behalf takes it: the pivot never interleaves with a sync (no
   -- deadlock between their row locks, no sync row left behind).
-  perform public.user_write_lock(p_user_id);
-  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
+  perform app_private.user_write_lock(p_user_id);
+  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);
   if v_row.steps ? 'pivot' then
     return to_jsonb(v_row);
   end if;
@@ -310,7 +315,7 @@ begin
   v_emails := case when v_row.email is null then jsonb_build_object('emails', 0)
                    else public.forget_email_recipients(jsonb_build_array(v_row.email)) end;
 
-  update public.user_deletions
+  update app_private.user_deletions
      set steps = steps || jsonb_build_object('pivot', now(),
                    'pivot_counts', jsonb_build_object('calendars', v_calendars, 'emails', v_emails -> 'emails')),
          updated_at = now()
@@ -330,18 +335,19 @@ create function public.user_deletion_compensating(p_user_id uuid, p_claim uuid, 
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.user_deletions;
+  v_row app_private.user_deletions;
 begin
-  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
+  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);
   -- Guard: nothing after the pivot can be undone, so it is never compensated.
   if v_row.steps ? 'pivot' or v_row.status not in ('in_progress', 'compensating') then
     raise exception using errcode = 'PT409', hint = 'conflict',
       message = format('user deletion %s cannot be compensated (status %s, steps %s)', p_user_id, v_row.status, v_row.steps);
   end if;
-  update public.user_deletions
+  update app_private.user_deletions
      set status = 'compensating', last_error = left(p_error, 4000), next_attempt_at = now(), updated_at = now()
    where user_id = p_user_id
   returning * into v_row;
@@ -353,18 +359,19 @@ create function public.user_deletion_finish(p_user_id uuid, p_claim uuid)
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.user_deletions;
+  v_row app_private.user_deletions;
 begin
-  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
+  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);
   -- Guard: done means every step is recorded.
   if not (v_row.steps ?& array['block', 'pivot', 'contact', 'auth']) then
     raise exception using errcode = 'PT409', hint = 'conflict',
       message = format('user deletion %s: cannot finish with steps %s', p_user_id, v_row.steps);
   end if;
-  update public.user_deletions
+  update app_private.user_deletions
      set status = 'done', email = null, last_error = null, finished_at = now(), updated_at = now(),
          claim_token = null, claimed_until = null
    where user_id = p_user_id
@@ -384,10 +391,11 @@ create function public.user_deletion_fail(
 returns jsonb
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
-  v_row public.user_deletions;
+  v_row app_private.user_deletions;
 begin
   if p_outcome is null or p_outcome not in ('retry', 'compensating', 'aborted')
      or p_base_seconds is null or p_base_seconds < 0 or p_cap_seconds is null or p_cap_seconds < p_base_seconds then
@@ -395,13 +403,13 @@ begin
       message = format('user_deletion_fail: outcome must be retry, compensating or aborted and 0 <= base <= cap (got %s, %s, %s)',
                        p_outcome, p_base_seconds, p_cap_seconds);
   end if;
-  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);
+  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);
   -- Guard: nothing after the pivot can be undone, so it is never aborted.
   if p_outcome <> 'retry' and v_row.steps ? 'pivot' then
     raise exception using errcode = 'PT409', hint = 'conflict',
       message = format('user deletion %s is past its pivot and can only be retried forward', p_user_id);
   end if;
-  update public.user_deletions
+  update app_private.user_deletions
      set status = case p_outcome when 'retry' then status when 'compensating' then 'compensating' else 'aborted' end,
          attempts = attempts + 1,
          next_attempt_at = now() + make_interval(secs => least(p_cap_seconds, p_base_seconds * power(2, least(attempts, 30)))),
@@ -413,33 +421,3 @@ begin
   return to_jsonb(v_row);
 end;
 $$;
-
-revoke all on table public.user_deletions from public, anon, authenticated;
-grant select on table public.user_deletions to service_role;
-
-revoke all on function
-  public.user_write_lock(uuid),
-  public.user_write_begin(uuid),
-  public.user_deletion_request(uuid, text),
-  public.user_deletion_claim(uuid, integer),
-  public.user_deletion_claim_due(integer, integer),
-  public.user_deletion_lock_claimed(uuid, uuid),
-  public.user_deletion_step_done(uuid, uuid, text, text),
-  public.user_deletion_pivot(uuid, uuid),
-  public.user_deletion_compensating(uuid, uuid, text),
-  public.user_deletion_finish(uuid, uuid),
-  public.user_deletion_fail(uuid, uuid, text, text, integer, integer)
-from public, anon, authenticated;
-
-grant execute on function
-  public.user_write_lock(uuid),
-  public.user_deletion_request(uuid, text),
-  public.user_deletion_claim(uuid, integer),
-  public.user_deletion_claim_due(integer, integer),
-  public.user_deletion_lock_claimed(uuid, uuid),
-  public.user_deletion_step_done(uuid, uuid, text, text),
-  public.user_deletion_pivot(uuid, uuid),
-  public.user_deletion_compensating(uuid, uuid, text),
-  public.user_deletion_finish(uuid, uuid),
-  public.user_deletion_fail(uuid, uuid, text, text, integer, integer)
-to service_role;

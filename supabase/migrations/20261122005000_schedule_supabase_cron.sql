@@ -1,4 +1,4 @@
--- Supabase Cron: schedule every row of public.cron_schedules as a pg_cron job
+-- Supabase Cron: schedule every row of app_private.cron_schedules as a pg_cron job
 -- that POSTs to its edge function through pg_net, the way Supabase documents
 -- it (docs: guides/functions/schedule-functions, guides/cron/install):
 --
@@ -8,8 +8,8 @@
 --     body    := <cron_schedules.body>,
 --     timeout_milliseconds := <cron_schedules.timeout_milliseconds>) $$)
 --
--- public.cron_schedules stays the one list: the local cron driver
--- (dev/cron-driver.ts) reads it too, and public.sync_cron_jobs() below can be
+-- app_private.cron_schedules stays the one list: the local cron driver
+-- (dev/cron-driver.ts) reads it too, and app_private.sync_cron_jobs() below can be
 -- re-run after a later migration adds, changes or removes rows.
 --
 -- Secrets are NOT in this file nor in cron.job: each job reads them from Vault
@@ -28,7 +28,7 @@
 --     return_message holds the error. pg_net is asynchronous, so 'succeeded'
 --     means the request was queued; the HTTP status of the call itself is in
 --     net._http_response (kept for 6 hours, pg_net.ttl) and the function's own
---     run row is in public.job_runs. Each call waits timeout_milliseconds
+--     run row is in app_private.job_runs. Each call waits timeout_milliseconds
 --     (cron_schedules, 160 s by default) instead of pg_net's 5 s default, so a
 --     long run shows its real answer (status_code 200 with the run's outcome,
 --     or 409 when another run held the lease), or the platform's 504 when the
@@ -55,7 +55,7 @@ begin
   -- Postgres usually does not). Without it there is nothing to schedule with.
   if not exists (select from pg_catalog.pg_extension where extname = 'pg_cron') then
     if not exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron') then
-      raise notice 'schedule_supabase_cron: pg_cron is not available on this server; no cron jobs created (locally, dev/cron-driver.ts runs public.cron_schedules instead)';
+      raise notice 'schedule_supabase_cron: pg_cron is not available on this server; no cron jobs created (locally, dev/cron-driver.ts runs app_private.cron_schedules instead)';
       return;
     end if;
     -- Guard: pg_cron can only be created when it is in shared_preload_libraries
@@ -83,21 +83,21 @@ end
 $$;
 
 -- ---------------------------------------------------------------------------
--- sync_cron_jobs(): make cron.job match public.cron_schedules.
+-- sync_cron_jobs(): make cron.job match app_private.cron_schedules.
 --
 -- Returns {"scheduled": [names], "unscheduled": [names]} or {"skipped": why}.
 -- Only jobs this function created (their command starts with the marker
 -- comment) are ever unscheduled; jobs an operator scheduled by hand are left
 -- alone.
 -- ---------------------------------------------------------------------------
-create function public.sync_cron_jobs()
+create function app_private.sync_cron_jobs()
 returns jsonb
 language plpgsql
 volatile
 set search_path = ''
 as $$
 declare
-  v_marker      constant text := '-- managed by public.sync_cron_jobs() from public.cron_schedules';
+  v_marker      constant text := '-- managed by app_private.sync_cron_jobs() from app_private.cron_schedules';
   v_row         record;
   v_command     text;
   v_scheduled   text[] := '{}';
@@ -146,7 +146,7 @@ begin
   for v_row in
     select j.jobname from cron.job j
      where j.command like v_marker || '%'
-       and not exists (select from public.cron_schedules s where s.name = j.jobname)
+       and not exists (select from app_private.cron_schedules s where s.name = j.jobname)
   loop
     perform cron.unschedule(v_row.jobname);
     v_unscheduled := v_unscheduled || v_row.jobname::text;
@@ -156,7 +156,7 @@ begin
   -- literal; function_name is also constrained to [a-z0-9-] by the table.
   for v_row in
     select s.name, s.schedule, s.function_name, s.body, s.timeout_milliseconds
-      from public.cron_schedules s order by s.name
+      from app_private.cron_schedules s order by s.name
   loop
     v_command := format(
       $cmd$%s
@@ -180,11 +180,10 @@ select net.http_post(
 end
 $$;
 
-comment on function public.sync_cron_jobs() is
-  'Makes cron.job match public.cron_schedules (pg_cron + pg_net, secrets from Vault at run time). No-op with a NOTICE where pg_cron or net.http_post is absent. Re-run after changing cron_schedules.';
+comment on function app_private.sync_cron_jobs() is
+  'Makes cron.job match app_private.cron_schedules (pg_cron + pg_net, secrets from Vault at run time). No-op with a NOTICE where pg_cron or net.http_post is absent. Re-run after changing cron_schedules.';
 
 -- Rescheduling is an operator's act (migrations, the SQL editor as postgres),
 -- never an API call.
-revoke all on function public.sync_cron_jobs() from public, anon, authenticated, service_role;
 
-select public.sync_cron_jobs();
+select app_private.sync_cron_jobs();

@@ -2,9 +2,8 @@
 -- in ONE round trip and one snapshot (a single SQL statement sees one MVCC
 -- snapshot, so a lease and the run holding it cannot disagree on the page).
 --
--- Read-only and security invoker: it reads only tables service_role can
--- already SELECT (granted by each table's migration), so it needs no extra
--- privilege and cannot be used to write anything. Every list is bounded, so a
+-- Read-only: like every entry point it runs as its owner (no API role can
+-- read app_private), and it writes nothing. Every list is bounded, so a
 -- history of millions of runs or deliveries still renders a page of known size.
 --
 -- "Stuck" means: in an intermediate state and not touched for 10 minutes.
@@ -23,7 +22,7 @@
 -- Deliveries and engagement are counted as received: pruning old delivery
 -- rows (retention) does not lower them.
 -- ---------------------------------------------------------------------------
-create table public.ops_counters (
+create table app_private.ops_counters (
   scope   text not null,
   key     text not null,
   shard   smallint not null check (shard between 0 and 15),
@@ -31,43 +30,42 @@ create table public.ops_counters (
   last_at timestamptz,
   primary key (scope, key, shard)
 );
-comment on table public.ops_counters is
+comment on table app_private.ops_counters is
   'Exact counters for ops_status_snapshot(), maintained by triggers in the writing transaction; sum over shard.';
-alter table public.ops_counters enable row level security;
-revoke all on table public.ops_counters from public, anon, authenticated;
+alter table app_private.ops_counters enable row level security;
 
-create function public.ops_count(p_scope text, p_key text, p_delta bigint, p_at timestamptz default null)
+create function app_private.ops_count(p_scope text, p_key text, p_delta bigint, p_at timestamptz default null)
 returns void
 language sql
 volatile
 set search_path = ''
 as $$
-  insert into public.ops_counters as c (scope, key, shard, n, last_at)
+  insert into app_private.ops_counters as c (scope, key, shard, n, last_at)
   values (p_scope, p_key, (pg_catalog.pg_backend_pid() % 16)::smallint, p_delta, p_at)
   on conflict (scope, key, shard) do update
     set n = c.n + excluded.n, last_at = greatest(c.last_at, excluded.last_at)
 $$;
 
-create function public.ops_count_delivery()
+create function app_private.ops_count_delivery()
 returns trigger
 language plpgsql
 volatile
 set search_path = ''
 as $$
 begin
-  perform public.ops_count('deliveries', new.event_type, 1, new.received_at);
+  perform app_private.ops_count('deliveries', new.event_type, 1, new.received_at);
   -- Hour buckets, for "last 24 h" without a range scan over a day of rows.
-  perform public.ops_count('deliveries_by_hour', to_char(date_trunc('hour', new.received_at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24'), 1);
+  perform app_private.ops_count('deliveries_by_hour', to_char(date_trunc('hour', new.received_at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24'), 1);
   if new.email_id is null then
-    perform public.ops_count('not_applied', '', 1);
+    perform app_private.ops_count('not_applied', '', 1);
   end if;
   return null;
 end
 $$;
-create trigger ops_count_delivery after insert on public.resend_webhook_deliveries
-  for each row execute function public.ops_count_delivery();
+create trigger ops_count_delivery after insert on app_private.resend_webhook_deliveries
+  for each row execute function app_private.ops_count_delivery();
 
-create function public.ops_count_email()
+create function app_private.ops_count_email()
 returns trigger
 language plpgsql
 volatile
@@ -75,33 +73,30 @@ set search_path = ''
 as $$
 begin
   if tg_op in ('UPDATE', 'DELETE') and (tg_op = 'DELETE' or old.status is distinct from new.status) then
-    perform public.ops_count('emails_by_status', old.status, -1);
+    perform app_private.ops_count('emails_by_status', old.status, -1);
   end if;
   if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or old.status is distinct from new.status) then
-    perform public.ops_count('emails_by_status', new.status, 1);
+    perform app_private.ops_count('emails_by_status', new.status, 1);
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
     if new.open_count <> coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0) then
-      perform public.ops_count('opens', '', new.open_count - coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0));
+      perform app_private.ops_count('opens', '', new.open_count - coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0));
     end if;
     if new.click_count <> coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0) then
-      perform public.ops_count('clicks', '', new.click_count - coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0));
+      perform app_private.ops_count('clicks', '', new.click_count - coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0));
     end if;
   end if;
   return null;
 end
 $$;
-create trigger ops_count_email after insert or update or delete on public.email_history
-  for each row execute function public.ops_count_email();
+create trigger ops_count_email after insert or update or delete on app_private.email_history
+  for each row execute function app_private.ops_count_email();
 
 -- The snapshot's runs per hour filter job_runs on started_at alone, which the
 -- (job, started_at) index cannot serve.
-create index job_runs_started_at on public.job_runs (started_at);
+create index job_runs_started_at on app_private.job_runs (started_at);
 -- max(received_at) for "last delivery".
-create index resend_webhook_deliveries_received_at on public.resend_webhook_deliveries (received_at);
-
-revoke all on function public.ops_count(text, text, bigint, timestamptz), public.ops_count_delivery(), public.ops_count_email()
-  from public, anon, authenticated;
+create index resend_webhook_deliveries_received_at on app_private.resend_webhook_deliveries (received_at);
 
 -- ---------------------------------------------------------------------------
 -- Retention, one bounded batch per call, for the maintenance function (which
@@ -121,6 +116,7 @@ create function public.maintenance_prune(p_lease text, p_token bigint, p_what te
 returns integer
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
@@ -135,28 +131,28 @@ begin
     raise exception using errcode = 'PT400', hint = 'invalid_input', message = 'maintenance_prune: older_than must be at least 1 hour';
   end if;
   -- Guard: only the live lease holder prunes; a stale run changes nothing.
-  perform public.assert_job_lease(p_job => p_lease, p_token => p_token);
+  perform app_private.assert_job_lease(p_job => p_lease, p_token => p_token);
   v_before := now() - p_older_than;
 
   if p_what = 'job_runs' then
-    delete from public.job_runs r
+    delete from app_private.job_runs r
      where r.id in (
-       select o.id from public.job_runs o
+       select o.id from app_private.job_runs o
         where o.started_at < v_before and o.finished_at is not null
-          and exists (select 1 from public.job_runs n where n.job = o.job and n.started_at > o.started_at)
+          and exists (select 1 from app_private.job_runs n where n.job = o.job and n.started_at > o.started_at)
         order by o.started_at
         limit p_limit
           for update skip locked);
   elsif p_what = 'webhook_deliveries' then
-    delete from public.resend_webhook_deliveries d
+    delete from app_private.resend_webhook_deliveries d
      where d.svix_id in (
-       select o.svix_id from public.resend_webhook_deliveries o
+       select o.svix_id from app_private.resend_webhook_deliveries o
         where o.received_at < v_before
         order by o.received_at
         limit p_limit
           for update skip locked);
   elsif p_what = 'delivery_hours' then
-    delete from public.ops_counters c
+    delete from app_private.ops_counters c
      where c.scope = 'deliveries_by_hour'
        and c.key < to_char(date_trunc('hour', v_before at time zone 'UTC'), 'YYYY-MM-DD"T"HH24');
   elsif p_what = 'cron_run_details' then
@@ -175,13 +171,11 @@ begin
 end
 $$;
 
-revoke all on function public.maintenance_prune(text, bigint, text, interval, integer) from public, anon, authenticated;
-grant execute on function public.maintenance_prune(text, bigint, text, interval, integer) to service_role;
-
 create function public.ops_status_snapshot()
 returns jsonb
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   with params as (
@@ -191,9 +185,9 @@ as $$
   -- instead of a scan of the whole history to find the distinct job names.
   jobs as (
     with recursive j(job) as (
-      (select r.job from public.job_runs r order by r.job limit 1)
+      (select r.job from app_private.job_runs r order by r.job limit 1)
       union all
-      select (select r.job from public.job_runs r where r.job > j.job order by r.job limit 1)
+      select (select r.job from app_private.job_runs r where r.job > j.job order by r.job limit 1)
         from j where j.job is not null
     )
     select job from j where job is not null
@@ -208,10 +202,10 @@ as $$
                -- a crashed run keeps finished_at null after its lease lapsed.
                round(extract(epoch from (coalesce(r.finished_at, (select at from params)) - r.started_at)) * 1000)::bigint
                  as duration_ms,
-               exists (select 1 from public.job_leases l
+               exists (select 1 from app_private.job_leases l
                         where l.job = r.lease and l.token = r.fencing_token and l.expires_at > (select at from params))
                  as lease_live
-          from public.job_runs r
+          from app_private.job_runs r
          where r.job = jobs.job
          order by r.started_at desc
          limit 10
@@ -219,7 +213,7 @@ as $$
   ),
   hourly as (
     select date_trunc('hour', r.started_at) as hour, coalesce(r.outcome, 'running') as outcome, count(*) as runs
-      from public.job_runs r
+      from app_private.job_runs r
      where r.started_at > (select at from params) - interval '24 hours'
      group by 1, 2
   ),
@@ -227,7 +221,7 @@ as $$
     select l.id, l.campaign_id, l.match_id, l.status, l.uncertain_op, l.version, l.attempt_id,
            l.braze_schedule_id, l.send_at, l.updated_at, left(l.last_error, 500) as last_error,
            case when l.status = 'uncertain' then 'uncertain' else 'stuck' end as reason
-      from public.schedule_ledger l
+      from app_private.schedule_ledger l
      where l.status = 'uncertain'
         or (l.status in ('creating', 'updating', 'cancelling')
             and l.updated_at <= (select at - stuck_after from params))
@@ -238,7 +232,7 @@ as $$
     select b.id, b.subject, b.send_status, b.pending_action, b.previous_status, b.pending_publish_at,
            b.attempts, left(b.last_error, 500) as last_error, b.updated_at,
            b.updated_at <= (select at - stuck_after from params) as due
-      from public.broadcasts b
+      from app_private.broadcasts b
      where b.send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain', 'unresolved')
      order by b.updated_at
      limit 200
@@ -247,7 +241,7 @@ as $$
   pending_deletions as (
     select d.user_id, d.status, d.steps, d.attempts, d.next_attempt_at, left(d.last_error, 500) as last_error,
            d.claimed_until, d.requested_by, d.requested_at, d.updated_at
-      from public.user_deletions d
+      from app_private.user_deletions d
      where d.status in ('in_progress', 'compensating')
      order by d.next_attempt_at
      limit 200
@@ -260,7 +254,7 @@ as $$
                'job', l.job, 'holder', l.holder, 'token', l.token, 'acquired_at', l.acquired_at,
                'expires_at', l.expires_at, 'live', l.expires_at > (select at from params))
              order by l.job), '[]'::jsonb)
-        from public.job_leases l),
+        from app_private.job_leases l),
     'runs', (
       select coalesce(jsonb_agg(to_jsonb(r) order by r.job, r.started_at desc), '[]'::jsonb)
         from last_runs r),
@@ -272,30 +266,30 @@ as $$
       'by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('campaign_id', s.campaign_id, 'status', s.status, 'rows', s.n)
                order by s.campaign_id, s.status), '[]'::jsonb)
-          from (select campaign_id, status, count(*) as n from public.schedule_ledger group by 1, 2) s),
+          from (select campaign_id, status, count(*) as n from app_private.schedule_ledger group by 1, 2) s),
       'attention', (select coalesce(jsonb_agg(to_jsonb(a) order by a.updated_at), '[]'::jsonb) from attention a)
     ),
     'webhooks', jsonb_build_object(
-      'deliveries', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'deliveries'),
+      'deliveries', (select coalesce(sum(c.n), 0) from app_private.ops_counters c where c.scope = 'deliveries'),
       -- Counted in whole UTC hours: the hour that began 24 h ago through now.
       'deliveries_24h', (
-        select coalesce(sum(c.n), 0) from public.ops_counters c
+        select coalesce(sum(c.n), 0) from app_private.ops_counters c
          where c.scope = 'deliveries_by_hour'
            and c.key >= to_char(date_trunc('hour', ((select at from params) - interval '24 hours') at time zone 'UTC'), 'YYYY-MM-DD"T"HH24')),
-      'last_received_at', (select max(d.received_at) from public.resend_webhook_deliveries d),
+      'last_received_at', (select max(d.received_at) from app_private.resend_webhook_deliveries d),
       'by_event_type', (
         select coalesce(jsonb_agg(jsonb_build_object('event_type', e.key, 'deliveries', e.n, 'last_received_at', e.last_at)
                order by e.key), '[]'::jsonb)
           from (select c.key, sum(c.n) as n, max(c.last_at) as last_at
-                  from public.ops_counters c where c.scope = 'deliveries' group by 1) e),
+                  from app_private.ops_counters c where c.scope = 'deliveries' group by 1) e),
       -- Stored but not applied to any email: event types we do not count yet.
-      'not_applied', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'not_applied'),
+      'not_applied', (select coalesce(sum(c.n), 0) from app_private.ops_counters c where c.scope = 'not_applied'),
       'emails_by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('status', e.key, 'emails', e.n) order by e.key), '[]'::jsonb)
-          from (select c.key, sum(c.n) as n from public.ops_counters c
+          from (select c.key, sum(c.n) as n from app_private.ops_counters c
                  where c.scope = 'emails_by_status' group by 1 having sum(c.n) <> 0) e),
-      'opens', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'opens'),
-      'clicks', (select coalesce(sum(c.n), 0) from public.ops_counters c where c.scope = 'clicks'),
+      'opens', (select coalesce(sum(c.n), 0) from app_private.ops_counters c where c.scope = 'opens'),
+      'clicks', (select coalesce(sum(c.n), 0) from app_private.ops_counters c where c.scope = 'clicks'),
       -- Deliveries refused before storage (bad signature, stale timestamp,
       -- malformed body) leave no row anywhere: the function answers 4xx and
       -- logs one JSON line. null says "not recorded", not "zero".
@@ -304,24 +298,21 @@ as $$
     'broadcasts', jsonb_build_object(
       'by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('status', s.send_status, 'broadcasts', s.n) order by s.send_status), '[]'::jsonb)
-          from (select send_status, count(*) as n from public.broadcasts group by 1) s),
+          from (select send_status, count(*) as n from app_private.broadcasts group by 1) s),
       'in_flight', (select coalesce(jsonb_agg(to_jsonb(b) order by b.updated_at), '[]'::jsonb) from in_flight_broadcasts b)
     ),
     'deletions', jsonb_build_object(
       'by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('status', s.status, 'sagas', s.n) order by s.status), '[]'::jsonb)
-          from (select status, count(*) as n from public.user_deletions group by 1) s),
+          from (select status, count(*) as n from app_private.user_deletions group by 1) s),
       'pending', (select coalesce(jsonb_agg(to_jsonb(d) order by d.next_attempt_at), '[]'::jsonb) from pending_deletions d)
     ),
     'cron', (
       select coalesce(jsonb_agg(jsonb_build_object('name', c.name, 'schedule', c.schedule, 'function_name', c.function_name)
              order by c.name), '[]'::jsonb)
-        from public.cron_schedules c)
+        from app_private.cron_schedules c)
   );
 $$;
 
 comment on function public.ops_status_snapshot() is
   'Everything the ops-status page shows, in one read-only round trip. Bounded lists; stuck = intermediate for 10 minutes.';
-
-revoke all on function public.ops_status_snapshot() from public, anon, authenticated;
-grant execute on function public.ops_status_snapshot() to service_role;

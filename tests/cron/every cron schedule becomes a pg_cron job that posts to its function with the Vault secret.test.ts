@@ -32,8 +32,8 @@ describeWithSystemPackages(PG15_WITH_CRON)(
       expect(launchers.length).toBe(1);
     });
 
-    it("schedules one active pg_cron job per row of public.cron_schedules, on that row's schedule", async () => {
-      const rows = await project.sql<Schedule[]>`select name, schedule from public.cron_schedules order by name`;
+    it("schedules one active pg_cron job per row of app_private.cron_schedules, on that row's schedule", async () => {
+      const rows = await project.sql<Schedule[]>`select name, schedule from app_private.cron_schedules order by name`;
       const jobs = await project.sql`select jobname as name, schedule, active from cron.job order by jobname`;
       expect(rows.length).toBeGreaterThanOrEqual(4); // the list the migration declares
       expect(jobs).toEqual(rows.map((r) => ({ name: r.name, schedule: r.schedule, active: true })));
@@ -50,7 +50,7 @@ describeWithSystemPackages(PG15_WITH_CRON)(
 
     it("makes each job, when due, POST to <project_url>/functions/v1/<function> with Bearer <cron_secret> and the row's body", async () => {
       const rows = await project.sql<Schedule[]>`
-      select name, function_name, body, timeout_milliseconds from public.cron_schedules order by name`;
+      select name, function_name, body, timeout_milliseconds from app_private.cron_schedules order by name`;
       for (const row of rows) {
         const call = await runJobCommand(project.sql, row.name);
         expect(call).toEqual({

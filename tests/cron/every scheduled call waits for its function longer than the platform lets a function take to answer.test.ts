@@ -26,7 +26,7 @@ describeWithSystemPackages(PG15_WITH_CRON)(
     });
 
     it("passes a timeout longer than the request idle timeout on every job, not pg_net's 5 s default", async () => {
-      const rows = await project.sql<{ name: string }[]>`select name from public.cron_schedules order by name`;
+      const rows = await project.sql<{ name: string }[]>`select name from app_private.cron_schedules order by name`;
       expect(rows.length).toBeGreaterThanOrEqual(4);
       for (const row of rows) {
         const call = await runJobCommand(project.sql, row.name);
@@ -35,15 +35,16 @@ describeWithSystemPackages(PG15_WITH_CRON)(
     });
 
     it("takes a schedule's own timeout when a row sets one, after a re-sync", async () => {
-      await project.sql`update public.cron_schedules set timeout_milliseconds = 300000 where name = 'braze-reconcile'`;
-      await project.sql`select public.sync_cron_jobs()`;
+      await project
+        .sql`update app_private.cron_schedules set timeout_milliseconds = 300000 where name = 'braze-reconcile'`;
+      await project.sql`select app_private.sync_cron_jobs()`;
       const call = await runJobCommand(project.sql, "braze-reconcile");
       expect(call.timeout_milliseconds).toBe(300_000);
     });
 
     it("refuses a schedule whose timeout is not a sane number of milliseconds", async () => {
       await expect(
-        project.sql`update public.cron_schedules set timeout_milliseconds = 0 where name = 'braze-scheduler'`,
+        project.sql`update app_private.cron_schedules set timeout_milliseconds = 0 where name = 'braze-scheduler'`,
       ).rejects.toThrow(/check constraint/);
     });
   },

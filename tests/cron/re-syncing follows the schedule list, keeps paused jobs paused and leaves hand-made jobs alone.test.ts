@@ -1,4 +1,4 @@
-// public.sync_cron_jobs() after a later migration changes public.cron_schedules:
+// app_private.sync_cron_jobs() after a later migration changes app_private.cron_schedules:
 // new rows get jobs, removed rows lose theirs, changed schedules are updated in
 // place, an operator's pause survives, and jobs the project did not create are
 // never touched. On Debian's PostgreSQL 15 with pg_cron (tests/support/pg15.ts).
@@ -30,13 +30,13 @@ describeWithSystemPackages(PG15_WITH_CRON)(
       await sql`select cron.alter_job(jobid, active := false) from cron.job where jobname = 'braze-scheduler'`;
       await sql`select cron.schedule('prune-run-details', '0 4 * * *', $$delete from cron.job_run_details where end_time < now() - interval '7 days'$$)`;
       // A later migration changes the list.
-      await sql`insert into public.cron_schedules (name, schedule, function_name, body, description)
+      await sql`insert into app_private.cron_schedules (name, schedule, function_name, body, description)
               values ('braze-reconcile-full', '15 3 * * *', 'braze-reconcile', '{"mode": "full"}', 'nightly full reconcile')`;
-      await sql`delete from public.cron_schedules where name = 'broadcasts-resolve'`;
-      await sql`update public.cron_schedules set schedule = '*/15 * * * *' where name = 'delete-user-resume'`;
+      await sql`delete from app_private.cron_schedules where name = 'broadcasts-resolve'`;
+      await sql`update app_private.cron_schedules set schedule = '*/15 * * * *' where name = 'delete-user-resume'`;
 
       const [synced] = await sql<{ result: { scheduled: string[]; unscheduled: string[] } }[]>`
-      select public.sync_cron_jobs() as result`;
+      select app_private.sync_cron_jobs() as result`;
       const result = synced!.result;
       expect(result.unscheduled).toEqual(["broadcasts-resolve"]);
       expect(result.scheduled).toContain("braze-reconcile-full");
@@ -44,7 +44,7 @@ describeWithSystemPackages(PG15_WITH_CRON)(
       const jobs = await sql<{ jobname: string; jobid: string; schedule: string; active: boolean }[]>`
       select jobname, jobid, schedule, active from cron.job order by jobname`;
       const byName = new Map(jobs.map((j) => [j.jobname, j]));
-      const listed = await sql<{ name: string }[]>`select name from public.cron_schedules order by name`;
+      const listed = await sql<{ name: string }[]>`select name from app_private.cron_schedules order by name`;
 
       expect(byName.has("broadcasts-resolve")).toBe(false);
       expect([...byName.keys()].sort()).toEqual([...listed.map((r) => r.name), "prune-run-details"].sort());
@@ -65,7 +65,7 @@ describeWithSystemPackages(PG15_WITH_CRON)(
     it("changes nothing when run again on an unchanged list", async () => {
       const snapshot = () => project.sql`select jobid, jobname, schedule, command, active from cron.job order by jobid`;
       const first = await snapshot();
-      await project.sql`select public.sync_cron_jobs()`;
+      await project.sql`select app_private.sync_cron_jobs()`;
       expect(await snapshot()).toEqual(first);
     });
   },

@@ -81,11 +81,11 @@ export function rawSend(url: string, attempt: Attempt, timeoutMs = 20_000): Prom
 // ---------------------------------------------------------------------------
 
 export const INJECTIONS = [
-  "'; drop table public.job_runs; --",
+  "'; drop table app_private.job_runs; --",
   "' or '1'='1",
   "1; select pg_sleep(30)",
-  "$$; delete from public.broadcasts; $$",
-  '"); truncate public.user_deletions cascade; --',
+  "$$; delete from app_private.broadcasts; $$",
+  '"); truncate app_private.user_deletions cascade; --',
   "\u0000",
   "\\u0000",
   "../../../../etc/passwd",

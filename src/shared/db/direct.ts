@@ -21,7 +21,13 @@ function asParameter(sql: Sql, value: unknown): unknown {
   return value;
 }
 
-export function fromPostgres(sql: Sql): Db {
+/**
+ * `schema` is where the called functions live: public, the entry points the
+ * functions call (as PostgREST would). Only tests of the internal helpers pass
+ * app_private, which PostgREST does not expose.
+ */
+export function fromPostgres(sql: Sql, options: { schema?: "public" | "app_private" } = {}): Db {
+  const schema = options.schema ?? "public";
   return {
     async rpc<T>(fn: string, args: Record<string, unknown> = {}): Promise<T> {
       const names = Object.keys(args);
@@ -29,7 +35,7 @@ export function fromPostgres(sql: Sql): Db {
         if (!IDENTIFIER.test(name)) throw new AppError(`not a function or argument name: ${name}`);
       }
       // Names are checked identifiers; values are bound parameters.
-      const call = `select public.${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(", ")}) as result`;
+      const call = `select ${schema}.${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(", ")}) as result`;
       try {
         const rows = await sql.unsafe(call, names.map((n) => asParameter(sql, args[n])) as never[]);
         return (rows[0]?.result ?? null) as T;

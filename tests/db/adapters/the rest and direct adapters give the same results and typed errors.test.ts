@@ -39,17 +39,25 @@ async function both(fn: string, args: (adapter: "direct" | "rest") => Record<str
 
 describe("results", () => {
   it("returns the same JSON for a granted and a refused lease", async () => {
-    const [direct, viaRest] = await both(
-      "acquire_job_lease",
-      (a) => ({ p_job: `job-${a}`, p_holder: "h", p_ttl_seconds: 30 }),
-    );
-    expect(direct).toMatchObject({ value: { token: expect.any(Number), expires_at: expect.any(String) } });
-    expect(viaRest).toMatchObject({ value: { token: expect.any(Number), expires_at: expect.any(String) } });
-    expect(await both("acquire_job_lease", (a) => ({ p_job: `job-${a}`, p_holder: "other", p_ttl_seconds: 30 })))
-      .toEqual([
-        { value: null },
-        { value: null },
-      ]);
+    const begin = (holder: string) => (a: string) => ({
+      p_job: "adapters",
+      p_lease: `job-${a}`,
+      p_holder: holder,
+      p_ttl_seconds: 30,
+    });
+    const [direct, viaRest] = await both("begin_job_run", begin("h"));
+    const granted = {
+      run_id: expect.any(String),
+      acquired: true,
+      token: expect.any(Number),
+      expires_at: expect.any(String),
+    };
+    expect(direct).toMatchObject({ value: granted });
+    expect(viaRest).toMatchObject({ value: granted });
+    expect(await both("begin_job_run", begin("other"))).toEqual([
+      { value: { run_id: expect.any(String), acquired: false } },
+      { value: { run_id: expect.any(String), acquired: false } },
+    ]);
   });
 });
 
@@ -59,7 +67,9 @@ describe("errors", () => {
       { error: "LeaseLostError" },
       { error: "LeaseLostError" },
     ]);
-    expect(await both("acquire_job_lease", () => ({ p_job: "x", p_holder: "h", p_ttl_seconds: 0 }))).toEqual([
+    expect(
+      await both("begin_job_run", () => ({ p_job: "x", p_lease: "x", p_holder: "h", p_ttl_seconds: 0 })),
+    ).toEqual([
       { error: "InvalidInputError" },
       { error: "InvalidInputError" },
     ]);
@@ -73,12 +83,9 @@ describe("errors", () => {
   });
 
   it("refuses the anon role: EXECUTE is granted to service_role only", async () => {
-    await expect(anon.rpc("acquire_job_lease", { p_job: "a", p_holder: "h", p_ttl_seconds: 30 })).rejects.toMatchObject(
-      {
-        name: "ForbiddenError",
-      },
-    );
-    expect((await t.sql`select count(*)::int as n from public.job_leases where job = 'a'`)[0]!.n).toBe(0);
+    await expect(anon.rpc("begin_job_run", { p_job: "a", p_lease: "a", p_holder: "h", p_ttl_seconds: 30 })).rejects
+      .toMatchObject({ name: "ForbiddenError" });
+    expect((await t.sql`select count(*)::int as n from app_private.job_leases where job = 'a'`)[0]!.n).toBe(0);
   });
 });
 

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const rows = async () => await t.sql`select * from public.broadcasts order by id`;
+const rows = async () => await t.sql`select * from app_private.broadcasts order by id`;
 
 it.each([
   { what: "no subject", subject: "", html: "<p>hi</p>", audience: "aud" },

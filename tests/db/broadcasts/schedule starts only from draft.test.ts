@@ -29,14 +29,16 @@ async function rowIn(state: string): Promise<Row> {
   } else if (state !== "draft") {
     // Resting states the provider can put a row in, written directly (the test owns the database).
     await t.sql`
-      update public.broadcasts
+      update app_private.broadcasts
          set send_status = ${state},
              provider_broadcast_id = case when ${state} in ('scheduled', 'sent', 'canceled') then 'p_' || id::text end,
              publish_at = case when ${state} = 'scheduled' then ${inHours(5)}::timestamptz end,
              sent_at = case when ${state} = 'sent' then now() end
        where id = ${created.id}`;
   }
-  const [row] = await t.sql<Row[]>`select id, send_status, version from public.broadcasts where id = ${created.id}`;
+  const [row] = await t.sql<
+    Row[]
+  >`select id, send_status, version from app_private.broadcasts where id = ${created.id}`;
   return row!;
 }
 
@@ -51,7 +53,9 @@ test.each(["scheduled", "sent", "canceled", "failed", "sending"])(
     });
     expect(answer.started).toBe(false);
     expect(answer.reason).toBe(`cannot schedule a broadcast that is ${state}`);
-    const [after] = await t.sql<Row[]>`select id, send_status, version from public.broadcasts where id = ${before.id}`;
+    const [after] = await t.sql<
+      Row[]
+    >`select id, send_status, version from app_private.broadcasts where id = ${before.id}`;
     expect(after).toEqual(before);
   },
 );

@@ -22,7 +22,7 @@ test("twenty concurrent schedule begins: one starts, nineteen see it in flight",
   // Hold the row (as an editor's slow transaction would) on a reserved connection.
   const holder = await t.sql.reserve();
   await holder`begin`;
-  await holder`select id from public.broadcasts where id = ${created.id} for update`;
+  await holder`select id from app_private.broadcasts where id = ${created.id} for update`;
   const holderPid = (await holder`select pg_backend_pid() as pid`)[0]!.pid as number;
 
   const begins = Array.from(
@@ -50,7 +50,7 @@ test("twenty concurrent schedule begins: one starts, nineteen see it in flight",
   expect(started).toHaveLength(1);
   expect(results.filter((r) => !r.started).map((r) => r.row.send_status)).toEqual(Array(19).fill("scheduling"));
   const [row] = await t
-    .sql`select send_status, operation_key, previous_status from public.broadcasts where id = ${created.id}`;
+    .sql`select send_status, operation_key, previous_status from app_private.broadcasts where id = ${created.id}`;
   expect(row).toMatchObject({
     send_status: "scheduling",
     previous_status: "draft",

@@ -64,8 +64,9 @@ it.each([
   expect(await as("authenticated", alice, statement)).toEqual({ code: "42501" });
 });
 
-it("refuses the service role direct inserts and updates too: only the sync function writes calendars", async () => {
-  // Deletes are the service role's (the deletion saga's pivot runs as it, deployed through PostgREST).
+it("refuses the service role direct inserts, updates and deletes too: only the project's functions write calendars", async () => {
+  // The sync and the deletion saga's pivot change these rows as their owner;
+  // no API role holds a write privilege on any table.
   expect(
     await as(
       "service_role",
@@ -79,6 +80,8 @@ it("refuses the service role direct inserts and updates too: only the sync funct
   expect(await as("service_role", null, `update public.managed_calendar_revisions set revision = 99`)).toEqual({
     code: "42501",
   });
+  expect(await as("service_role", null, `delete from public.managed_calendars`)).toEqual({ code: "42501" });
+  expect(await as("service_role", null, `delete from public.managed_calendar_revisions`)).toEqual({ code: "42501" });
   expect((await as("service_role", null, `select public.sync_managed_calendars('${bob}', '[]'::jsonb) as r`)).rows)
     .toHaveLength(1);
   expect(await storedCalendars(t.sql, bob)).toHaveLength(1); // that call was rolled back

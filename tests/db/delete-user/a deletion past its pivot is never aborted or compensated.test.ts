@@ -28,7 +28,7 @@ async function pastThePivot() {
 
 const rowOf = async (userId: string) => {
   const [row] = await t.sql`select status, steps, attempts, last_error, claim_token, finished_at
-                              from public.user_deletions where user_id = ${userId}`;
+                              from app_private.user_deletions where user_id = ${userId}`;
   return row;
 };
 

@@ -25,7 +25,7 @@ async function claimedSaga() {
 }
 
 const logOf = async (userId: string) => {
-  const [row] = await t.sql`select status, steps, email from public.user_deletions where user_id = ${userId}`;
+  const [row] = await t.sql`select status, steps, email from app_private.user_deletions where user_id = ${userId}`;
   return row;
 };
 

@@ -33,7 +33,7 @@ test("the stale run's compensation is refused by its lost claim and the user sta
 
   // A's claim lapses while its ban call hangs (the database clock decides).
   await s.t
-    .sql`update public.user_deletions set claimed_until = now() - interval '1 second' where user_id = ${user.id}`;
+    .sql`update app_private.user_deletions set claimed_until = now() - interval '1 second' where user_id = ${user.id}`;
 
   // B takes over: bans, pivots, removes the contact, and fails at the auth delete.
   await s.auth.faults({ errors5xx: { next: 1, endpoint: "delete" } });

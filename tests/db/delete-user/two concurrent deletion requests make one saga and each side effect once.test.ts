@@ -21,7 +21,7 @@ test("the second request joins the saga the first is running", async () => {
   await s.auth.release("update");
   expect(await first).toMatchObject({ advanced: true, status: "done" });
 
-  const [count] = await s.t.sql`select count(*)::int as n from public.user_deletions where user_id = ${user.id}`;
+  const [count] = await s.t.sql`select count(*)::int as n from app_private.user_deletions where user_id = ${user.id}`;
   expect(count!.n).toBe(1);
   expect(await s.effects(user.id, user.email)).toEqual({ banned: 1, unbanned: 0, deleted: 1, contactRemoved: 1 });
   expect(await s.remains(user)).toEqual({ calendars: 0, history: 0, authUser: null, contact: null });

@@ -25,11 +25,11 @@ it("applies a settle once; the same version again is reported stale and not appl
     });
 
   expect(await settle("first")).toEqual({ applied: 1, stale: [] });
-  const after = await t.sql`select status, version, braze_schedule_id from public.schedule_ledger where id = ${
+  const after = await t.sql`select status, version, braze_schedule_id from app_private.schedule_ledger where id = ${
     row!.id
   }`;
   expect(await settle("second")).toEqual({ applied: 0, stale: [row!.id] });
-  expect(await t.sql`select status, version, braze_schedule_id from public.schedule_ledger where id = ${row!.id}`)
+  expect(await t.sql`select status, version, braze_schedule_id from app_private.schedule_ledger where id = ${row!.id}`)
     .toEqual(after);
   expect(after[0]).toMatchObject({ status: "scheduled", braze_schedule_id: "first" });
 });

@@ -24,7 +24,7 @@ it("retires the row whose send time passed as sent and begins a new create for t
   });
   // The push went out: its send time is behind the database clock. ledger_load
   // no longer returns the row, so the planner sees no row for the match.
-  await t.sql`update public.schedule_ledger set send_at = now() - interval '1 minute' where id = ${row!.id}`;
+  await t.sql`update app_private.schedule_ledger set send_at = now() - interval '1 minute' where id = ${row!.id}`;
   const loaded = await t.db.rpc<{ rows: { match_id: number }[] }>("ledger_load", { p_campaign_id: "c1" });
   expect(loaded.rows).toEqual([]);
 
@@ -36,7 +36,7 @@ it("retires the row whose send time passed as sent and begins a new create for t
     p_intents: [createIntent(5, "2031-02-01T14:00:00Z"), createIntent(6)],
   });
   expect(begun.map((b) => [b.match_id, b.status])).toEqual([[5, "creating"], [6, "creating"]]);
-  const rows = await t.sql`select match_id::int, status from public.schedule_ledger order by id`;
+  const rows = await t.sql`select match_id::int, status from app_private.schedule_ledger order by id`;
   expect(rows).toEqual([
     { match_id: 5, status: "sent" },
     { match_id: 5, status: "creating" },

@@ -30,11 +30,11 @@ it("refuses to settle a scheduled row, whatever version the answer names", async
 
   expect(await settle(row!.version, "first")).toEqual({ applied: 1, stale: [] });
   const [after] = await t.sql<{ status: string; version: number; braze_schedule_id: string }[]>`
-    select status, version, braze_schedule_id from public.schedule_ledger where id = ${row!.id}`;
+    select status, version, braze_schedule_id from app_private.schedule_ledger where id = ${row!.id}`;
   expect(after).toMatchObject({ status: "scheduled", braze_schedule_id: "first" });
 
   // The row's current version, but nothing is waiting for an answer any more.
   expect(await settle(Number(after!.version), "second")).toEqual({ applied: 0, stale: [row!.id] });
-  expect(await t.sql`select status, version, braze_schedule_id from public.schedule_ledger where id = ${row!.id}`)
+  expect(await t.sql`select status, version, braze_schedule_id from app_private.schedule_ledger where id = ${row!.id}`)
     .toEqual([after]);
 });

@@ -25,11 +25,11 @@ it("reports the stale version and leaves the uncertain row as it was", async () 
     });
   // The create timed out: uncertain, one version on.
   expect(await settle(row!.version, "uncertain")).toEqual({ applied: 1, stale: [] });
-  const uncertain = await t.sql`select * from public.schedule_ledger where id = ${row!.id}`;
+  const uncertain = await t.sql`select * from app_private.schedule_ledger where id = ${row!.id}`;
   expect(uncertain[0]).toMatchObject({ status: "uncertain", version: row!.version + 1 });
 
   // A late settle still carrying the version of the creating row (the status
   // filter alone would let it through: uncertain rows are settleable).
   expect(await settle(row!.version, "ok", "late")).toEqual({ applied: 0, stale: [row!.id] });
-  expect(await t.sql`select * from public.schedule_ledger where id = ${row!.id}`).toEqual(uncertain);
+  expect(await t.sql`select * from app_private.schedule_ledger where id = ${row!.id}`).toEqual(uncertain);
 });

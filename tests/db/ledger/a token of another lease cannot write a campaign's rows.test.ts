@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { fromPostgres } from "../../../src/shared/db/direct.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
 
 let t: TestDatabase;
+/** The lease helpers live in app_private (not exposed through PostgREST); tests call them directly. */
+const internal = () => fromPostgres(t.sql, { schema: "app_private" });
 beforeAll(async () => {
   t = await createTestDatabase();
 });
@@ -19,13 +22,13 @@ it("refuses a begin and a settle fenced by a live, newer token of an unrelated l
   });
   // Another job's live lease: its token comes from the same sequence, so it is
   // larger than the campaign's, and it is live.
-  const other = await t.db.rpc<{ token: number }>("acquire_job_lease", {
+  const other = await internal().rpc<{ token: number }>("acquire_job_lease", {
     p_job: "broadcasts:resolve",
     p_holder: randomUUID(),
     p_ttl_seconds: 60,
   });
   expect(Number(other.token)).toBeGreaterThan(token);
-  const before = await t.sql`select * from public.schedule_ledger order by id`;
+  const before = await t.sql`select * from app_private.schedule_ledger order by id`;
 
   await expect(
     t.db.rpc("ledger_begin", {
@@ -53,5 +56,5 @@ it("refuses a begin and a settle fenced by a live, newer token of an unrelated l
     }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });
 
-  expect(await t.sql`select * from public.schedule_ledger order by id`).toEqual(before);
+  expect(await t.sql`select * from app_private.schedule_ledger order by id`).toEqual(before);
 });

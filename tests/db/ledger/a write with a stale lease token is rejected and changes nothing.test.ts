@@ -18,10 +18,10 @@ it("rejects begin and settle from a run whose lease expired and was taken over",
   });
 
   // The old run stalls past its TTL; a new run takes over.
-  await t.sql`update public.job_leases set expires_at = now() - interval '1 second'`;
+  await t.sql`update app_private.job_leases set expires_at = now() - interval '1 second'`;
   const newToken = await takeLease(t.db);
   expect(newToken).toBeGreaterThan(oldToken);
-  const before = await t.sql`select * from public.schedule_ledger order by id`;
+  const before = await t.sql`select * from app_private.schedule_ledger order by id`;
 
   await expect(
     t.db.rpc("ledger_settle", {
@@ -35,5 +35,5 @@ it("rejects begin and settle from a run whose lease expired and was taken over",
     t.db.rpc("ledger_begin", { p_lease: LEASE, p_token: oldToken, p_campaign_id: "c1", p_intents: [createIntent(2)] }),
   ).rejects.toMatchObject({ name: "LeaseLostError" });
 
-  expect(await t.sql`select * from public.schedule_ledger order by id`).toEqual(before);
+  expect(await t.sql`select * from app_private.schedule_ledger order by id`).toEqual(before);
 });

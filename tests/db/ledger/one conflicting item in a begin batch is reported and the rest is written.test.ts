@@ -38,7 +38,7 @@ it("reports a stale update and a duplicate create as conflicts, in intent order,
     11,
     "creating",
   ]]);
-  const rows = await t.sql`select match_id::int, status from public.schedule_ledger order by match_id, id`;
+  const rows = await t.sql`select match_id::int, status from app_private.schedule_ledger order by match_id, id`;
   expect(rows).toEqual([
     { match_id: 8, status: "scheduled" },
     { match_id: 9, status: "creating" },

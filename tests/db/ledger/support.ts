@@ -4,12 +4,13 @@ import type { Db } from "../../../src/shared/ports.ts";
 export const LEASE = "braze:campaign:c1";
 
 export async function takeLease(db: Db, holder = randomUUID()): Promise<number> {
-  const lease = await db.rpc<{ token: number } | null>("acquire_job_lease", {
-    p_job: LEASE,
+  const lease = await db.rpc<{ acquired: boolean; token?: number }>("begin_job_run", {
+    p_job: "ledger-test",
+    p_lease: LEASE,
     p_holder: holder,
     p_ttl_seconds: 60,
   });
-  if (!lease) throw new Error("lease unexpectedly taken");
+  if (!lease.acquired) throw new Error("lease unexpectedly taken");
   return Number(lease.token);
 }
 

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { fromPostgres } from "../../../src/shared/db/direct.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
 
 let t: TestDatabase;
+/** The lease helpers live in app_private (not exposed through PostgREST); tests call them directly. */
+const internal = () => fromPostgres(t.sql, { schema: "app_private" });
 beforeAll(async () => {
   t = await createTestDatabase();
 });
@@ -15,10 +18,10 @@ it("refuses a second live row for the same campaign and match, and allows one af
 
   const [row] = await begin([createIntent(42)]);
   expect((await begin([createIntent(42)])).map((b) => b.status)).toEqual(["conflict"]);
-  expect((await t.sql`select count(*)::int as n from public.schedule_ledger where match_id = 42`)[0]!.n).toBe(1);
+  expect((await t.sql`select count(*)::int as n from app_private.schedule_ledger where match_id = 42`)[0]!.n).toBe(1);
 
   // Another campaign (fenced by its own lease) may schedule the same match.
-  const c2 = await t.db.rpc<{ token: number }>("acquire_job_lease", {
+  const c2 = await internal().rpc<{ token: number }>("acquire_job_lease", {
     p_job: "braze:campaign:c2",
     p_holder: "h2",
     p_ttl_seconds: 60,
@@ -55,6 +58,6 @@ it("refuses a second live row for the same campaign and match, and allows one af
   });
   await expect(begin([createIntent(42)])).resolves.toHaveLength(1);
   const rows = await t
-    .sql`select status from public.schedule_ledger where campaign_id = 'c1' and match_id = 42 order by id`;
+    .sql`select status from app_private.schedule_ledger where campaign_id = 'c1' and match_id = 42 order by id`;
   expect(rows.map((r) => r.status)).toEqual(["cancelled", "creating"]);
 });

@@ -52,8 +52,8 @@ it("scrubs the email whose first webhook committed after the forget started", as
   await forget;
 
   const [row] = await t
-    .sql`select to_addresses, subject, event_count from public.email_history where email_id = 'e-race'`;
+    .sql`select to_addresses, subject, event_count from app_private.email_history where email_id = 'e-race'`;
   expect(row).toEqual({ to_addresses: [], subject: null, event_count: 1 });
-  const [delivery] = await t.sql`select payload from public.resend_webhook_deliveries where svix_id = 'msg_race'`;
+  const [delivery] = await t.sql`select payload from app_private.resend_webhook_deliveries where svix_id = 'msg_race'`;
   expect(delivery).toEqual({ payload: null });
 });

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const statusOf = async (emailId: string) =>
-  (await t.sql`select status, delivered_at, bounced_at from public.email_history where email_id = ${emailId}`)[0]!;
+  (await t.sql`select status, delivered_at, bounced_at from app_private.email_history where email_id = ${emailId}`)[0]!;
 
 it("keeps bounced when a delivered event arrives after it", async () => {
   await record(t.db, { type: "email.sent", at: "2026-03-01T12:00:00.000Z", emailId: "e-bounce" });

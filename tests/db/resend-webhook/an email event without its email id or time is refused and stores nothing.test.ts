@@ -11,8 +11,8 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const counts = async () =>
-  (await t.sql`select (select count(*)::int from public.resend_webhook_deliveries) as deliveries,
-                      (select count(*)::int from public.email_history) as emails`)[0];
+  (await t.sql`select (select count(*)::int from app_private.resend_webhook_deliveries) as deliveries,
+                      (select count(*)::int from app_private.email_history) as emails`)[0];
 
 it.each([
   { what: "no email id", emailId: null, at: "2030-01-01T10:00:00Z" },

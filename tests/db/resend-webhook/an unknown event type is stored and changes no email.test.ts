@@ -17,9 +17,9 @@ it("stores a contact.created delivery, acknowledges it and leaves email_history 
   });
   expect(outcome).toMatchObject({ duplicate: false, applied: false, event_type: "contact.created" });
   const [delivery] = await t
-    .sql`select event_type, payload from public.resend_webhook_deliveries where svix_id = 'msg_contact_1'`;
+    .sql`select event_type, payload from app_private.resend_webhook_deliveries where svix_id = 'msg_contact_1'`;
   expect(delivery).toEqual({ event_type: "contact.created", payload });
-  expect(await t.sql`select * from public.email_history`).toHaveLength(0);
+  expect(await t.sql`select * from app_private.email_history`).toHaveLength(0);
 });
 
 it("rejects an email event without an email_id and stores nothing", async () => {
@@ -31,5 +31,5 @@ it("rejects an email event without an email_id and stores nothing", async () => 
       p_occurred_at: "2026-03-01T12:00:00.000Z",
     }),
   ).rejects.toMatchObject({ kind: "invalid_input" });
-  expect(await t.sql`select * from public.resend_webhook_deliveries where svix_id = 'msg_bad_1'`).toHaveLength(0);
+  expect(await t.sql`select * from app_private.resend_webhook_deliveries where svix_id = 'msg_bad_1'`).toHaveLength(0);
 });

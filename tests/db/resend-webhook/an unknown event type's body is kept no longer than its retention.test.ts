@@ -27,7 +27,7 @@ const contact = (svix: string) =>
 const stored = async (svix: string) =>
   (await t.sql`
     select payload is not null as has_payload, extract(epoch from payload_expires_at - received_at)::int as kept_seconds
-      from public.resend_webhook_deliveries where svix_id = ${svix}`)[0];
+      from app_private.resend_webhook_deliveries where svix_id = ${svix}`)[0];
 
 it("keeps the body for the default 24 hours, and no longer", async () => {
   await contact("fresh");
@@ -35,16 +35,17 @@ it("keeps the body for the default 24 hours, and no longer", async () => {
 });
 
 it("drops the body once the retention has passed, keeping the delivery row", async () => {
-  await t.sql`update public.email_privacy_settings set unknown_payload_retention = '0'`;
+  await t.sql`update app_private.email_privacy_settings set unknown_payload_retention = '0'`;
   await contact("expired");
-  await t.sql`update public.email_privacy_settings set unknown_payload_retention = '24 hours'`;
+  await t.sql`update app_private.email_privacy_settings set unknown_payload_retention = '24 hours'`;
   await contact("next");
   expect(await stored("expired")).toEqual({ has_payload: false, kept_seconds: 0 });
   expect(await stored("next")).toEqual({ has_payload: true, kept_seconds: 86400 });
 });
 
 it("refuses a retention longer than 30 days", async () => {
-  await expect(t.sql`update public.email_privacy_settings set unknown_payload_retention = '31 days'`).rejects.toThrow(
-    /check constraint/,
-  );
+  await expect(t.sql`update app_private.email_privacy_settings set unknown_payload_retention = '31 days'`).rejects
+    .toThrow(
+      /check constraint/,
+    );
 });

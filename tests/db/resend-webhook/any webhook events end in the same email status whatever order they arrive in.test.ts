@@ -35,8 +35,8 @@ async function apply(events: readonly Event[]): Promise<Record<string, unknown>>
     });
   }
   const [row] = await t.sql`
-    select h.*, (select count(*)::int from public.email_clicks c where c.email_id = h.email_id) as clicks
-      from public.email_history h where h.email_id = ${emailId}`;
+    select h.*, (select count(*)::int from app_private.email_clicks c where c.email_id = h.email_id) as clicks
+      from app_private.email_history h where h.email_id = ${emailId}`;
   const { email_id: _id, created_at: _c, updated_at: _u, ...rest } = row!;
   return rest;
 }

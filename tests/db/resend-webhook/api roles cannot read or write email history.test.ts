@@ -11,9 +11,9 @@ for (const role of ["anon", "authenticated"]) {
   it(`refuses ${role} the tables and the functions`, async () => {
     for (
       const statement of [
-        "select * from public.email_history",
-        "select * from public.email_clicks",
-        "select * from public.resend_webhook_deliveries",
+        "select * from app_private.email_history",
+        "select * from app_private.email_clicks",
+        "select * from app_private.resend_webhook_deliveries",
         `select public.record_resend_webhook(p_svix_id => 'x', p_event_type => 'contact.created', p_payload => '{}')`,
         `select public.forget_email_recipients('["a@example.com"]')`,
       ]
@@ -36,5 +36,5 @@ it("lets service_role record a delivery", async () => {
       `select public.record_resend_webhook(p_svix_id => 'x', p_event_type => 'contact.created', p_payload => '{}')`,
     );
   });
-  expect(await t.sql`select svix_id from public.resend_webhook_deliveries`).toEqual([{ svix_id: "x" }]);
+  expect(await t.sql`select svix_id from app_private.resend_webhook_deliveries`).toEqual([{ svix_id: "x" }]);
 });

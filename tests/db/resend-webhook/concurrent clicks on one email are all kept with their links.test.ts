@@ -20,7 +20,7 @@ it("keeps all 120 clicks made at once across three links, with exact per-link co
   await Promise.all(shuffle(clicks).map((c) => record(t.db, c)));
 
   const [h] = await t.sql`
-    select click_count, clicked_at, last_clicked_at, status from public.email_history where email_id = 'e-clicks'`;
+    select click_count, clicked_at, last_clicked_at, status from app_private.email_history where email_id = 'e-clicks'`;
   expect(h!.click_count).toBe(120);
   // The click's own timestamp, not the event's created_at, is the click time.
   expect(h!.clicked_at.toISOString()).toBe(ats[0]);
@@ -28,6 +28,6 @@ it("keeps all 120 clicks made at once across three links, with exact per-link co
   expect(h!.status).toBe("clicked");
 
   const perLink = await t.sql`
-    select link, count(*)::int as n from public.email_clicks where email_id = 'e-clicks' group by link order by link`;
+    select link, count(*)::int as n from app_private.email_clicks where email_id = 'e-clicks' group by link order by link`;
   expect(perLink.map((r) => [r.link, r.n])).toEqual(links.map((l) => [l, 40]));
 });

@@ -29,7 +29,7 @@ it("finds the user's emails by address, strips them, and a later retry does not 
     emailId: "e-kept",
     to: ["kept@example.com"],
   });
-  expect((await t.sql`select to_addresses from public.email_history where email_id = 'e-gone'`)[0]!.to_addresses)
+  expect((await t.sql`select to_addresses from app_private.email_history where email_id = 'e-gone'`)[0]!.to_addresses)
     .toEqual([
       "gone@example.com",
     ]);
@@ -46,13 +46,13 @@ it("finds the user's emails by address, strips them, and a later retry does not 
   });
 
   const [gone] = await t.sql`
-    select to_addresses, subject, tags, open_count, click_count from public.email_history where email_id = 'e-gone'`;
+    select to_addresses, subject, tags, open_count, click_count from app_private.email_history where email_id = 'e-gone'`;
   expect(gone).toEqual({ to_addresses: [], subject: null, tags: null, open_count: 1, click_count: 2 });
   const personal = await t.sql`
-    select 1 from public.email_clicks where email_id = 'e-gone' and (ip_address is not null or user_agent is not null)
+    select 1 from app_private.email_clicks where email_id = 'e-gone' and (ip_address is not null or user_agent is not null)
     union all
-    select 1 from public.resend_webhook_deliveries where email_id = 'e-gone' and payload is not null`;
+    select 1 from app_private.resend_webhook_deliveries where email_id = 'e-gone' and payload is not null`;
   expect(personal).toHaveLength(0);
-  const [kept] = await t.sql`select to_addresses from public.email_history where email_id = 'e-kept'`;
+  const [kept] = await t.sql`select to_addresses from app_private.email_history where email_id = 'e-kept'`;
   expect(kept!.to_addresses).toEqual(["kept@example.com"]);
 });

@@ -12,7 +12,7 @@ afterAll(() => t.drop());
 const row = async (emailId: string) =>
   (await t.sql`
     select status, opened_at, last_opened_at, open_count, first_event_at, sent_at
-      from public.email_history where email_id = ${emailId}`)[0]!;
+      from app_private.email_history where email_id = ${emailId}`)[0]!;
 
 it("keeps the earliest open as opened_at for any arrival order (property)", async () => {
   let run = 0;

@@ -41,16 +41,16 @@ async function fromSnapshot(): Promise<
 
 async function fromTables() {
   const [totals] = await t.sql<{ deliveries: number; not_applied: number; opens: number; clicks: number }[]>`
-    select (select count(*)::int from public.resend_webhook_deliveries) as deliveries,
-           (select count(*)::int from public.resend_webhook_deliveries where email_id is null) as not_applied,
-           (select coalesce(sum(open_count), 0)::int from public.email_history) as opens,
-           (select coalesce(sum(click_count), 0)::int from public.email_history) as clicks`;
+    select (select count(*)::int from app_private.resend_webhook_deliveries) as deliveries,
+           (select count(*)::int from app_private.resend_webhook_deliveries where email_id is null) as not_applied,
+           (select coalesce(sum(open_count), 0)::int from app_private.email_history) as opens,
+           (select coalesce(sum(click_count), 0)::int from app_private.email_history) as clicks`;
   const byType = await t.sql<
     { k: string; n: number }[]
-  >`select event_type as k, count(*)::int as n from public.resend_webhook_deliveries group by 1`;
+  >`select event_type as k, count(*)::int as n from app_private.resend_webhook_deliveries group by 1`;
   const byStatus = await t.sql<
     { k: string; n: number }[]
-  >`select status as k, count(*)::int as n from public.email_history group by 1`;
+  >`select status as k, count(*)::int as n from app_private.email_history group by 1`;
   return {
     ...totals!,
     by_event_type: Object.fromEntries(byType.map((r) => [r.k, r.n])),

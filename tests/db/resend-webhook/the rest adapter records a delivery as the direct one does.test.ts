@@ -50,9 +50,9 @@ it("stores the same history, click and delivery through PostgREST as through a d
   const rows = await t.sql`
     select h.email_id, h.status, h.to_addresses, h.click_count, h.clicked_at, h.tags,
            c.link, c.ip_address, c.user_agent, d.payload is not null as has_payload
-      from public.email_history h
-      join public.email_clicks c using (email_id)
-      join public.resend_webhook_deliveries d on d.svix_id = c.svix_id
+      from app_private.email_history h
+      join app_private.email_clicks c using (email_id)
+      join app_private.resend_webhook_deliveries d on d.svix_id = c.svix_id
      order by h.email_id`;
   const [direct, viaRest] = rows.map(({ email_id: _id, ...others }) => others);
   expect(viaRest).toEqual(direct);

@@ -37,9 +37,9 @@ it("stores an email first reported after the forget without address, subject, ta
   });
   const [row] = await t.sql`
     select to_addresses, subject, tags, event_count, open_count, forgotten_at is not null as forgotten
-      from public.email_history where email_id = 'e-late'`;
+      from app_private.email_history where email_id = 'e-late'`;
   expect(row).toEqual({ to_addresses: [], subject: null, tags: null, event_count: 2, open_count: 1, forgotten: true });
-  const payloads = await t.sql`select payload from public.resend_webhook_deliveries where email_id = 'e-late'`;
+  const payloads = await t.sql`select payload from app_private.resend_webhook_deliveries where email_id = 'e-late'`;
   expect(payloads).toEqual([{ payload: null }, { payload: null }]);
 });
 
@@ -53,7 +53,7 @@ it("stores a contact.deleted about the forgotten address without its body, and k
     });
   }
   const rows = await t.sql`
-    select svix_id, event_type, payload is not null as has_payload from public.resend_webhook_deliveries
+    select svix_id, event_type, payload is not null as has_payload from app_private.resend_webhook_deliveries
      where svix_id in ('msg_gone', 'msg_other') order by svix_id`;
   expect(rows).toEqual([
     { svix_id: "msg_gone", event_type: "contact.deleted", has_payload: false },
@@ -69,19 +69,19 @@ it("scrubs, at the forget, a contact event stored before it", async () => {
     p_occurred_at: "2026-03-01T12:05:00.000Z",
   });
   await t.db.rpc("forget_email_recipients", { p_addresses: ["second@example.com"] });
-  const [row] = await t.sql`select payload from public.resend_webhook_deliveries where svix_id = 'msg_before'`;
+  const [row] = await t.sql`select payload from app_private.resend_webhook_deliveries where svix_id = 'msg_before'`;
   expect(row).toEqual({ payload: null });
 });
 
 it("keeps the recipient only as an HMAC under the database's key, never the address or its plain hash", async () => {
   const [settings] = await t.sql<
     { key: Buffer }[]
-  >`select recipient_hmac_key as key from public.email_privacy_settings`;
-  const rows = await t.sql<{ h: Buffer }[]>`select recipient_hmac as h from public.forgotten_email_recipients`;
+  >`select recipient_hmac_key as key from app_private.email_privacy_settings`;
+  const rows = await t.sql<{ h: Buffer }[]>`select recipient_hmac as h from app_private.forgotten_email_recipients`;
   const hex = rows.map((r) => r.h.toString("hex")).sort();
   const hmac = (a: string) => createHmac("sha256", settings!.key).update(a).digest("hex");
   expect(hex).toEqual([hmac("leaver@example.com"), hmac("second@example.com")].sort());
-  const dump = JSON.stringify(await t.sql`select * from public.forgotten_email_recipients`);
+  const dump = JSON.stringify(await t.sql`select * from app_private.forgotten_email_recipients`);
   expect(dump).not.toMatch(/leaver/i);
 });
 
@@ -93,6 +93,6 @@ it("still records deliveries of other recipients in full", async () => {
     to: ["kept@example.com"],
     svixId: newSvixId(),
   });
-  const [row] = await t.sql`select to_addresses, subject from public.email_history where email_id = 'e-kept'`;
+  const [row] = await t.sql`select to_addresses, subject from app_private.email_history where email_id = 'e-kept'`;
   expect(row).toEqual({ to_addresses: ["kept@example.com"], subject: "Kick-off" });
 });

@@ -23,7 +23,7 @@ it("stores the valid entries of a batch and skips the empty and the overlong tra
   });
   expect(stored).toEqual({ stored: 2 });
   expect(
-    await t.sql`select target_locale, source_text, translated_text from public.translation_cache order by 1, 2`,
+    await t.sql`select target_locale, source_text, translated_text from app_private.translation_cache order by 1, 2`,
   ).toEqual([
     { target_locale: "de", source_text: "Arsenal", translated_text: "Arsenal London" },
     { target_locale: "es", source_text: "Arsenal", translated_text: "Arsenal de Londres" },
