@@ -31,6 +31,8 @@ function parse(): { seed: number; durationMs: number; quiet: boolean } {
       minutes: { type: "string" },
       seconds: { type: "string" },
       quiet: { type: "boolean" },
+      // The braze job's mode flag, read by dev/chaos/run.ts.
+      listing: { type: "boolean" },
     },
     strict: true,
   });

@@ -11,6 +11,7 @@ import { runBrazeReconcile } from "../../src/shared/jobs/braze-reconcile/run.ts"
 import { runBrazeScheduler } from "../../src/shared/jobs/braze-scheduler/run.ts";
 import { type Braze, type Db, systemClock } from "../../src/shared/ports.ts";
 import { createBrazeClient } from "../../src/shared/providers/braze/client.ts";
+import { createDeepLClient } from "../../src/shared/providers/deepl/client.ts";
 import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
 import { sleep } from "./prng.ts";
 import type { ParentMessage, RunnerConfig } from "./runners.ts";
@@ -19,12 +20,14 @@ const config = JSON.parse(process.env.CHAOS_RUNNER ?? "{}") as RunnerConfig;
 const send = (m: Record<string, unknown>) => process.send?.(m);
 const active = { latencyMs: 0, lag: 0, ttlMs: config.scheduler.leaseTtlSeconds * 1000 };
 const stall = { until: 0, ms: 0 };
+let failNextRenewal = false;
 let stopping = false;
 
 process.on("message", (m: ParentMessage) => {
   if (m.type === "stop") stopping = true;
   else if (m.type === "stall") Object.assign(stall, { until: Date.now() + m.forMs, ms: m.delayMs });
   else if (m.type === "faults") Object.assign(active, { latencyMs: m.latencyMs, lag: m.lag });
+  else if (m.type === "failRenewal") failNextRenewal = true;
 });
 setInterval(() => send({ type: "alive" }), 250);
 
@@ -38,6 +41,12 @@ const direct = fromPostgres(sql);
 const db: Db = {
   async rpc<T>(fn: string, args?: Record<string, unknown>): Promise<T> {
     if (Date.now() < stall.until) await sleep(stall.ms);
+    if (fn === "renew_job_lease" && failNextRenewal) {
+      // A renewal lost on the network: the request never reached the database.
+      failNextRenewal = false;
+      send({ type: "fault", kind: "lease:renewalFailedOnce" });
+      throw new Error("chaos: renew_job_lease failed once (network)");
+    }
     // The parent keeps the last few failures: evidence when this process hangs.
     return direct.rpc<T>(fn, args).catch((e: unknown) => {
       send({ type: "event", line: `${fn} failed at ${new Date().toISOString()}: ${(e as Error)?.message}` });
@@ -59,14 +68,17 @@ const braze: Braze = {
     return r;
   },
   deleteSchedule: (i) => (countLatency(), client.deleteSchedule(i)),
-  listSchedules(q) {
+  // Production (ledger-only) mode: the port cannot list, as Braze lists no
+  // API-triggered schedules (src/shared/jobs/braze-reconcile/env.ts).
+  listSchedules: config.listing === false ? undefined : (q) => {
     countLatency();
     if (active.lag > 0) send({ type: "fault", kind: "braze:listLag" });
-    return client.listSchedules(q);
+    return client.listSchedules!(q);
   },
 };
 const football = createFootballDataClient(config.football);
-const ports = { db, braze, football, clock: systemClock, newId: randomUUID };
+const translator = config.translator ? createDeepLClient(config.translator) : undefined;
+const ports = { db, braze, football, translator, clock: systemClock, newId: randomUUID };
 
 function outcomeOf(e: unknown): string {
   if (e instanceof LockedError) return "locked";
@@ -78,16 +90,17 @@ while (!stopping) {
   const holder = `${config.name}-${randomUUID().slice(0, 8)}`;
   send({ type: "busy", busy: true, holder });
   let outcome = "completed";
+  let counts: unknown;
   try {
-    if (config.kind === "scheduler") await runBrazeScheduler(ports, config.scheduler, holder);
-    else await runBrazeReconcile(ports, config.reconcile, holder);
+    if (config.kind === "scheduler") counts = await runBrazeScheduler(ports, config.scheduler, holder);
+    else counts = await runBrazeReconcile(ports, config.reconcile, holder);
   } catch (e) {
     outcome = outcomeOf(e);
     if (outcome.startsWith("failed")) {
       send({ type: "log", line: `${config.name} ${outcome}: ${(e as Error)?.message ?? String(e)}` });
     }
   }
-  send({ type: "run", outcome: `${config.kind}:${outcome}` });
+  send({ type: "run", outcome: `${config.kind}:${outcome}`, counts });
   send({ type: "busy", busy: false });
   await sleep(Math.floor(Math.random() * 150));
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { ReconcileSettings } from "../../src/shared/jobs/braze-reconcile/settings.ts";
 import type { SchedulerSettings } from "../../src/shared/jobs/braze-scheduler/settings.ts";
 import type { BrazeClientOptions } from "../../src/shared/providers/braze/client.ts";
+import type { DeepLClientOptions } from "../../src/shared/providers/deepl/client.ts";
 import type { FootballDataClientOptions } from "../../src/shared/providers/football-data/client.ts";
 import { repoRoot } from "../postgres.ts";
 import { sleep, type Tally } from "./prng.ts";
@@ -19,15 +20,23 @@ export interface RunnerConfig {
   football: FootballDataClientOptions;
   scheduler: SchedulerSettings;
   reconcile: ReconcileSettings;
+  /** false: production (ledger-only) mode, the Braze port cannot list. Absent: listing. */
+  listing?: boolean;
+  /** The translator, when the scheduler carries names in more than one locale. */
+  translator?: DeepLClientOptions;
 }
 
 export type ParentMessage =
   | { type: "stop" }
   | { type: "stall"; forMs: number; delayMs: number }
-  | { type: "faults"; latencyMs: number; lag: number };
+  | { type: "faults"; latencyMs: number; lag: number }
+  /** The run's next lease renewal fails once (a network blip), and only that one. */
+  | { type: "failRenewal" };
 
 export interface RunnerHooks {
   runs: Tally;
+  /** Each completed run's counts, summed by name and job kind ("reconcile:unresolvable"). */
+  counts?: Tally;
   faults: Tally;
   log: (line: string) => void;
   /** The runner's event loop stopped answering mid-run. */
@@ -81,8 +90,13 @@ export class Runner {
     this.lastSeen = Date.now();
     child.on("message", (m: Record<string, unknown>) => {
       this.lastSeen = Date.now();
-      if (m.type === "run") this.hooks.runs.add(String(m.outcome));
-      else if (m.type === "fault") this.hooks.faults.add(String(m.kind));
+      if (m.type === "run") {
+        this.hooks.runs.add(String(m.outcome));
+        const counts = m.counts as Record<string, unknown> | undefined;
+        for (const [k, n] of Object.entries(counts ?? {})) {
+          if (typeof n === "number" && n > 0) this.hooks.counts?.add(`${this.config.kind}:${k}`, n);
+        }
+      } else if (m.type === "fault") this.hooks.faults.add(String(m.kind));
       else if (m.type === "log") this.hooks.log(String(m.line));
       else if (m.type === "event") this.events = [...this.events.slice(-2), String(m.line)];
       else if (m.type === "busy") {

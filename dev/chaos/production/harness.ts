@@ -1,0 +1,381 @@
+// Chaos in production mode: ledger-only (the Braze port cannot list, as the
+// real Braze lists no API-triggered schedules), with the delivery guard served
+// as the deployed function and called by the Braze simulator through the
+// campaign's own template at each send time. Pushes go out during the run, in
+// real time, because the guard judges send times by the database's clock.
+//
+// Several scheduler and reconcile runners (own processes) run at once while a
+// seeded controller kills and stalls them, drops their connections, fails a
+// lease renewal once, takes the lease from under a holder (its next settle is
+// answered lease_lost), has the translator answer garbage, throttles Braze
+// with X-RateLimit headers, fails and delays Braze calls, and changes the feed
+// (a match re-dated after its push went out included). Faults stop at the
+// run's duration; the runners go on until the last push of the window has
+// gone out; then the ledger is settled and every delivery is checked.
+import postgres from "postgres";
+import { reconcileSettingsSchema } from "../../../src/shared/jobs/braze-reconcile/settings.ts";
+import { schedulerSettingsSchema } from "../../../src/shared/jobs/braze-scheduler/settings.ts";
+import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { createFootballDataClient } from "../../../src/shared/providers/football-data/client.ts";
+import { LOCAL_SECRETS, startLocalStack } from "../../local-env.ts";
+import { freePort } from "../../ports.ts";
+import { DEFAULT_BRAZE_API_KEY, simClient } from "../../sim/braze.ts";
+import { DEFAULT_FOOTBALL_TOKEN, simFootballClient } from "../../sim/football-data.ts";
+import { DEFAULT_DEEPL_KEY, simTranslatorClient } from "../../sim/translator.ts";
+import { prng, sleep, Tally } from "../prng.ts";
+import { Runner } from "../runners.ts";
+import { ProductionFeed } from "./feed.ts";
+import { checkDeliveries, settleLedger } from "./invariants.ts";
+
+export interface ProductionChaosOptions {
+  seed: number;
+  durationMs: number;
+  databaseUrl: string;
+  log?: (line: string) => void;
+  schedulers?: number;
+  reconcilers?: number;
+  /** Matches whose push goes out during the run; a few more are days ahead. */
+  matches?: number;
+}
+
+export interface ProductionChaosReport {
+  mode: "production";
+  seed: number;
+  durationMs: number;
+  runs: Record<string, number>;
+  runnersKilled: number;
+  faults: Record<string, number>;
+  faultsTotal: number;
+  feedChanges: Record<string, number>;
+  counts: Record<string, number>;
+  settled: { rounds: number; converged: boolean; lastRound: string };
+  expectedDeliveries: number;
+  deliveries: number;
+  aborted: number;
+  /** Rows needing an operator: reported unresolvable by reconcile, or left unresolved after settling. */
+  unresolvable: number;
+  /** The most rows of unknown outcome one killed scheduler left, and the bound (its Braze concurrency). */
+  unknownAfterCrash: { max: number; bound: number; crashes: number };
+  violations: string[];
+}
+
+export const LEASE_TTL_SECONDS = 5;
+const CAMPAIGN = "chaos-campaign";
+const CONCURRENCY = 4;
+/**
+ * The guard's tolerance at its minimum (60 s), the update buffer one minute,
+ * the create margin 30 s: the feed freezes a match 150 s before its push, so a
+ * change has 90 s under faults to reach Braze before the buffer closes.
+ */
+const GUARD_TOLERANCE_SECONDS = 60;
+const FREEZE_MS = 150_000;
+const MIN_MOVE_MS = 3 * 60_000;
+
+export async function runProductionChaos(options: ProductionChaosOptions): Promise<ProductionChaosReport> {
+  const log = options.log ?? (() => {});
+  const rng = prng(options.seed);
+  const runs = new Tally();
+  const faults = new Tally();
+  const feedTally = new Tally();
+  const counts = new Tally();
+  const started = Date.now();
+
+  const functionsPort = await freePort();
+  const guardUrl = `http://127.0.0.1:${functionsPort}/functions/v1/braze-send-guard`;
+  const stack = await startLocalStack({
+    databaseUrl: options.databaseUrl,
+    ports: { functions: functionsPort },
+    env: {
+      BRAZE_CAMPAIGN_ID: CAMPAIGN,
+      BRAZE_GUARD_TOLERANCE_SECONDS: String(GUARD_TOLERANCE_SECONDS),
+    },
+    simulators: {
+      braze: {
+        rateLimits: { perMinute: 1e9, broadcastPerMinute: 1e9 },
+        sendGuard: { url: guardUrl, secret: LOCAL_SECRETS.brazeGuard },
+      },
+      football: { fixtures: [], requestsPerMinute: 1e9 },
+    },
+    onLine: (line) => log(`functions: ${line}`),
+  });
+  const brazeUrl = stack.sims.braze!.url;
+  const footballUrl = stack.sims.football!.url;
+  const translatorUrl = stack.sims.translator!.url;
+  const brazeSim = simClient(brazeUrl);
+  const translatorSim = simTranslatorClient(translatorUrl);
+  const admin = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
+  try {
+    const feed = new ProductionFeed(simFootballClient(footballUrl), rng, feedTally, {
+      firstSendMs: started + 90_000,
+      // At least three minutes of pushes, so a short run still has some to check.
+      lastSendMs: Math.max(started + options.durationMs + 30_000, started + 270_000),
+      leadMinutes: 60,
+      freezeMs: FREEZE_MS,
+      minMoveMs: MIN_MOVE_MS,
+    });
+    await feed.seed(options.matches ?? 40, 6);
+    const scheduler = schedulerSettingsSchema.parse({
+      campaignId: CAMPAIGN,
+      competitions: ["PL", "PD"],
+      leaseTtlSeconds: LEASE_TTL_SECONDS,
+      concurrency: CONCURRENCY,
+      updateBufferMinutes: 1,
+      createMarginSeconds: 30,
+      locales: ["en", "de"],
+      translationBudgetSeconds: 2,
+    });
+    const reconcile = reconcileSettingsSchema.parse({
+      campaignId: CAMPAIGN,
+      graceSeconds: 5,
+      listLagSeconds: 4,
+      leaseTtlSeconds: LEASE_TTL_SECONDS,
+      concurrency: CONCURRENCY,
+    });
+    const brazeTuning = {
+      baseUrl: brazeUrl,
+      apiKey: DEFAULT_BRAZE_API_KEY,
+      timeoutMs: 8_000,
+      maxAttempts: 3,
+      baseDelayMs: 50,
+      maxDelayMs: 500,
+      maxRateLimitWaitMs: 3_000,
+    };
+    const footballTuning = {
+      baseUrl: footballUrl,
+      apiToken: DEFAULT_FOOTBALL_TOKEN,
+      timeoutMs: 8_000,
+      baseDelayMs: 50,
+    };
+    const translatorTuning = { baseUrl: translatorUrl, apiKey: DEFAULT_DEEPL_KEY, timeoutMs: 2_000, baseDelayMs: 50 };
+
+    const active = { latencyMs: 0, newId: false };
+    const hung: string[] = [];
+    const unknownBound: string[] = [];
+    const crash = { max: 0, crashes: 0 };
+    const hooks = {
+      runs,
+      faults,
+      counts,
+      log,
+      onHung: (name: string, detail: string) => {
+        hung.push(`runner ${name} hung: ${detail}`);
+        log(`HUNG ${name}: ${detail}`);
+      },
+    };
+    const base = {
+      databaseUrl: options.databaseUrl,
+      braze: brazeTuning,
+      football: footballTuning,
+      translator: translatorTuning,
+      scheduler,
+      reconcile,
+      listing: false,
+    };
+    const runners = [
+      ...Array.from(
+        { length: options.schedulers ?? 3 },
+        (_, i) => new Runner({ ...base, name: `scheduler-${i + 1}`, kind: "scheduler" }, hooks),
+      ),
+      ...Array.from(
+        { length: options.reconcilers ?? 2 },
+        (_, i) => new Runner({ ...base, name: `reconcile-${i + 1}`, kind: "reconcile" }, hooks),
+      ),
+    ];
+    for (const r of runners) r.start();
+    log(`production chaos seed ${options.seed}: ${runners.length} runners, faults for ${options.durationMs / 1000} s`);
+
+    /** The lease holder most of the time: killing a runner that only waits for the lock proves little. */
+    const victim = async (): Promise<Runner> => {
+      const held = await admin<{ holder: string }[]>`
+        select holder from app_private.job_leases where expires_at > now()`;
+      const holder = runners.find((r) => held.some((h) => h.holder.startsWith(`${r.name}-`)));
+      return holder && rng.chance(0.7) ? holder : rng.pick(runners);
+    };
+
+    /** Rows a killed scheduler left with an unknown outcome: intents under its fencing token. */
+    const countUnknown = async (holder: string) => {
+      const [row] = await admin<{ n: number }[]>`
+        select count(*)::int as n
+        from app_private.schedule_ledger l
+        join app_private.job_leases j on j.token = l.fencing_token
+        where j.holder = ${holder} and l.status in ('creating', 'updating', 'cancelling')`;
+      return row?.n ?? 0;
+    };
+
+    const hitRunner = async (roll: number) => {
+      const target = await victim();
+      if (roll < 0.6) {
+        const holder = target.holder;
+        const wasScheduler = target.config.kind === "scheduler" && target.busy;
+        if (target.kill()) {
+          faults.add("runner:killed");
+          if (wasScheduler) {
+            await sleep(50);
+            const n = await countUnknown(holder);
+            crash.crashes++;
+            crash.max = Math.max(crash.max, n);
+            if (n > CONCURRENCY) unknownBound.push(`killed run ${holder} left ${n} rows unknown (> ${CONCURRENCY})`);
+          }
+        }
+      } else if (roll < 0.75) {
+        const dropped = await admin`
+          select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
+        if (dropped.length) faults.add("db:connectionDropped", dropped.length);
+      } else if (roll < 0.85) {
+        target.send({ type: "stall", forMs: rng.int(500, 3000), delayMs: (LEASE_TTL_SECONDS + rng.int(1, 3)) * 1000 });
+        faults.add("db:stalledBeyondTtl");
+      } else if (roll < 0.93) {
+        // Counted by the runner when its next renewal actually fails.
+        target.send({ type: "failRenewal" });
+      } else {
+        // The lease ends under its holder (as when its renewals stalled past
+        // the TTL): a rival takes it, and the holder's next settle or renewal
+        // is answered lease_lost.
+        const taken = await admin`
+          update app_private.job_leases set expires_at = now()
+          where job = ${`braze:campaign:${CAMPAIGN}`} and expires_at > now() returning holder`;
+        if (taken.length) faults.add("lease:expiredUnderHolder");
+      }
+    };
+
+    const brazeFault = async () => {
+      const kind = rng.pick(
+        [
+          "latency",
+          "latency",
+          "throttle",
+          "throttle",
+          "rateLimit",
+          "errors5xx",
+          "errors5xxAfterCommit",
+          "timeoutAfterCommit",
+          "newIdOnUpdate",
+          "clear",
+        ] as const,
+      );
+      switch (kind) {
+        case "latency": {
+          const ms = rng.pick([0, 100, 500, 2_000, 6_000, 9_000]);
+          active.latencyMs = ms;
+          await brazeSim.faults({ latencyMs: ms || null });
+          break;
+        }
+        case "throttle":
+          // A budget that runs out: the headers say how many are left and when it resets.
+          await brazeSim.faults({ rateLimit: { remaining: rng.int(1, 6), resetSeconds: rng.int(1, 4) } });
+          faults.add("braze:throttleWindow");
+          break;
+        case "rateLimit":
+          await brazeSim.faults({ rateLimit: { next: rng.int(1, 4), resetSeconds: 1 } });
+          break;
+        case "errors5xx":
+          await brazeSim.faults({ errors5xx: { next: rng.int(1, 4), status: rng.pick([500, 502, 503]) } });
+          break;
+        case "errors5xxAfterCommit":
+          await brazeSim.faults({ errors5xx: { next: rng.int(1, 3), afterCommit: true } });
+          break;
+        case "timeoutAfterCommit":
+          await brazeSim.faults({ timeoutAfterCommit: { next: rng.int(1, 2) } });
+          break;
+        case "newIdOnUpdate":
+          active.newId = !active.newId;
+          await brazeSim.faults({ newIdOnUpdate: active.newId || null });
+          break;
+        case "clear":
+          Object.assign(active, { latencyMs: 0, newId: false });
+          await brazeSim.clearFaults();
+          break;
+      }
+      for (const r of runners) r.send({ type: "faults", latencyMs: active.latencyMs, lag: 0 });
+    };
+
+    const translatorFault = async () => {
+      const garbage = rng.pick(["empty", "nul", "long", null, null] as const);
+      await translatorSim.faults(garbage ? { garbage } : {});
+      if (garbage) faults.add(`translator:${garbage}`);
+    };
+
+    const deadline = started + options.durationMs;
+    let ticks = 0;
+    while (Date.now() < deadline) {
+      ticks++;
+      await sleep(rng.int(100, 400));
+      const roll = rng.next();
+      if (roll < 0.25) {
+        for (let n = rng.int(1, 2); n > 0; n--) await feed.change();
+      } else if (roll < 0.6) await brazeFault();
+      else if (roll < 0.67) await translatorFault();
+      else await hitRunner(rng.next());
+      if (ticks % 50 === 0) {
+        const st = await brazeSim.state();
+        log(
+          `${Math.round((deadline - Date.now()) / 1000)} s of faults left; runs ${
+            JSON.stringify(runs.counts)
+          }; delivered ${Object.keys(st.delivered_per_match).length} matches`,
+        );
+      }
+    }
+
+    log("faults off; runners go on until the last push of the window has gone out");
+    await brazeSim.clearFaults();
+    await translatorSim.faults({});
+    for (const r of runners) r.send({ type: "faults", latencyMs: 0, lag: 0 });
+    const lastSend = feed.times.lastSendMs;
+    while (Date.now() < lastSend + 45_000) await sleep(1000);
+    await Promise.all(runners.map((r) => r.stop(60_000)));
+    // Requests sent by killed runners land before judging (the longest injected latency is 9 s).
+    await sleep(10_000);
+
+    for (const call of (await brazeSim.state()).calls) if (call.fault) faults.add(`braze:${call.fault}`);
+
+    log("settling the ledger with faults off");
+    const settleSql = postgres(options.databaseUrl, { max: 3, onnotice: () => {} });
+    try {
+      const football = createFootballDataClient(footballTuning);
+      const braze = createBrazeClient(brazeTuning);
+      const settled = await settleLedger(settleSql, { braze: { ...braze, listSchedules: undefined }, football }, {
+        scheduler,
+        reconcile,
+      }, 120_000);
+      log(`settled after ${settled.rounds} round(s): ${settled.converged ? "converged" : "NOT converged"}`);
+      const check = await checkDeliveries({
+        sql: settleSql,
+        brazeSim,
+        feed,
+        scheduler,
+        observedUntilMs: lastSend + 30_000,
+      });
+      const unresolvable = (counts.counts["reconcile:unresolvable"] ?? 0) + check.unresolvedRows;
+      const violations = [
+        ...hung,
+        ...unknownBound,
+        ...(settled.converged ? [] : [`did not converge: ${settled.lastRound}`]),
+        ...(unresolvable > 0 ? [`${unresolvable} row(s) needed an operator (unresolvable or left unresolved)`] : []),
+        ...check.violations,
+      ];
+      return {
+        mode: "production",
+        seed: options.seed,
+        durationMs: options.durationMs,
+        runs: runs.counts,
+        runnersKilled: faults.counts["runner:killed"] ?? 0,
+        faults: faults.counts,
+        faultsTotal: faults.total,
+        feedChanges: feedTally.counts,
+        counts: counts.counts,
+        settled,
+        expectedDeliveries: check.expected,
+        deliveries: check.delivered,
+        aborted: check.aborted,
+        unresolvable,
+        unknownAfterCrash: { max: crash.max, bound: CONCURRENCY, crashes: crash.crashes },
+        violations,
+      };
+    } finally {
+      await settleSql.end({ timeout: 5 });
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+    await stack.close();
+  }
+}
