@@ -142,7 +142,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     /** Mostly the lease holder: killing or stalling a runner that only waits for the lock proves little. */
     // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
     async function victim(): Promise<Runner> {
-      const held = await admin<{ holder: string }[]>`select holder from public.job_leases where expires_at > now()`;
+      const held = await admin<
+        { holder: string }[]
+      >`select holder from app_private.job_leases where expires_at > now()`;
       const holder = runners.find((r) => held.some((h) => h.holder.startsWith(`${r.name}-`)));
       const random = rng.pick(runners);
       return holder && rng.chance(0.7) ? holder : random;

@@ -39,7 +39,8 @@ export async function settle(
       const r = await runBrazeReconcile(base, settings.reconcile, `settle-${rounds}`);
       lastRound = JSON.stringify({ scheduler: s, reconcile: r });
       const busy = s.created + s.updated + s.cancelled + s.failed + s.uncertain + s.skipped +
-        r.adopted + r.cancelled + r.recreated + r.reset + r.unresolvable + r.lost_reported + r.orphans_waiting +
+        r.adopted + r.cancelled + r.recreated + r.reset + ((r as { unresolvable?: number }).unresolvable ?? 0) +
+        r.lost_reported + r.orphans_waiting +
         r.failed;
       if (busy === 0) return { rounds, converged: true, lastRound };
     } catch (e) {
@@ -81,7 +82,7 @@ export async function checkInvariants(input: {
   const ours = state.schedules.filter((s) => s.campaign_id === scheduler.campaignId);
   const live = ours.filter((s) => s.status === "scheduled");
   const ledger = await sql<LedgerRow[]>`
-    select match_id::text, status, braze_schedule_id, send_at::text from public.schedule_ledger
+    select match_id::text, status, braze_schedule_id, send_at::text from app_private.schedule_ledger
     where campaign_id = ${scheduler.campaignId} and status <> 'cancelled'`;
   const matchOf = (s: { trigger_properties: Record<string, unknown> }) => Number(s.trigger_properties.match_id);
 
