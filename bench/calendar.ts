@@ -10,16 +10,12 @@
 // Each timed sync starts from a freshly seeded user, so every one does the
 // same work. A second table shows what each leaves behind when the new set
 // has one row the table refuses.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import postgres, { type Sql } from "postgres";
-import { LOCAL_JWT_SECRET, mintAccessToken } from "../dev/mint-token.ts";
-import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../dev/postgres.ts";
-import { freePort } from "../dev/ports.ts";
+import { mintAccessToken } from "../dev/mint-token.ts";
 import { fromPostgres } from "../src/shared/db/direct.ts";
-import type { Db } from "../src/shared/ports.ts";
-import { serveFunctions } from "../tests/support/functions.ts";
+import { countingDb } from "./support/counting-db.ts";
+import { startBenchStack } from "./support/stack.ts";
+import { formatTable as table } from "./support/table.ts";
 
 const CALENDARS = 1000;
 
@@ -67,28 +63,18 @@ function nextSet(): Calendar[] {
   return [...kept, ...changed, ...added];
 }
 
-function countingDb(inner: Db, count: () => void): Db {
-  return { rpc: (fn, args) => (count(), inner.rpc(fn, args)) };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))]!;
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ").trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(line)].join("\n");
-}
-
 async function keptSettings(sql: Sql, user: string): Promise<number> {
   const [row] = await sql`
-    select count(*)::int as n from public.managed_calendars
+    select count(*)::int as n from app_private.managed_calendars
      where user_id = ${user} and settings ? 'reminder_minutes'`;
   return row!.n as number;
 }
 
 async function storedCount(sql: Sql, user: string): Promise<number> {
-  const [row] = await sql`select count(*)::int as n from public.managed_calendars where user_id = ${user}`;
+  const [row] = await sql`select count(*)::int as n from app_private.managed_calendars where user_id = ${user}`;
   return row!.n as number;
 }
 
@@ -96,26 +82,16 @@ export async function main(args: string[] = []): Promise<void> {
   const iterations = option(args, "iterations", 30);
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    const dir = await mkdtemp(join(tmpdir(), "bench-calendar-"));
-    undo.push(() => rm(dir, { recursive: true, force: true }));
-    await chmod(dir, 0o755); // the cluster runs as the unprivileged postgres OS user when we are root
-    const pg = await startPostgres({ dataDir: join(dir, "data"), port: await freePort(), persistent: false });
-    undo.push(() => pg.stop());
-    await applyPlatformBootstrap(pg.url());
-    await applyMigrations(pg.url());
-
-    const sql = postgres(pg.url(), { max: 4, onnotice: () => {} });
+    const stack = await startBenchStack({
+      label: "bench-calendar",
+      // The product limit is 500 per sync; the benchmark's 1,000 needs the SQL ceiling.
+      functionEnv: { CALENDAR_SYNC_MAX_CALENDARS: String(CALENDARS) },
+    });
+    undo.push(() => stack.close());
+    const sql = postgres(stack.databaseUrl, { max: 4, onnotice: () => {} });
     undo.push(() => sql.end({ timeout: 5 }));
     const db = fromPostgres(sql);
-    const fns = await serveFunctions({
-      DB_ADAPTER: "direct",
-      SUPABASE_DB_URL: pg.url(),
-      SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-      CRON_SECRET: "local-cron-secret",
-      // The product limit is 500 per sync; the benchmark's 1,000 needs the SQL ceiling.
-      CALENDAR_SYNC_MAX_CALENDARS: String(CALENDARS),
-    });
-    undo.push(() => fns.close());
+    const counted = countingDb(db);
 
     const seed = (user: string) => db.rpc("sync_managed_calendars", { p_user_id: user, p_calendars: initialSet() });
 
@@ -127,7 +103,7 @@ export async function main(args: string[] = []): Promise<void> {
         roundTrips: 1, // the function's core makes exactly the one RPC below
         async replace(user, calendars) {
           const token = await mintAccessToken({ sub: user });
-          const res = await fetch(fns.url("calendar-sync"), {
+          const res = await fetch(stack.functionUrl("calendar-sync"), {
             method: "POST",
             headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
             body: JSON.stringify({ calendars }),
@@ -144,7 +120,7 @@ export async function main(args: string[] = []): Promise<void> {
           return rpcTrips;
         },
         async replace(user, calendars) {
-          await countingDb(db, () => rpcTrips++).rpc("sync_managed_calendars", {
+          await counted.rpc("sync_managed_calendars", {
             p_user_id: user,
             p_calendars: calendars,
           });
@@ -157,10 +133,10 @@ export async function main(args: string[] = []): Promise<void> {
         },
         async replace(user, calendars) {
           naiveTrips++;
-          await sql`delete from public.managed_calendars where user_id = ${user}`;
+          await sql`delete from app_private.managed_calendars where user_id = ${user}`;
           naiveTrips++;
           await sql`
-            insert into public.managed_calendars (user_id, calendar_id, name, color, is_primary, settings)
+            insert into app_private.managed_calendars (user_id, calendar_id, name, color, is_primary, settings)
             select ${user}, c.calendar_id, c.name, c.color, c.is_primary, coalesce(c.settings, '{}'::jsonb)
               from jsonb_to_recordset(${sql.json(calendars as never)}) as c(
                 calendar_id text, name text, color text, is_primary boolean, settings jsonb)`;
@@ -188,7 +164,7 @@ export async function main(args: string[] = []): Promise<void> {
         settingsKept.set(variant.name, await keptSettings(sql, user));
       }
     }
-    rpcTrips /= iterations + 3;
+    rpcTrips = counted.calls / (iterations + 3);
     naiveTrips /= iterations + 3;
 
     const rpcMedian = median(samples.get(variants[1]!.name)!);

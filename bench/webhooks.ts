@@ -10,18 +10,15 @@
 // ceiling no per-row counter on this server can beat.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres, { type Sql } from "postgres";
-import { applyMigrations, applyPlatformBootstrap, startPostgres } from "../dev/postgres.ts";
-import { freePort } from "../dev/ports.ts";
 import { fromPostgres } from "../src/shared/db/direct.ts";
 import { LOCAL_RESEND_WEBHOOK_SECRET } from "../src/shared/jobs/resend-webhook/env.ts";
 import { recordArgs, schemaFor } from "../src/shared/jobs/resend-webhook/event.ts";
 import { emailEvent, signedHeaders } from "../src/shared/jobs/resend-webhook/sign.ts";
-import { serveFunctions } from "../tests/support/functions.ts";
+import { startBenchStack } from "./support/stack.ts";
 
 const run = promisify(execFile);
 
@@ -76,8 +73,8 @@ async function timed<T>(items: T[], clients: number, work: (item: T) => Promise<
 async function lostOurs(sql: Sql, prefix: string, events: Event[]): Promise<number> {
   const [r] = await sql`
     select coalesce(sum(open_count + click_count), 0)::int as counted,
-           (select count(*)::int from public.email_clicks where email_id like ${prefix + "-%"}) as click_rows
-      from public.email_history where email_id like ${prefix + "-%"}`;
+           (select count(*)::int from app_private.email_clicks where email_id like ${prefix + "-%"}) as click_rows
+      from app_private.email_history where email_id like ${prefix + "-%"}`;
   const clicks = events.filter((e) => e.kind === "click").length;
   return events.length - r!.counted + (clicks - r!.click_rows);
 }
@@ -199,17 +196,11 @@ export async function main(args: string[] = []): Promise<Row[]> {
   const n = option(args, "deliveries", 2000);
   const clients = option(args, "clients", 16);
   const seconds = option(args, "seconds", 5);
-  const dir = await mkdtemp(join(tmpdir(), "bench-webhooks-"));
-  await chmod(dir, 0o755); // the cluster runs as the unprivileged postgres user when we are root
-  const port = await freePort();
-  console.error(`starting Postgres on 127.0.0.1:${port} ...`);
-  const pg = await startPostgres({ dataDir: join(dir, "data"), port, persistent: false });
-  const url = pg.url();
-  const sql = postgres(url, { max: clients, onnotice: () => {} });
-  let served: Awaited<ReturnType<typeof serveFunctions>> | undefined;
+  console.error("starting Postgres and serving the functions ...");
+  const stack = await startBenchStack({ label: "bench-webhooks", functionEnv: {} });
+  const { port, dir } = stack.postgres;
+  const sql = postgres(stack.databaseUrl, { max: clients, onnotice: () => {} });
   try {
-    await applyPlatformBootstrap(url);
-    await applyMigrations(url);
     await sql.unsafe(`
       create schema bench;
       create table bench.counter (id int primary key, n bigint not null default 0);
@@ -217,14 +208,7 @@ export async function main(args: string[] = []): Promise<Row[]> {
       create table bench.naive_email_history (
         email_id text primary key, opened_at timestamptz, open_count int not null default 0,
         link_clicks jsonb not null default '{"clicks": [], "totalClicks": 0}');`);
-    console.error("serving functions ...");
-    served = await serveFunctions({
-      DB_ADAPTER: "direct",
-      SUPABASE_DB_URL: url,
-      CRON_SECRET: "local-cron-secret",
-      RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET,
-    });
-    const fnUrl = served.url("resend-webhook");
+    const fnUrl = stack.functionUrl("resend-webhook");
     const db = fromPostgres(sql);
     const rows: Row[] = [];
     const send = async (e: Event) => {
@@ -317,9 +301,7 @@ export async function main(args: string[] = []): Promise<Row[]> {
     if (oursLost !== 0) process.exitCode = 1;
     return rows;
   } finally {
-    await served?.close();
     await sql.end({ timeout: 5 });
-    await pg.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack.close();
   }
 }

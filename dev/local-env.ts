@@ -319,6 +319,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 export interface ThrowawayPostgres {
   /** The migrated database's connection string. */
   url: string;
+  port: number;
+  /** The temporary directory (the cluster's data is in data/ below it); removed by stop(). */
+  dir: string;
   /** The server's own database (postgres), for creating others. */
   adminUrl: string;
   stop(): Promise<void>;
@@ -350,7 +353,7 @@ export async function startThrowawayPostgres(
     const url = pg.url(options.database);
     await applyPlatformBootstrap(url);
     await applyMigrations(url);
-    return { url, adminUrl: pg.url(), stop: () => undo.run() };
+    return { url, port: pg.port, dir, adminUrl: pg.url(), stop: () => undo.run() };
   } catch (e) {
     await undo.run();
     throw e;
