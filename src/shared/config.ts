@@ -129,3 +129,47 @@ export const originList = csv.pipe(
     }, "each entry must be an origin such as https://app.example.com (no path)").transform((s) => new URL(s).origin),
   ),
 );
+
+// ---------------------------------------------------------------------------
+// Settings several functions share, with their bounds, stated once.
+// ---------------------------------------------------------------------------
+
+/** Per-request timeout of an outside call, in milliseconds. */
+export const timeoutMs = intIn(100, 120_000);
+
+/** Requests of one outside call, the first included (a write is repeated only when it certainly did not land). */
+export const requestAttempts = intIn(1, 10);
+
+/** A job lease's TTL: renewed every third of it, so at least a few seconds; at most an hour. */
+export const leaseTtlSeconds = intIn(5, 3600);
+
+/** How to reach the database. Deployed functions go through PostgREST; the local stack connects directly. */
+export const dbEnv = {
+  DB_ADAPTER: z.enum(["rest", "direct"]).default("rest"),
+  SUPABASE_URL: optional(httpUrl),
+  SUPABASE_SERVICE_ROLE_KEY: optional(secret()),
+  SUPABASE_DB_URL: optional(secret()),
+};
+
+/** Resend, as broadcasts and delete-user call it. */
+export const resendEnv = {
+  RESEND_API_URL: httpUrl.default("https://api.resend.com"),
+  RESEND_API_KEY: secret(),
+  RESEND_TIMEOUT_MS: timeoutMs.default(10_000),
+  RESEND_MAX_ATTEMPTS: requestAttempts.default(3),
+};
+
+/** The Resend connection settings in the shape the client takes. */
+export function resendConnection(env: {
+  RESEND_API_URL: string;
+  RESEND_API_KEY: string;
+  RESEND_TIMEOUT_MS: number;
+  RESEND_MAX_ATTEMPTS: number;
+}) {
+  return {
+    baseUrl: env.RESEND_API_URL,
+    apiKey: env.RESEND_API_KEY,
+    timeoutMs: env.RESEND_TIMEOUT_MS,
+    maxAttempts: env.RESEND_MAX_ATTEMPTS,
+  };
+}

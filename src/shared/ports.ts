@@ -76,3 +76,58 @@ export interface Braze {
 export interface Translator {
   translate(input: { texts: string[]; sourceLocale: string; targetLocale: string }): Promise<string[]>;
 }
+
+/** Resend's broadcast statuses: draft, scheduled, queued, sent, canceled, failed (https://resend.com/changelog/cancel-broadcast-api). */
+export type ProviderBroadcastStatus = "draft" | "scheduled" | "queued" | "sent" | "canceled" | "failed";
+
+export interface ProviderBroadcast {
+  id: string;
+  name: string | null;
+  status: ProviderBroadcastStatus;
+  /** ISO 8601, or null when not scheduled. */
+  scheduledAt: string | null;
+}
+
+export interface CreateBroadcastInput {
+  /** Resend's segment (formerly audience) id. */
+  segmentId: string;
+  subject: string;
+  html: string;
+  /** Our stable name for the broadcast, by which a lost create is found again. */
+  name: string;
+}
+
+/**
+ * Email broadcasts at the provider (Resend). Writes are not deduplicated
+ * there, so a write whose answer was lost throws UpstreamError with outcome
+ * "unknown" and is never repeated; the caller reads the broadcast back.
+ */
+export interface EmailBroadcasts {
+  createBroadcast(input: CreateBroadcastInput): Promise<{ id: string }>;
+  /** scheduledAt null sends now. */
+  sendBroadcast(input: { broadcastId: string; scheduledAt: Date | null }): Promise<void>;
+  /** A scheduled broadcast goes back to draft at the provider (a queued one is canceled). */
+  cancelBroadcast(input: { broadcastId: string }): Promise<void>;
+  /** null when the provider has no such broadcast. */
+  getBroadcast(broadcastId: string): Promise<ProviderBroadcast | null>;
+  /** Every broadcast carrying this name. */
+  findBroadcastsByName(name: string): Promise<ProviderBroadcast[]>;
+}
+
+/** The provider's contact list (Resend), as a user deletion empties it. */
+export interface Contacts {
+  /** Done when it answers, whether or not the contact existed. */
+  removeContact(input: { email: string; audienceId?: string }): Promise<{ removed: boolean }>;
+}
+
+/** Supabase Auth's admin API (service role), as a user deletion uses it. */
+export interface AuthAdmin {
+  /** null when there is no such user. */
+  getUser(userId: string): Promise<{ id: string; email: string | null } | null>;
+  /** Bans for `duration` (a Go duration, e.g. "876000h"); false when there is no such user. */
+  ban(userId: string, duration: string): Promise<boolean>;
+  /** Lifts a ban; "not found" counts as done. */
+  unban(userId: string): Promise<void>;
+  /** "Not found" counts as done: the user is gone either way. */
+  deleteUser(userId: string): Promise<void>;
+}

@@ -9,7 +9,7 @@ import { handler } from "../../../src/shared/http/handler.ts";
 import { json } from "../../../src/shared/http/respond.ts";
 import { runBroadcastAction } from "../../../src/shared/jobs/broadcasts/act.ts";
 import { authorizeBroadcastCaller } from "../../../src/shared/jobs/broadcasts/caller.ts";
-import { broadcastsFromEnv } from "../../../src/shared/jobs/broadcasts/env.ts";
+import { broadcastEditorsFromEnv } from "../../../src/shared/jobs/broadcasts/env.ts";
 import { broadcastRequestSchema } from "../../../src/shared/jobs/broadcasts/request.ts";
 
 const STATUS = { confirmed: 200, uncertain: 202, rolled_back: 502 } as const;
@@ -17,8 +17,8 @@ const STATUS = { confirmed: 200, uncertain: 202, rolled_back: 502 } as const;
 export default handler({
   callers: ["cron", "service_role", "user"],
   cors: true,
-  config: () => broadcastsFromEnv(),
-  authorize: (caller, config) => authorizeBroadcastCaller(caller, config.env.BROADCASTS_EDITOR_ROLE),
+  config: () => broadcastEditorsFromEnv(),
+  authorize: (caller, config) => authorizeBroadcastCaller(caller, config.editorRole),
   body: broadcastRequestSchema,
   run: async ({ config, body }) => {
     const result = await runBroadcastAction(config.ports, {

@@ -10,7 +10,7 @@
 // provider's state and moves the row to match it.
 import { broadcasts, type OperationRef, requeueStatement } from "../../data/broadcasts.ts";
 import { UpstreamError } from "../../errors.ts";
-import type { ProviderBroadcast } from "../../providers/resend/client.ts";
+import type { ProviderBroadcast } from "../../ports.ts";
 import { providerName, rollbackStatus, stepsFor } from "./plan.ts";
 import type { BroadcastPorts, BroadcastRow, DriveResult } from "./types.ts";
 

@@ -1,50 +1,65 @@
-// broadcasts' environment: validated once, mapped to ports and settings.
+// broadcasts' settings. The editors' function (broadcasts) and the machine-only
+// resolver (broadcasts-resolve) share the database and Resend settings; each
+// reads only its own on top: the editor role is a user-facing setting the
+// resolver never needs, and the resolver's bounds mean nothing to an editor.
 import { z } from "zod";
-import { dbFromSettings } from "../../db/from-env.ts";
-import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
-import { loadEnv } from "../../http/env.ts";
-import { systemClock } from "../../ports.ts";
+import { dbEnv, intIn, leaseTtlSeconds, perIsolate, resendConnection, resendEnv } from "../../config.ts";
+import { dbFromEnv } from "../../db/from-env.ts";
 import { createResendClient } from "../../providers/resend/client.ts";
 import type { ResolverSettings } from "./resolve.ts";
 import type { BroadcastPorts } from "./types.ts";
 
-const int = z.coerce.number().int();
+type Source = Record<string, string | undefined>;
 
-export const broadcastsEnvSchema = commonEnvSchema.extend({
-  RESEND_API_URL: z.url().default("https://api.resend.com"),
-  RESEND_API_KEY: z.string().min(1),
+const portsEnv = {
+  ...dbEnv,
+  ...resendEnv,
+  /** The sender of every broadcast, e.g. "News <news@example.com>". */
   RESEND_FROM: z.string().min(3),
-  RESEND_TIMEOUT_MS: int.min(100).max(120_000).default(10_000),
-  RESEND_MAX_ATTEMPTS: int.min(1).max(10).default(3),
-  BROADCASTS_EDITOR_ROLE: z.string().min(1).default("editor"),
-  // Longer than an edge function may run (150 s free, 400 s paid), so the
-  // resolver never takes over a request that is still working.
-  BROADCASTS_RESOLVE_GRACE_SECONDS: int.min(0).max(86_400).default(600),
-  BROADCASTS_RESOLVE_BATCH: int.min(1).max(1000).default(50),
-  // Drives of one operation (its first attempt included) after which a row
-  // whose broadcast Resend cannot show us becomes 'unresolved'.
-  BROADCASTS_RESOLVE_MAX_ATTEMPTS: int.min(2).max(100).default(6),
-  BROADCASTS_LEASE_TTL_SECONDS: int.min(5).max(3600).default(120),
+};
+
+const portsFrom = (env: z.infer<z.ZodObject<typeof portsEnv>>): BroadcastPorts => ({
+  db: dbFromEnv(env),
+  provider: createResendClient({ ...resendConnection(env), from: env.RESEND_FROM }),
 });
 
-export function broadcastsFromEnv(source?: Record<string, string | undefined>) {
-  const env = loadEnv(broadcastsEnvSchema, source);
-  const ports: BroadcastPorts = {
-    db: dbFromSettings(dbSettings(env)),
-    provider: createResendClient({
-      baseUrl: env.RESEND_API_URL,
-      apiKey: env.RESEND_API_KEY,
-      from: env.RESEND_FROM,
-      timeoutMs: env.RESEND_TIMEOUT_MS,
-      maxAttempts: env.RESEND_MAX_ATTEMPTS,
-    }),
-    clock: systemClock,
-  };
-  const resolver: ResolverSettings = {
-    graceSeconds: env.BROADCASTS_RESOLVE_GRACE_SECONDS,
-    batchSize: env.BROADCASTS_RESOLVE_BATCH,
-    leaseTtlSeconds: env.BROADCASTS_LEASE_TTL_SECONDS,
-    maxAttempts: env.BROADCASTS_RESOLVE_MAX_ATTEMPTS,
-  };
-  return { env, ports, resolver };
-}
+export const broadcastEditorsEnvSchema = z.object({
+  ...portsEnv,
+  /** The app_metadata role a signed-in user needs to act on broadcasts. */
+  BROADCASTS_EDITOR_ROLE: z.string().min(1).default("editor"),
+});
+
+/** The editors' function: ports and the role that makes a user an editor. */
+export const broadcastEditorsFromEnv: (source?: Source) => { ports: BroadcastPorts; editorRole: string } = perIsolate(
+  broadcastEditorsEnvSchema,
+  (env) => ({ ports: portsFrom(env), editorRole: env.BROADCASTS_EDITOR_ROLE }),
+);
+
+export const broadcastsEnvSchema = z.object({
+  ...portsEnv,
+  // Longer than an edge function may run (150 s free, 400 s paid), so the
+  // resolver never takes over a request that is still working.
+  BROADCASTS_RESOLVE_GRACE_SECONDS: intIn(0, 86_400).default(600),
+  BROADCASTS_RESOLVE_BATCH: intIn(1, 1000).default(50),
+  // Drives of one operation (its first attempt included) after which a row
+  // whose broadcast Resend cannot show us becomes 'unresolved'.
+  BROADCASTS_RESOLVE_MAX_ATTEMPTS: intIn(2, 100).default(6),
+  BROADCASTS_LEASE_TTL_SECONDS: leaseTtlSeconds.default(120),
+});
+
+/**
+ * The broadcasts ports with the resolver's settings: what broadcasts-resolve
+ * (machine callers only) and anything driving the cores in process use.
+ */
+export const broadcastsFromEnv: (source?: Source) => { ports: BroadcastPorts; resolver: ResolverSettings } = perIsolate(
+  broadcastsEnvSchema,
+  (env) => ({
+    ports: portsFrom(env),
+    resolver: {
+      graceSeconds: env.BROADCASTS_RESOLVE_GRACE_SECONDS,
+      batchSize: env.BROADCASTS_RESOLVE_BATCH,
+      leaseTtlSeconds: env.BROADCASTS_LEASE_TTL_SECONDS,
+      maxAttempts: env.BROADCASTS_RESOLVE_MAX_ATTEMPTS,
+    },
+  }),
+);

@@ -1,21 +1,16 @@
 // What the broadcasts core works with: the row (declared with the entry points
 // that return it, in src/shared/data/broadcasts.ts),
-// and the provider as a small port (the Resend client satisfies it).
+// and the provider as a port (ports.ts; the Resend client satisfies it).
 import type { BroadcastRow } from "../../data/broadcasts.ts";
-import type { ResendClient } from "../../providers/resend/client.ts";
-import type { Clock, Db } from "../../ports.ts";
+import type { Db, EmailBroadcasts } from "../../ports.ts";
 
 export type { BroadcastAction, BroadcastRow, SendStatus } from "../../data/broadcasts.ts";
 
-export type BroadcastProvider = Pick<
-  ResendClient,
-  "createBroadcast" | "sendBroadcast" | "cancelBroadcast" | "getBroadcast" | "findBroadcastsByName"
->;
+export type BroadcastProvider = EmailBroadcasts;
 
 export interface BroadcastPorts {
   db: Db;
   provider: BroadcastProvider;
-  clock: Clock;
 }
 
 /** How one drive of an operation ended. */

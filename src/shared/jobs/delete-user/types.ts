@@ -1,8 +1,6 @@
 // What the delete-user saga works with.
 import type { DeletionRow, StepName } from "../../data/user-deletions.ts";
-import type { AuthAdmin } from "../../providers/auth-admin/client.ts";
-import type { ResendClient } from "../../providers/resend/client.ts";
-import type { Db } from "../../ports.ts";
+import type { AuthAdmin, Contacts, Db } from "../../ports.ts";
 
 export type { DeletionRow, StepName };
 export const STEP_ORDER: StepName[] = ["block", "pivot", "contact", "auth"];
@@ -10,7 +8,7 @@ export const STEP_ORDER: StepName[] = ["block", "pivot", "contact", "auth"];
 export interface DeletionPorts {
   db: Db;
   auth: AuthAdmin;
-  contacts: Pick<ResendClient, "removeContact">;
+  contacts: Contacts;
 }
 
 export interface SagaSettings {

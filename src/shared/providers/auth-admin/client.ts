@@ -7,17 +7,9 @@
 // in; a write whose answer never came is reported as outcome "unknown".
 import { createClient } from "@supabase/supabase-js";
 import { UpstreamError } from "../../errors.ts";
+import type { AuthAdmin } from "../../ports.ts";
 
-export interface AuthAdmin {
-  /** null when there is no such user. */
-  getUser(userId: string): Promise<{ id: string; email: string | null } | null>;
-  /** Bans for `duration` (a Go duration, e.g. "876000h"); false when there is no such user. */
-  ban(userId: string, duration: string): Promise<boolean>;
-  /** Lifts a ban; "not found" counts as done. */
-  unban(userId: string): Promise<void>;
-  /** "Not found" counts as done: the user is gone either way. */
-  deleteUser(userId: string): Promise<void>;
-}
+export type { AuthAdmin };
 
 export interface AuthAdminOptions {
   /** The project URL (https://<ref>.supabase.co); supabase-js appends /auth/v1. */

@@ -19,53 +19,28 @@
 
 import { z } from "zod";
 import { UpstreamError } from "../../errors.ts";
+import type { Contacts, EmailBroadcasts, ProviderBroadcast } from "../../ports.ts";
 import { requestWithRetry, type RetryTuning } from "../http.ts";
 
-export interface ResendClientOptions extends RetryTuning {
+export type { CreateBroadcastInput, ProviderBroadcast, ProviderBroadcastStatus } from "../../ports.ts";
+
+/** Where Resend is and how to ask it: all that removing a contact needs. */
+export interface ResendConnection extends RetryTuning {
   /** https://api.resend.com, or the local simulator. */
   baseUrl: string;
   apiKey: string;
+}
+
+export interface ResendClientOptions extends ResendConnection {
   /** The sender of broadcasts, e.g. "News <news@example.com>". */
   from: string;
 }
 
-export interface CreateBroadcastInput {
-  /** Resend's segment (formerly audience) id. */
-  segmentId: string;
-  subject: string;
-  html: string;
-  /** Our stable name for the broadcast, by which a lost create is found again. */
-  name: string;
-}
-
-/** draft, scheduled, queued, sent, canceled, failed (https://resend.com/changelog/cancel-broadcast-api). */
-export type ProviderBroadcastStatus = "draft" | "scheduled" | "queued" | "sent" | "canceled" | "failed";
-
-export interface ProviderBroadcast {
-  id: string;
-  name: string | null;
-  status: ProviderBroadcastStatus;
-  /** ISO 8601, or null when not scheduled. */
-  scheduledAt: string | null;
-}
-
-export interface ResendClient {
-  createBroadcast(input: CreateBroadcastInput): Promise<{ id: string }>;
-  /** scheduledAt null sends now. */
-  sendBroadcast(input: { broadcastId: string; scheduledAt: Date | null }): Promise<void>;
-  /** A scheduled broadcast goes back to draft at the provider (a queued one is canceled). */
-  cancelBroadcast(input: { broadcastId: string }): Promise<void>;
-  /** null when Resend has no such broadcast (404). */
-  getBroadcast(broadcastId: string): Promise<ProviderBroadcast | null>;
-  /** Every broadcast carrying this name, read through the whole cursor-paginated list. */
-  findBroadcastsByName(name: string): Promise<ProviderBroadcast[]>;
-  /**
-   * Done when it answers, whether or not the contact existed: Resend answers a
-   * delete of a contact that never existed with 200 deleted:true (recorded in
-   * resend-node's contacts integration tests); a 404 is accepted as done too.
-   */
-  removeContact(input: { email: string; audienceId?: string }): Promise<{ removed: boolean }>;
-}
+/**
+ * Broadcasts (getBroadcast: null on 404; findBroadcastsByName reads the whole
+ * cursor-paginated list) and contacts.
+ */
+export interface ResendClient extends EmailBroadcasts, Contacts {}
 
 const SERVICE = "resend";
 const idAnswer = z.object({ id: z.string().min(1) });
@@ -93,6 +68,34 @@ function toProvider(raw: z.infer<typeof broadcastAnswer>): ProviderBroadcast {
     name: raw.name ?? null,
     status: raw.status,
     scheduledAt: raw.scheduled_at ? parseResendTime(raw.scheduled_at) : null,
+  };
+}
+
+/**
+ * Removing a contact is done when Resend answers, whether or not the contact
+ * existed: Resend answers a delete of a contact that never existed with 200
+ * deleted:true (recorded in resend-node's contacts integration tests); a 404
+ * is accepted as done too.
+ */
+export function createResendContacts(options: ResendConnection): Contacts {
+  const { baseUrl, apiKey, ...tuning } = options;
+  const root = baseUrl.replace(/\/+$/, "");
+  return {
+    async removeContact(input) {
+      const path = input.audienceId
+        ? `/audiences/${encodeURIComponent(input.audienceId)}/contacts/${encodeURIComponent(input.email)}`
+        : `/contacts/${encodeURIComponent(input.email)}`;
+      const result = await requestWithRetry({
+        ...tuning,
+        service: SERVICE,
+        url: root + path,
+        method: "DELETE",
+        headers: { authorization: `Bearer ${apiKey}` },
+        idempotent: true,
+        acceptStatus: (status) => status === 404,
+      });
+      return { removed: result.status !== 404 };
+    },
   };
 }
 
@@ -180,20 +183,6 @@ export function createResendClient(options: ResendClientOptions): ResendClient {
       throw new UpstreamError(`list broadcasts: more than ${MAX_LIST_PAGES} pages`, SERVICE, "unknown");
     },
 
-    async removeContact(input) {
-      const path = input.audienceId
-        ? `/audiences/${encodeURIComponent(input.audienceId)}/contacts/${encodeURIComponent(input.email)}`
-        : `/contacts/${encodeURIComponent(input.email)}`;
-      const result = await requestWithRetry({
-        ...tuning,
-        service: SERVICE,
-        url: root + path,
-        method: "DELETE",
-        headers: auth,
-        idempotent: true,
-        acceptStatus: (status) => status === 404,
-      });
-      return { removed: result.status !== 404 };
-    },
+    ...createResendContacts({ baseUrl, apiKey, ...tuning }),
   };
 }
