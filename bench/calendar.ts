@@ -68,13 +68,13 @@ const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 
 async function keptSettings(sql: Sql, user: string): Promise<number> {
   const [row] = await sql`
-    select count(*)::int as n from app_private.managed_calendars
+    select count(*)::int as n from public.managed_calendars
      where user_id = ${user} and settings ? 'reminder_minutes'`;
   return row!.n as number;
 }
 
 async function storedCount(sql: Sql, user: string): Promise<number> {
-  const [row] = await sql`select count(*)::int as n from app_private.managed_calendars where user_id = ${user}`;
+  const [row] = await sql`select count(*)::int as n from public.managed_calendars where user_id = ${user}`;
   return row!.n as number;
 }
 
@@ -133,10 +133,10 @@ export async function main(args: string[] = []): Promise<void> {
         },
         async replace(user, calendars) {
           naiveTrips++;
-          await sql`delete from app_private.managed_calendars where user_id = ${user}`;
+          await sql`delete from public.managed_calendars where user_id = ${user}`;
           naiveTrips++;
           await sql`
-            insert into app_private.managed_calendars (user_id, calendar_id, name, color, is_primary, settings)
+            insert into public.managed_calendars (user_id, calendar_id, name, color, is_primary, settings)
             select ${user}, c.calendar_id, c.name, c.color, c.is_primary, coalesce(c.settings, '{}'::jsonb)
               from jsonb_to_recordset(${sql.json(calendars as never)}) as c(
                 calendar_id text, name text, color text, is_primary boolean, settings jsonb)`;

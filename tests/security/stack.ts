@@ -30,7 +30,7 @@ export async function startDeleteUserStack() {
     const user = await goTrueSimClient(gotrue.url).createUser({ email });
     await resendSimClient(resend.url).addContact(email, AUDIENCE);
     await database
-      .sql`insert into app_private.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
+      .sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
     users.push({ id: user.id, email, token: await mintAccessToken({ sub: user.id, email }) });
   }
   return {

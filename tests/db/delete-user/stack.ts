@@ -46,7 +46,7 @@ export async function startDeletionStack() {
   async function seedUser(email = `${crypto.randomUUID().slice(0, 8)}@example.test`) {
     const user = await auth.createUser({ email });
     await mail.addContact(email, AUDIENCE);
-    await t.sql`insert into app_private.managed_calendars (user_id, calendar_id, name) values
+    await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values
       (${user.id}, 'cal-1', 'Work'), (${user.id}, 'cal-2', 'Home')`;
     await t.sql`insert into app_private.email_history (email_id, status, to_addresses, subject)
       values (${`em_${user.id}`}, 'delivered', ${[email]}, 'Welcome')`;
@@ -56,7 +56,7 @@ export async function startDeletionStack() {
   /** What is left of the user in each of the three systems. */
   async function remains(user: { id: string; email: string }) {
     const [calendars] = await t
-      .sql`select count(*)::int as n from app_private.managed_calendars where user_id = ${user.id}`;
+      .sql`select count(*)::int as n from public.managed_calendars where user_id = ${user.id}`;
     const [history] = await t
       .sql`select count(*)::int as n from app_private.email_history where ${user.email} = any (to_addresses)`;
     const authUser = (await auth.state()).users.find((u) => u.id === user.id) ?? null;
