@@ -21,7 +21,10 @@ export const procedures = {
   ],
   broadcast_mark_unresolved: ["p_id", "p_version", "p_key", "p_reason"],
   broadcast_claim_stuck: ["p_grace_seconds", "p_limit"],
-  // An operator's: hands an unresolved row back to the resolver (named in the reason an unresolved row carries).
+  // An operator's (and the tests'): write a draft, read a row, hand an
+  // unresolved row back to the resolver (named in the reason it carries).
+  broadcast_create: ["p_subject", "p_content_html", "p_audience_id"],
+  broadcast_get: ["p_id"],
   broadcast_requeue: ["p_id"],
 } as const;
 
@@ -122,6 +125,17 @@ export function broadcasts(db: Db) {
     /** The provider could not be read within the resolver's bound: an operator takes over. */
     markUnresolved: (ref: OperationRef, reason: string) =>
       db.rpc<BroadcastRow>("broadcast_mark_unresolved", { ...owned(ref), p_reason: reason }),
+    /** A new draft (an operator's or a test's: no function creates broadcasts). */
+    create: (input: { subject: string; contentHtml: string; audienceId: string }) =>
+      db.rpc<BroadcastRow>("broadcast_create", {
+        p_subject: input.subject,
+        p_content_html: input.contentHtml,
+        p_audience_id: input.audienceId,
+      }),
+    /** The row; an unknown id is NotFoundError. */
+    get: (id: string) => db.rpc<BroadcastRow>("broadcast_get", { p_id: id }),
+    /** Hands an unresolved row back to the resolver with a fresh budget of attempts; any other row is ConflictError. */
+    requeue: (id: string) => db.rpc<BroadcastRow>("broadcast_requeue", { p_id: id }),
     /** Takes over every row stuck in flight or uncertain for longer than the grace period. */
     claimStuck: (input: { graceSeconds: number; limit: number }) =>
       db.rpc<BroadcastRow[]>("broadcast_claim_stuck", { p_grace_seconds: input.graceSeconds, p_limit: input.limit }),

@@ -16,6 +16,10 @@ export const procedures = {
     "p_tags",
     "p_click",
   ],
+  // For an operator or a deletion run by hand: the user's email history is
+  // found by address (webhooks carry no user id) and kept only as anonymous
+  // counts; the deletion saga's pivot does the same inside its transaction.
+  forget_email_recipients: ["p_addresses"],
 } as const;
 
 /** One verified delivery, reduced to what the database applies (the whole body is kept as `payload`). */
@@ -61,6 +65,9 @@ export function emailHistory(db: Db) {
   return {
     recordWebhook: (record: WebhookRecord) =>
       db.rpc<WebhookOutcome>("record_resend_webhook", recordWebhookArgs(record)),
+    /** Scrubs every email sent to `addresses`; answers how many emails it touched. */
+    forgetRecipients: (addresses: string[]) =>
+      db.rpc<{ emails: number }>("forget_email_recipients", { p_addresses: addresses }),
   };
 }
 
