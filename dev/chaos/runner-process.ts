@@ -17,7 +17,10 @@ import { sleep } from "./prng.ts";
 import type { ParentMessage, RunnerConfig } from "./runners.ts";
 
 const config = JSON.parse(process.env.CHAOS_RUNNER ?? "{}") as RunnerConfig;
-const send = (m: Record<string, unknown>) => process.send?.(m);
+// The parent may be gone (it ended the run): nothing to report to then.
+const send = (m: Record<string, unknown>) => {
+  if (process.connected) process.send?.(m, undefined, {}, () => {});
+};
 const active = { latencyMs: 0, lag: 0, ttlMs: config.scheduler.leaseTtlSeconds * 1000 };
 const stall = { until: 0, ms: 0 };
 let failNextRenewal = false;

@@ -88,6 +88,7 @@ export class Runner {
     });
     this.child = child;
     this.lastSeen = Date.now();
+    child.on("error", () => {}); // a send racing a kill; the exit handler restarts the runner
     child.on("message", (m: Record<string, unknown>) => {
       this.lastSeen = Date.now();
       if (m.type === "run") {
@@ -114,7 +115,9 @@ export class Runner {
   }
 
   send(message: ParentMessage): void {
-    if (this.child?.connected) this.child.send(message);
+    // A child killed a moment ago may still look connected: the write then
+    // fails asynchronously, reported to the callback instead of thrown.
+    if (this.child?.connected) this.child.send(message, () => {});
   }
 
   /** SIGKILL: the process dies wherever it is, mid-call or mid-transaction. */
