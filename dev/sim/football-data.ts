@@ -3,7 +3,8 @@
 // https://docs.football-data.org/general/v4/match.html
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+import { controlRouter } from "./control.ts";
+import { callJson, delay, listen, mergeFaults, sendJson } from "./shared.ts";
 import { fixture, type MatchPatch, mergeMatch, type V4Match, weekOfFixtures } from "./fixtures.ts";
 
 export interface FootballDataSimulatorOptions {
@@ -149,63 +150,54 @@ export async function startFootballDataSimulator(options: FootballDataSimulatorO
     }, headers);
   }
 
-  async function handleSim(req: IncomingMessage, res: ServerResponse, path: string) {
-    const body = req.method === "GET" || req.method === "DELETE" ? {} : await readJson(req);
-    const idMatch = /^\/_sim\/matches\/(\d+)$/.exec(path);
-    const id = idMatch ? Number(idMatch[1]) : undefined;
-    const key = `${req.method} ${id === undefined ? path : "/_sim/matches/:id"}`;
-    switch (key) {
-      case "GET /_sim/matches":
-        return sendJson(res, 200, { matches, calls });
-      case "PUT /_sim/matches": {
-        const list = isRecord(body) ? body.matches : body;
-        if (!Array.isArray(list)) return sendJson(res, 400, { message: "PUT needs { matches: [...] } or an array" });
-        matches = list.map((m) => fixture(m as MatchPatch));
-        return sendJson(res, 200, { matches });
-      }
-      case "POST /_sim/matches": {
-        if (!isRecord(body)) return sendJson(res, 400, { message: "POST needs a match object" });
-        const added = fixture(body as MatchPatch);
-        if (matches.some((m) => m.id === added.id)) return sendJson(res, 409, { message: `match ${added.id} exists` });
-        matches.push(added);
-        return sendJson(res, 201, added);
-      }
-      case "PATCH /_sim/matches/:id": {
-        const index = matches.findIndex((m) => m.id === id);
-        if (index < 0) return sendJson(res, 404, { message: `no match ${id}` });
-        if (!isRecord(body)) return sendJson(res, 400, { message: "PATCH needs an object" });
-        // The real feed bumps lastUpdated whenever a match changes.
-        const patch = { lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), ...(body as MatchPatch), id };
-        matches[index] = mergeMatch(matches[index]!, patch);
-        return sendJson(res, 200, matches[index]);
-      }
-      case "DELETE /_sim/matches/:id": {
-        const before = matches.length;
-        matches = matches.filter((m) => m.id !== id);
-        return sendJson(res, before === matches.length ? 404 : 200, { deleted: before - matches.length });
-      }
-      case "POST /_sim/faults":
-        if (!isRecord(body)) return sendJson(res, 400, { message: "faults must be an object" });
-        faults = { ...faults, ...(body as FootballDataFaults) };
-        return sendJson(res, 200, { faults });
-      case "DELETE /_sim/faults":
-        faults = {};
-        return sendJson(res, 200, { faults });
-      case "POST /_sim/reset":
-        matches = structuredClone(initial);
-        faults = {};
-        window = { start: 0, used: 0 };
-        calls = 0;
-        return sendJson(res, 200, { matches });
-      default:
-        return sendJson(res, 404, { message: `no simulator route ${key}` });
-    }
-  }
+  const control = controlRouter({
+    "GET /_sim/matches": () => ({ body: { matches, calls } }),
+    "PUT /_sim/matches": (input) => {
+      if (!Array.isArray(input.matches)) return { status: 400, body: { message: "PUT needs { matches: [...] }" } };
+      matches = input.matches.map((m) => fixture(m as MatchPatch));
+      return { body: { matches } };
+    },
+    "POST /_sim/matches": (input) => {
+      const added = fixture(input as MatchPatch);
+      if (matches.some((m) => m.id === added.id)) return { status: 409, body: { message: `match ${added.id} exists` } };
+      matches.push(added);
+      return { status: 201, body: added };
+    },
+    "PATCH /_sim/matches/:id": (input, params) => {
+      const id = Number(params.id);
+      const index = matches.findIndex((m) => m.id === id);
+      if (index < 0) return { status: 404, body: { message: `no match ${params.id}` } };
+      // The real feed bumps lastUpdated whenever a match changes.
+      const patch = { lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), ...(input as MatchPatch), id };
+      matches[index] = mergeMatch(matches[index]!, patch);
+      return { body: matches[index] };
+    },
+    "DELETE /_sim/matches/:id": (_, params) => {
+      const before = matches.length;
+      matches = matches.filter((m) => m.id !== Number(params.id));
+      return { status: before === matches.length ? 404 : 200, body: { deleted: before - matches.length } };
+    },
+    "POST /_sim/faults": (input) => {
+      faults = mergeFaults(faults, input);
+      return { body: { faults } };
+    },
+    "DELETE /_sim/faults": () => {
+      faults = {};
+      return { body: { faults } };
+    },
+    "POST /_sim/reset": () => {
+      matches = structuredClone(initial);
+      faults = {};
+      window = { start: 0, used: 0 };
+      calls = 0;
+      return { body: { matches } };
+    },
+  });
 
   const running = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? "/", "http://sim");
-      if (url.pathname.startsWith("/_sim/")) return handleSim(req, res, url.pathname);
+      if (await control(req, res, url.pathname)) return;
       if (req.method === "GET" && url.pathname.replace(/\/$/, "") === "/v4/matches") {
         return handleMatches(
           req,

@@ -22,6 +22,7 @@
 // Docs: https://supabase.com/docs/reference/javascript/auth-admin-updateuserbyid,
 // https://supabase.com/docs/reference/javascript/auth-admin-deleteuser.
 
+import { controlRouter, holdRoutes } from "./control.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authTokenRoutes, LOCAL_JWT_SECRET } from "./auth-tokens.ts";
 import { type HeldCall, Holds } from "./holds.ts";
@@ -264,30 +265,21 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
     held: holds.list(),
   });
 
-  async function handleSim(req: IncomingMessage, res: ServerResponse, path: string) {
-    if (path === "/_sim/state") return sendJson(res, 200, snapshot());
-    const raw = await readJson(req);
-    const b = isRecord(raw) ? raw : {};
-    switch (path) {
-      case "/_sim/faults":
-        faults = mergeFaults(faults, b);
-        return sendJson(res, 200, faults);
-      case "/_sim/hold":
-        holds.add(String(b.endpoint), Number(b.count ?? 1));
-        return sendJson(res, 200, { ok: true });
-      case "/_sim/release":
-        return sendJson(res, 200, {
-          released: holds.release(b.endpoint === undefined ? undefined : String(b.endpoint)),
-        });
-      case "/_sim/reset":
-        users = new Map();
-        calls = [];
-        faults = {};
-        holds.release();
-        return sendJson(res, 200, { ok: true });
-    }
-    sendJson(res, 404, { message: `no sim route ${path}` });
-  }
+  const control = controlRouter({
+    "GET /_sim/state": () => ({ body: snapshot() }),
+    "POST /_sim/faults": (input) => {
+      faults = mergeFaults(faults, input);
+      return { body: faults };
+    },
+    ...holdRoutes(holds),
+    "POST /_sim/reset": () => {
+      users = new Map();
+      calls = [];
+      faults = {};
+      holds.release();
+      return { body: { ok: true } };
+    },
+  });
 
   const tokens = authTokenRoutes({
     hs256Secret: options.jwtSecret ?? LOCAL_JWT_SECRET,
@@ -297,7 +289,8 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
     async (req, res) => {
       const path = new URL(req.url ?? "/", "http://sim").pathname;
       if (await tokens.handle(req, res, path)) return;
-      return path.startsWith("/_sim/") ? handleSim(req, res, path) : handleApi(req, res, path);
+      if (await control(req, res, path)) return;
+      return handleApi(req, res, path);
     },
     options.port,
     options.host,

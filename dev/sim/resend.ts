@@ -18,6 +18,7 @@
 // resend/resend-openapi resend.yaml). Neither is simulated here, so every key is
 // ignored: it is only recorded in `calls`, to show that it changed nothing.
 
+import { controlRouter, holdRoutes } from "./control.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { type HeldCall, Holds } from "./holds.ts";
@@ -397,45 +398,37 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
     held: holds.list(),
   });
 
-  async function handleSim(req: IncomingMessage, res: ServerResponse, path: string) {
-    if (path === "/_sim/state") return sendJson(res, 200, snapshot());
-    const body = await readJson(req);
-    const b = isRecord(body) ? body : {};
-    switch (path) {
-      case "/_sim/faults":
-        faults = mergeFaults(faults, b);
-        return sendJson(res, 200, faults);
-      case "/_sim/hold":
-        holds.add(String(b.endpoint), Number(b.count ?? 1));
-        return sendJson(res, 200, { ok: true });
-      case "/_sim/release":
-        return sendJson(res, 200, {
-          released: holds.release(b.endpoint === undefined ? undefined : String(b.endpoint)),
-        });
-      case "/_sim/fire": {
-        const until = typeof b.until === "string" ? Date.parse(b.until) : Infinity;
-        const due = [...broadcasts.values()].filter((x) =>
-          x.status === "queued" || (x.status === "scheduled" && Date.parse(x.scheduled_at!) <= until)
-        );
-        due.forEach(deliver);
-        return sendJson(res, 200, { fired: due.map((x) => x.id) });
-      }
-      case "/_sim/reset":
-        broadcasts = new Map();
-        contacts = new Map();
-        emails = [];
-        calls = [];
-        faults = {};
-        holds.release();
-        return sendJson(res, 200, { ok: true });
-    }
-    sendJson(res, 404, { message: `no sim route ${path}` });
-  }
+  const control = controlRouter({
+    "GET /_sim/state": () => ({ body: snapshot() }),
+    "POST /_sim/faults": (input) => {
+      faults = mergeFaults(faults, input);
+      return { body: faults };
+    },
+    ...holdRoutes(holds),
+    "POST /_sim/fire": (input) => {
+      const until = typeof input.until === "string" ? Date.parse(input.until) : Infinity;
+      const due = [...broadcasts.values()].filter((x) =>
+        x.status === "queued" || (x.status === "scheduled" && Date.parse(x.scheduled_at!) <= until)
+      );
+      due.forEach(deliver);
+      return { body: { fired: due.map((x) => x.id) } };
+    },
+    "POST /_sim/reset": () => {
+      broadcasts = new Map();
+      contacts = new Map();
+      emails = [];
+      calls = [];
+      faults = {};
+      holds.release();
+      return { body: { ok: true } };
+    },
+  });
 
   const server = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? "/", "http://sim");
-      return url.pathname.startsWith("/_sim/") ? handleSim(req, res, url.pathname) : handleApi(req, res, url);
+      if (await control(req, res, url.pathname)) return;
+      return handleApi(req, res, url);
     },
     options.port,
     options.host,

@@ -2,6 +2,7 @@
 // latency per call (a translator can take seconds) and a call counter, so a
 // test can prove the cache saves every second-run call.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { controlRouter } from "./control.ts";
 import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
 
 export const DEFAULT_DEEPL_KEY = "local-deepl-key";
@@ -22,22 +23,26 @@ export async function startTranslatorSimulator(options: { port: number; host?: s
   let calls = 0;
   let texts = 0;
 
-  const handler = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://sim");
-    if (url.pathname === "/_sim/state") return sendJson(res, 200, { calls, texts, latencyMs });
-    if (url.pathname === "/_sim/faults" && req.method === "POST") {
-      const body = await readJson(req);
-      latencyMs = isRecord(body) && typeof body.latencyMs === "number" ? body.latencyMs : 0;
-      garbage = isRecord(body) && typeof body.garbage === "string" && GARBAGE.includes(body.garbage as Garbage)
-        ? (body.garbage as Garbage)
+  const control = controlRouter({
+    "GET /_sim/state": () => ({ body: { calls, texts, latencyMs } }),
+    // Replaces both faults at once: what the body leaves out is switched off.
+    "POST /_sim/faults": (input) => {
+      latencyMs = typeof input.latencyMs === "number" ? input.latencyMs : 0;
+      garbage = typeof input.garbage === "string" && GARBAGE.includes(input.garbage as Garbage)
+        ? (input.garbage as Garbage)
         : null;
-      return sendJson(res, 200, { latencyMs, garbage });
-    }
-    if (url.pathname === "/_sim/reset" && req.method === "POST") {
+      return { body: { latencyMs, garbage } };
+    },
+    "POST /_sim/reset": () => {
       calls = texts = latencyMs = 0;
       garbage = null;
-      return sendJson(res, 200, { calls });
-    }
+      return { body: { calls } };
+    },
+  });
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://sim");
+    if (await control(req, res, url.pathname)) return;
     if (url.pathname !== "/v2/translate" || req.method !== "POST") return sendJson(res, 404, { message: "Not found" });
     if (req.headers.authorization !== `DeepL-Auth-Key ${apiKey}`) return sendJson(res, 403, { message: "Forbidden" });
     const body = await readJson(req);
