@@ -13,6 +13,10 @@
 // - `tests` are the test files that should notice (paths from the repo root).
 // - `expect: "survive"` marks a known gap: the runner still runs it and still
 //   fails when it survives; the mark only says the gap is known and why.
+// - `expect: "equivalent"` marks a mutant no test can tell apart from the real
+//   code, with the one-line reason in `why` (another guard refuses the same
+//   input the same way). It is still run: surviving is reported "equivalent"
+//   and does not fail the run; being killed means the reason no longer holds.
 
 export interface Mutant {
   id: string;
@@ -23,7 +27,7 @@ export interface Mutant {
   replace: string;
   banner?: string;
   tests: string[];
-  expect?: "survive";
+  expect?: "survive" | "equivalent";
   why?: string;
 }
 
@@ -122,6 +126,39 @@ const T = {
     "tests/db/delete-user/a sync and the deletion pivot racing never deadlock and leave no calendars.test.ts",
   delOutOfOrder: "tests/db/delete-user/a saga step recorded out of order is refused and changes nothing.test.ts",
   delPastPivot: "tests/db/delete-user/a deletion past its pivot is never aborted or compensated.test.ts",
+  leaseBusyAtOnce:
+    "tests/db/leases/an acquire while another claim of the same lease is uncommitted answers busy at once.test.ts",
+  runFinishedTwice: "tests/db/leases/a run finished twice keeps its first outcome.test.ts",
+  bcUncertainSameOp:
+    "tests/db/broadcasts/an uncertain broadcast resumes only the same operation at the same time.test.ts",
+  bcUnresolvedWaits:
+    "tests/db/broadcasts/an unresolved broadcast refuses every action and says it waits for an operator.test.ts",
+  bcProviderIdRequired: "tests/db/broadcasts/a provider id recorded for a broadcast must be a non-empty string.test.ts",
+  bcOneProviderBroadcast:
+    "tests/db/broadcasts/a second provider broadcast for one row is refused and the first id is kept.test.ts",
+  bcRollbackResting:
+    "tests/db/broadcasts/a rollback to a state the provider cannot rest in is refused and changes nothing.test.ts",
+  bcSettleKnownState:
+    "tests/db/broadcasts/a settle to a provider state it cannot mirror is refused naming the state and changes nothing.test.ts",
+  bcSettleScheduledTime:
+    "tests/db/broadcasts/a settle to scheduled without its time is refused naming the missing time and changes nothing.test.ts",
+  bcRequeueUnresolvedOnly: "tests/db/broadcasts/only an unresolved broadcast can be requeued.test.ts",
+  bcClaimSaneInput:
+    "tests/db/broadcasts/the resolver's claim refuses a negative grace or an unbounded batch and claims nothing.test.ts",
+  delRequestWaits:
+    "tests/db/delete-user/a deletion request waits for a write already running on the user's behalf.test.ts",
+  delPivotNeedsBlock:
+    "tests/db/delete-user/the pivot refuses a saga whose user is not blocked yet and deletes nothing.test.ts",
+  delFinishAllSteps: "tests/db/delete-user/a deletion is finished only when every step is recorded.test.ts",
+  cronNotAvailable: "tests/cron/on a server without pg_cron the cron migration says pg_cron is not available.test.ts",
+  cronNotCreatable:
+    "tests/cron/where pg_cron cannot be created the migrations still apply and schedule nothing.test.ts",
+  cronNoPgNet: "tests/cron/on a server that offers no pg_net the cron migration does not try to create it.test.ts",
+  cronNoHttpPost: "tests/cron/where net.http_post is missing re-syncing schedules nothing and says why.test.ts",
+  ledgerOneOwner:
+    "tests/db/ledger/a braze schedule already owned by a live row cannot be settled onto another row.test.ts",
+  ledgerNamedLease:
+    "tests/db/ledger/a write naming a lease other than the campaign's is refused even with the campaign's live token.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -159,10 +196,7 @@ export const mutants: Mutant[] = [
       "  if not pg_try_advisory_xact_lock(hashtextextended('job_lease:' || p_job, 0)) then\n    return null;\n  end if;\n",
     replace: "",
     banner: "Guard: non-blocking. A concurrent acquirer of the same name is mid-claim;",
-    tests: [T.leaseFifty, T.leaseExpired],
-    expect: "survive",
-    why:
-      "without it a concurrent acquirer waits on the row and then sees it taken: same answer, later; no test holds a claim open",
+    tests: [T.leaseBusyAtOnce, T.leaseFifty],
   },
   {
     id: "lease-acquire-free-or-expired",
@@ -204,8 +238,8 @@ export const mutants: Mutant[] = [
     id: "lease-release-own-only",
     guard: "releasing someone else's lease is a no-op",
     file: LEASES,
-    find: "  delete from public.job_leases where job = p_job and token = p_token;",
-    replace: "  delete from public.job_leases where job = p_job;",
+    find: "  delete from app_private.job_leases where job = p_job and token = p_token;",
+    replace: "  delete from app_private.job_leases where job = p_job;",
     banner: "Guard: releasing someone else's lease is a no-op, not an error: a run",
     tests: [T.leaseExpired],
   },
@@ -216,9 +250,7 @@ export const mutants: Mutant[] = [
     find: "   where id = p_run_id and finished_at is null\n",
     replace: "   where id = p_run_id\n",
     banner: "Guard: a run is finished once; a second finish (a retried request) keeps",
-    tests: [T.schedulerTen, T.racesExpiredCreate],
-    expect: "survive",
-    why: "no test finishes a run twice",
+    tests: [T.runFinishedTwice],
   },
 
   // ---------------------------------------------------------------- ledger
@@ -238,9 +270,7 @@ export const mutants: Mutant[] = [
     find: "create unique index schedule_ledger_one_owner_per_schedule",
     replace: "create index schedule_ledger_one_owner_per_schedule",
     banner: "Guard: one Braze schedule belongs to at most one live row.",
-    tests: [T.ledgerUnique, T.ledgerCas],
-    expect: "survive",
-    why: "no test settles two rows with the same schedule id",
+    tests: [T.ledgerOneOwner, T.ledgerUnique],
   },
   {
     id: "ledger-begin-second-live-row",
@@ -266,25 +296,22 @@ export const mutants: Mutant[] = [
     id: "ledger-fence-campaign-lease",
     guard: "a ledger write is fenced by the campaign's own lease, not one the caller names",
     file: LEDGER,
-    find: "  perform public.assert_job_lease(public.braze_campaign_lease(p_campaign_id), p_token);",
-    replace: "  perform public.assert_job_lease(p_lease, p_token);",
+    find: "  perform app_private.assert_job_lease(app_private.braze_campaign_lease(p_campaign_id), p_token);",
+    replace: "  perform app_private.assert_job_lease(p_lease, p_token);",
     banner: "Guard: fencing scoped to the resource. The write names the lease it is",
-    tests: [T.ledgerOtherLease, T.ledgerStaleToken],
-    expect: "survive",
+    tests: [T.ledgerOtherLease, T.ledgerNamedLease, T.ledgerStaleToken],
+    expect: "equivalent",
     why:
-      "the lease-name check just above refuses any other lease first; this mutant shows that check, not this line, carries the guard",
+      "equivalent: the lease-name check just above lets only p_lease = the campaign's lease through, so both forms check the same lease",
   },
   {
     id: "ledger-fence-campaign-lease-name",
     guard: "a ledger write naming another lease is refused",
     file: LEDGER,
-    find: "  if p_lease is distinct from public.braze_campaign_lease(p_campaign_id) then",
+    find: "  if p_lease is distinct from app_private.braze_campaign_lease(p_campaign_id) then",
     replace: "  if false then",
     banner: "Guard: fencing scoped to the resource. The write names the lease it is",
-    tests: [T.ledgerOtherLease],
-    expect: "survive",
-    why:
-      "the token check below uses the campaign's lease anyway, so a foreign token fails there; kept so that removing both at once is noticed by one of the two",
+    tests: [T.ledgerNamedLease, T.ledgerOtherLease],
   },
   {
     id: "ledger-settle-version",
@@ -369,7 +396,7 @@ export const mutants: Mutant[] = [
     guard: "status only moves forward (a late delivered never undoes a bounce)",
     file: EMAIL,
     find:
-      "    status = case when public.email_status_rank(excluded.status) > public.email_status_rank(h.status)\n                  then excluded.status else h.status end,",
+      "    status = case when app_private.email_status_rank(excluded.status) > app_private.email_status_rank(h.status)\n                  then excluded.status else h.status end,",
     replace: "    status = excluded.status,",
     banner: "Guard: commutative, conditional updates. Whatever order deliveries arrive",
     tests: [T.mailLateDelivered],
@@ -407,7 +434,7 @@ export const mutants: Mutant[] = [
     id: "email-forgotten-recipient-scrub",
     guard: "a delivery about a forgotten recipient stores nothing personal",
     file: EMAIL,
-    find: "     where f.recipient_hmac = any (public.email_recipient_hmacs(v_addresses)));",
+    find: "     where f.recipient_hmac = any (app_private.email_recipient_hmacs(v_addresses)));",
     replace: "     where false);",
     banner: "Guard: a delivery about a forgotten recipient stores nothing personal.",
     tests: [T.mailAfterForget, T.mailForget],
@@ -438,9 +465,9 @@ export const mutants: Mutant[] = [
     guard: "one decision per broadcast at a time (concurrent clicks queue)",
     file: BROADCASTS,
     find:
-      "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from public.broadcasts where id = p_id for update;",
+      "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from app_private.broadcasts where id = p_id for update;",
     replace:
-      "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from public.broadcasts where id = p_id;",
+      "  -- behind this one; each then sees the state this one leaves.\n  select * into v_row from app_private.broadcasts where id = p_id;",
     banner: "Guard: one decision per row at a time. FOR UPDATE queues concurrent clicks",
     tests: [T.bcTwentyBegins, T.bcTwentyClicks],
   },
@@ -452,9 +479,7 @@ export const mutants: Mutant[] = [
       "    if v_row.pending_action = p_action\n       and (p_action not in ('schedule', 'reschedule') or v_row.pending_publish_at = v_target) then",
     replace: "    if true then",
     banner: "Guard: an uncertain row is finished only by the SAME operation",
-    tests: [T.bcEditorRetry, T.bcTimedOut, T.bcSecurity],
-    expect: "survive",
-    why: "no test asks a different action (or another publish time) of an uncertain row",
+    tests: [T.bcUncertainSameOp],
   },
   {
     id: "broadcast-state-machine",
@@ -502,7 +527,7 @@ export const mutants: Mutant[] = [
     replace: "  if false then",
     banner: "Guard: the fields the provider needs to create a broadcast.",
     tests: [T.bcRefusedInput, T.bcSecurity],
-    expect: "survive",
+    expect: "equivalent",
     why:
       "equivalent: the table's not-null and length checks refuse the same input with the same typed error (23514 -> invalid input), and the insert rolls back",
   },
@@ -523,7 +548,7 @@ export const mutants: Mutant[] = [
     replace: "  if false then",
     banner: "Guard: a known action, with a future time exactly when it needs one.",
     tests: [T.bcRefusedInput, T.bcSecurity, T.bcTwentyBegins],
-    expect: "survive",
+    expect: "equivalent",
     why:
       "equivalent: pending_action's check constraint refuses an unknown action with the same typed error, and the transaction rolls back before anything is kept",
   },
@@ -534,9 +559,7 @@ export const mutants: Mutant[] = [
     find: "  if v_row.send_status = 'unresolved' then",
     replace: "  if false then",
     banner: "Guard: an unresolved row waits for an operator (broadcast_requeue).",
-    tests: [T.bcBounded],
-    expect: "survive",
-    why: "the state machine below refuses an unresolved row anyway; only the reason differs",
+    tests: [T.bcUnresolvedWaits],
   },
   {
     id: "broadcast-provider-id-required",
@@ -545,7 +568,7 @@ export const mutants: Mutant[] = [
     find: "  if coalesce(length(p_provider_broadcast_id), 0) = 0 then",
     replace: "  if false then",
     banner: "Guard: a provider id is a non-empty string.",
-    tests: [T.bcCrash, T.bcTimedOut],
+    tests: [T.bcProviderIdRequired],
   },
   {
     id: "broadcast-one-provider-broadcast",
@@ -555,7 +578,7 @@ export const mutants: Mutant[] = [
       "  if v_row.provider_broadcast_id is not null and v_row.provider_broadcast_id <> p_provider_broadcast_id then",
     replace: "  if false then",
     banner: "Guard: one provider broadcast per row. A second id means a second",
-    tests: [T.bcCrash, T.bcTimedOut],
+    tests: [T.bcOneProviderBroadcast],
   },
   {
     id: "broadcast-rollback-resting",
@@ -564,7 +587,7 @@ export const mutants: Mutant[] = [
     find: "  if p_to_status is not null and p_to_status not in ('draft', 'scheduled', 'failed') then",
     replace: "  if false then",
     banner: "Guard: a rejection leaves the row resting, in a state the provider can have.",
-    tests: [T.bcRollbackUnit, T.bcSuperseded],
+    tests: [T.bcRollbackResting, T.bcSuperseded],
   },
   {
     id: "broadcast-settle-known-state",
@@ -574,7 +597,7 @@ export const mutants: Mutant[] = [
       "     or p_provider_status not in ('absent', 'draft', 'scheduled', 'queued', 'sent', 'canceled', 'failed') then",
     replace: "     or false then",
     banner: "Guard: a provider state this function knows how to mirror.",
-    tests: [T.bcTimedOut, T.bcBounded],
+    tests: [T.bcSettleKnownState],
   },
   {
     id: "broadcast-settle-scheduled-has-time",
@@ -583,7 +606,7 @@ export const mutants: Mutant[] = [
     find: "  if p_provider_status = 'scheduled' and p_scheduled_at is null then",
     replace: "  if false then",
     banner: "Guard: a scheduled broadcast has a time, and anything but absent has an id.",
-    tests: [T.bcTimedOut, T.bcBounded],
+    tests: [T.bcSettleScheduledTime],
   },
   {
     id: "broadcast-requeue-unresolved-only",
@@ -592,7 +615,7 @@ export const mutants: Mutant[] = [
     find: "  if v_row.id is null or v_row.send_status <> 'unresolved' then",
     replace: "  if v_row.id is null then",
     banner: "Guard: only an unresolved row is handed back; anything else has an owner.",
-    tests: [T.bcBounded],
+    tests: [T.bcRequeueUnresolvedOnly],
   },
   {
     id: "broadcast-claim-sane-input",
@@ -602,7 +625,7 @@ export const mutants: Mutant[] = [
       "  if p_grace_seconds is null or p_grace_seconds < 0 or p_limit is null or p_limit not between 1 and 1000 then",
     replace: "  if false then",
     banner: "Guard: a sane grace period and batch.",
-    tests: [T.bcSuperseded, T.bcBounded],
+    tests: [T.bcClaimSaneInput, T.bcSuperseded],
   },
 
   // ---------------------------------------------------------- user deletion
@@ -619,10 +642,10 @@ export const mutants: Mutant[] = [
     id: "deletion-request-takes-write-lock",
     guard: "a deletion request is ordered with the user's writes",
     file: DELETIONS,
-    find: "  perform public.user_write_lock(p_user_id);\n\n  -- Guard: one saga per user.",
+    find: "  perform app_private.user_write_lock(p_user_id);\n\n  -- Guard: one saga per user.",
     replace: "\n  -- Guard: one saga per user.",
     banner: "Guard: the request is ordered with the user's writes.",
-    tests: [T.delTokenAfterRequest, T.delTwo],
+    tests: [T.delRequestWaits, T.delPivotRace],
   },
   {
     id: "deletion-one-saga",
@@ -665,10 +688,13 @@ export const mutants: Mutant[] = [
     guard: "the pivot never interleaves with a write on the user's behalf",
     file: DELETIONS,
     find:
-      "  perform public.user_write_lock(p_user_id);\n  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);\n  if v_row.steps ? 'pivot' then",
-    replace: "  v_row := public.user_deletion_lock_claimed(p_user_id, p_claim);\n  if v_row.steps ? 'pivot' then",
+      "  perform app_private.user_write_lock(p_user_id);\n  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);\n  if v_row.steps ? 'pivot' then",
+    replace: "  v_row := app_private.user_deletion_lock_claimed(p_user_id, p_claim);\n  if v_row.steps ? 'pivot' then",
     banner: "Guard: the user's write lock before anything else, as every write on the",
-    tests: [T.delPivotRace, T.delKilled],
+    tests: [T.delPivotRace, T.delRequestWaits, T.delKilled],
+    expect: "equivalent",
+    why:
+      "equivalent while the request takes the same lock: a write that began before the request finished before it, a later one sees the tombstone under the lock and writes nothing, so no write can overlap the pivot",
   },
   {
     id: "deletion-pivot-after-block",
@@ -677,9 +703,7 @@ export const mutants: Mutant[] = [
     find: "  if v_row.status <> 'in_progress' or not (v_row.steps ? 'block') then",
     replace: "  if v_row.status <> 'in_progress' then",
     banner: "Guard: the user is blocked first, so they cannot create data behind the pivot.",
-    tests: [T.delKilled, T.delUnit],
-    expect: "survive",
-    why: "the saga always blocks first; no test calls the pivot on an unblocked saga",
+    tests: [T.delPivotNeedsBlock],
   },
   {
     id: "deletion-never-compensate-after-pivot",
@@ -688,7 +712,7 @@ export const mutants: Mutant[] = [
     find: "  if v_row.steps ? 'pivot' or v_row.status not in ('in_progress', 'compensating') then",
     replace: "  if v_row.status not in ('in_progress', 'compensating') then",
     banner: "Guard: nothing after the pivot can be undone, so it is never compensated.",
-    tests: [T.delStaleBan, T.delUnit],
+    tests: [T.delPastPivot, T.delStaleBan],
   },
   {
     id: "deletion-finish-all-steps",
@@ -697,9 +721,7 @@ export const mutants: Mutant[] = [
     find: "  if not (v_row.steps ?& array['block', 'pivot', 'contact', 'auth']) then",
     replace: "  if false then",
     banner: "Guard: done means every step is recorded.",
-    tests: [T.delKilled, T.delUnit],
-    expect: "survive",
-    why: "the saga finishes only after the last step; no test finishes early",
+    tests: [T.delFinishAllSteps],
   },
   {
     id: "deletion-never-abort-after-pivot",
@@ -725,7 +747,7 @@ export const mutants: Mutant[] = [
     guard: "only the live maintenance lease holder prunes",
     file: "supabase/migrations/20261122006000_create_ops_status_view.sql",
     find:
-      "  perform public.assert_job_lease(p_job => p_lease, p_token => p_token);\n  v_before := now() - p_older_than;",
+      "  perform app_private.assert_job_lease(p_job => p_lease, p_token => p_token);\n  v_before := now() - p_older_than;",
     replace: "  v_before := now() - p_older_than;",
     banner: "Guard: only the live lease holder prunes; a stale run changes nothing.",
     tests: [T.maintenanceGuards],
@@ -739,10 +761,7 @@ export const mutants: Mutant[] = [
     find: "    if not exists (select from pg_catalog.pg_available_extensions where name = 'pg_cron') then",
     replace: "    if false then",
     banner: "Guard: pg_cron must be installed on the server (Supabase has it; plain",
-    tests: [T.cronWithout],
-    expect: "survive",
-    why:
-      "the next guard's exception handler catches the failed CREATE EXTENSION, so the migration still applies; only the NOTICE text differs",
+    tests: [T.cronNotAvailable, T.cronWithout],
   },
   {
     id: "cron-create-may-fail",
@@ -752,9 +771,7 @@ export const mutants: Mutant[] = [
       "    begin\n      create extension if not exists pg_cron with schema pg_catalog;\n    exception when others then\n      raise notice 'schedule_supabase_cron: pg_cron is available but could not be created (%); no cron jobs created', sqlerrm;\n      return;\n    end;",
     replace: "    create extension if not exists pg_cron with schema pg_catalog;",
     banner: "Guard: pg_cron can only be created when it is in shared_preload_libraries",
-    tests: [T.cronWithout, T.cronEvery],
-    expect: "survive",
-    why: "no test cluster has pg_cron installed but not in shared_preload_libraries",
+    tests: [T.cronNotCreatable],
   },
   {
     id: "cron-pg-net-available",
@@ -763,9 +780,7 @@ export const mutants: Mutant[] = [
     find: "\n     and exists (select from pg_catalog.pg_available_extensions where name = 'pg_net') then",
     replace: " then",
     banner: "Guard: pg_net makes the HTTP call. Supabase offers it as an extension in",
-    tests: [T.cronWithout, T.cronEvery],
-    expect: "survive",
-    why: "the exception handler around CREATE EXTENSION pg_net turns the failure into a NOTICE either way",
+    tests: [T.cronNoPgNet],
   },
   {
     id: "cron-sync-needs-pg-cron",
@@ -784,9 +799,7 @@ export const mutants: Mutant[] = [
     find: "     where n.nspname = 'net' and p.proname = 'http_post'\n  ) then",
     replace: "     where n.nspname = 'net' and p.proname = 'http_post'\n  ) and false then",
     banner: "Guard: every job calls net.http_post(url text, body jsonb, params jsonb,",
-    tests: [T.cronWithout, T.cronEvery, T.cronResync],
-    expect: "survive",
-    why: "every test cluster with pg_cron also has the net.http_post stand-in",
+    tests: [T.cronNoHttpPost, T.cronWithout],
   },
 
   // ------------------------------------------------------------- TypeScript

@@ -12,7 +12,9 @@
 // the end every test file credited with a kill is run once on an unmutated
 // copy; a kill by a test that fails anyway is reported as unreliable.
 //
-// Exit status: 0 only when every selected mutant is killed reliably. --list
+// Exit status: 0 only when every selected mutant is killed reliably, apart
+// from those marked `expect: "equivalent"` (no test can observe them; their
+// reason is in the list), which may survive and are left out of the score. --list
 // only validates the list (every `find` occurs exactly once, every test file
 // exists, every `-- Guard` banner of the migrations is covered) and exits 1 on
 // any problem.
@@ -209,7 +211,7 @@ function firstLine(text: string): string {
   return text.split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 160) ?? "";
 }
 
-type Outcome = "killed" | "survived" | "missing" | "timeout" | "error" | "unreliable";
+type Outcome = "killed" | "survived" | "equivalent" | "missing" | "timeout" | "error" | "unreliable";
 
 interface Result {
   mutant: Mutant;
@@ -265,7 +267,7 @@ async function runMutant(m: Mutant, keep: boolean): Promise<Result> {
     const skipped = run.skipped > 0 ? ` (${run.skipped} skipped)` : "";
     return {
       mutant: m,
-      outcome: "survived",
+      outcome: m.expect === "equivalent" ? "equivalent" : "survived",
       by: `${run.passed} tests passed${skipped}`,
       killers: new Set(),
       failures: [],
@@ -358,13 +360,19 @@ async function main() {
   for (const r of results) rows.push([r.mutant.guard, r.mutant.id, r.outcome, r.by]);
   console.log(table(rows));
   const killed = results.filter((r) => r.outcome === "killed").length;
-  const pct = results.length ? Math.round((killed / results.length) * 100) : 0;
-  console.log(`\nscore: ${killed}/${results.length} killed (${pct}%)`);
-  for (const outcome of ["survived", "missing", "timeout", "error", "unreliable"] as const) {
+  const equivalent = results.filter((r) => r.outcome === "equivalent").length;
+  const scored = results.length - equivalent;
+  const pct = scored ? Math.round((killed / scored) * 100) : 0;
+  const besides = equivalent ? `; ${equivalent} equivalent, not scored` : "";
+  console.log(`\nscore: ${killed}/${scored} killed (${pct}%)${besides}`);
+  for (const outcome of ["survived", "equivalent", "missing", "timeout", "error", "unreliable"] as const) {
     const ids = results.filter((r) => r.outcome === outcome).map((r) => r.mutant.id);
     if (ids.length > 0) console.log(`${outcome}: ${ids.join(", ")}`);
   }
-  process.exitCode = killed === results.length ? 0 : 1;
+  for (const r of results.filter((r) => r.outcome === "killed" && r.mutant.expect === "equivalent")) {
+    console.log(`${r.mutant.id} is marked equivalent but was killed: drop the mark (${r.mutant.why ?? "no reason"})`);
+  }
+  process.exitCode = killed === scored ? 0 : 1;
 }
 
 main().catch((e) => {
