@@ -7,6 +7,8 @@
 --                                       a timeout after the request was sent)
 --   scheduled -> sent (its send time passed by the database clock: the push
 --                      went out; terminal, like cancelled)
+--   any but cancelling/cancelled -> sent (braze_send_guard: a schedule of the
+--                      row claimed the delivery at send time)
 --
 -- The intent (creating/updating/cancelling, with a fresh attempt_id) is written
 -- BEFORE the Braze call and the attempt id travels to Braze inside
@@ -28,6 +30,12 @@ create table app_private.schedule_ledger (
                       ('creating', 'scheduled', 'updating', 'cancelling', 'cancelled', 'failed', 'uncertain', 'sent')),
   version           integer not null default 1,
   attempt_id        uuid not null,
+  -- The key the row's Braze schedule carries in trigger_properties.guard_key:
+  -- the attempt id of the create that made (or is making) it. An update keeps
+  -- it: Braze documents only campaign_id, schedule_id and schedule for
+  -- /campaigns/trigger/schedule/update, so the schedule may keep its old
+  -- trigger_properties whatever the update sends.
+  guard_key         uuid not null,
   braze_schedule_id text,
   -- The target of the latest operation: what Braze has (scheduled) or is being
   -- asked to have (creating, updating).
@@ -41,8 +49,13 @@ create table app_private.schedule_ledger (
   uncertain_op      text check (uncertain_op in ('create', 'update', 'cancel')),
   last_error        text,
   fencing_token     bigint not null,
+  -- The guard key that claimed the match's delivery (braze_send_guard), and when.
+  delivered_by      uuid,
+  delivered_at      timestamptz,
   created_at        timestamptz not null default now(),
   updated_at        timestamptz not null default now(),
+  constraint schedule_ledger_delivery_is_terminal
+    check ((delivered_by is null) = (delivered_at is null) and (delivered_by is null or status = 'sent')),
   constraint schedule_ledger_scheduled_has_id
     check (status not in ('scheduled', 'updating', 'cancelling') or braze_schedule_id is not null),
   constraint schedule_ledger_uncertain_has_op
@@ -68,6 +81,26 @@ create unique index schedule_ledger_one_owner_per_schedule
 create index schedule_ledger_live_by_send_at
   on app_private.schedule_ledger (campaign_id, send_at)
   where status not in ('cancelled', 'sent');
+
+-- Every create attempt of a row, by guard key: what the delivery guard
+-- consults at send time. A Braze create cannot be made idempotent and Braze
+-- does not list API-triggered schedules, so a create whose answer was lost is
+-- made again under a new key; the earlier schedule may exist as well. Each
+-- attempt is
+--   pending    outcome unknown or not yet settled: its schedule may exist
+--   confirmed  Braze answered with the schedule it made
+--   failed     Braze certainly did not make it (or the schedule is gone)
+--   superseded another attempt of the row was confirmed after it
+-- and only pending and confirmed keys may claim the row's delivery.
+create table app_private.schedule_attempts (
+  guard_key  uuid primary key,
+  ledger_id  bigint not null references app_private.schedule_ledger (id) on delete cascade,
+  state      text not null default 'pending' check (state in ('pending', 'confirmed', 'failed', 'superseded')),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index schedule_attempts_by_row on app_private.schedule_attempts (ledger_id);
+alter table app_private.schedule_attempts enable row level security;
 
 -- The one lease that fences writes to a campaign's rows. Derived here, so a
 -- live token of any other lease (the token sequence is shared by every job)
@@ -166,9 +199,9 @@ begin
       -- into unique_violation (23505); the subtransaction keeps it to this item.
       begin
         insert into app_private.schedule_ledger
-          (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
+          (campaign_id, match_id, status, attempt_id, guard_key, signature, send_at, kickoff_at, message, fencing_token)
         values (p_campaign_id, (v_intent ->> 'match_id')::bigint, 'creating', (v_intent ->> 'attempt_id')::uuid,
-                v_intent ->> 'signature', (v_intent ->> 'send_at')::timestamptz,
+                (v_intent ->> 'attempt_id')::uuid, v_intent ->> 'signature', (v_intent ->> 'send_at')::timestamptz,
                 (v_intent ->> 'kickoff_at')::timestamptz, coalesce(v_intent -> 'message', '{}'::jsonb), p_token)
         returning * into v_row;
       exception when unique_violation then
@@ -178,6 +211,7 @@ begin
       -- Reviving a row whose create failed: same row, fresh attempt.
       update app_private.schedule_ledger
          set status = 'creating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
+             guard_key = (v_intent ->> 'attempt_id')::uuid,
              signature = v_intent ->> 'signature', send_at = (v_intent ->> 'send_at')::timestamptz,
              kickoff_at = (v_intent ->> 'kickoff_at')::timestamptz,
              message = coalesce(v_intent -> 'message', '{}'::jsonb),
@@ -203,11 +237,46 @@ begin
          and fencing_token <= p_token
       returning * into v_row;
 
+    elsif v_action = 'replace' then
+      -- What the push says changed: a new schedule under a new guard key.
+      -- The old schedule stays the row's braze_schedule_id (and in previous)
+      -- until the new one is confirmed; a refused create restores it.
+      update app_private.schedule_ledger
+         set status = 'creating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
+             guard_key = (v_intent ->> 'attempt_id')::uuid,
+             previous = jsonb_build_object('signature', signature, 'send_at', send_at,
+                                           'kickoff_at', kickoff_at, 'message', message,
+                                           'attempt_id', attempt_id, 'guard_key', guard_key),
+             signature = v_intent ->> 'signature', send_at = (v_intent ->> 'send_at')::timestamptz,
+             kickoff_at = (v_intent ->> 'kickoff_at')::timestamptz,
+             message = coalesce(v_intent -> 'message', '{}'::jsonb),
+             last_error = null, fencing_token = p_token, updated_at = now()
+       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
+         and version = (v_intent ->> 'version')::integer and status = 'scheduled'
+         and fencing_token <= p_token
+      returning * into v_row;
+
+    elsif v_action = 'retry_create' then
+      -- A create whose outcome is unknown (in flight at a crash, or
+      -- unanswered), made again under a new guard key. Its earlier attempts
+      -- stay eligible at the guard until one is confirmed, so whichever of
+      -- their schedules exists delivers, and only once.
+      update app_private.schedule_ledger
+         set status = 'creating', uncertain_op = null, version = version + 1,
+             attempt_id = (v_intent ->> 'attempt_id')::uuid, guard_key = (v_intent ->> 'attempt_id')::uuid,
+             last_error = null, fencing_token = p_token, updated_at = now()
+       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
+         and version = (v_intent ->> 'version')::integer
+         and (status = 'creating' or (status = 'uncertain' and uncertain_op = 'create'))
+         and fencing_token <= p_token
+      returning * into v_row;
+
     elsif v_action = 'recreate' then
       -- Reconcile found the row's schedule gone from Braze: create it again,
       -- on the same row, with a fresh attempt.
       update app_private.schedule_ledger
          set status = 'creating', version = version + 1, attempt_id = (v_intent ->> 'attempt_id')::uuid,
+             guard_key = (v_intent ->> 'attempt_id')::uuid,
              braze_schedule_id = null, previous = null, last_error = 'schedule missing from Braze; recreating',
              fencing_token = p_token, updated_at = now()
        where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
@@ -241,9 +310,15 @@ begin
       continue;
     end if;
 
+    -- Every create attempt is recorded before its call starts, so the guard
+    -- knows each key that may reach Braze.
+    if v_action in ('create', 'replace', 'retry_create', 'recreate') then
+      insert into app_private.schedule_attempts (guard_key, ledger_id) values (v_row.guard_key, v_row.id);
+    end if;
+
     v_out := v_out || jsonb_build_object('match_id', v_row.match_id, 'id', v_row.id,
                                          'version', v_row.version, 'status', v_row.status,
-                                         'attempt_id', v_row.attempt_id);
+                                         'attempt_id', v_row.attempt_id, 'guard_key', v_row.guard_key);
   end loop;
 
   return v_out;
@@ -323,6 +398,13 @@ begin
     elsif v_outcome = 'lost' then
       v_row.status := 'failed';
       v_row.braze_schedule_id := null;
+    elsif v_from = 'creating' and v_row.previous is not null then
+      -- A refused replacement: the schedule it would have replaced stands.
+      v_row.status     := 'scheduled';
+      v_row.signature  := v_row.previous ->> 'signature';
+      v_row.send_at    := (v_row.previous ->> 'send_at')::timestamptz;
+      v_row.kickoff_at := (v_row.previous ->> 'kickoff_at')::timestamptz;
+      v_row.message    := v_row.previous -> 'message';
     elsif v_from = 'creating' then
       v_row.status := 'failed';
     else
@@ -336,12 +418,27 @@ begin
       end if;
     end if;
 
+    -- What the guard may accept from now on. A confirmed create supersedes
+    -- every other attempt of the row; a refused create, or a schedule found
+    -- gone, can never deliver.
+    if v_from = 'creating' and v_outcome = 'ok' then
+      update app_private.schedule_attempts
+         set state = case when guard_key = v_row.guard_key then 'confirmed' else 'superseded' end,
+             updated_at = now()
+       where ledger_id = v_row.id and state in ('pending', 'confirmed');
+    elsif (v_from = 'creating' and v_outcome = 'failed') or v_outcome = 'lost' then
+      update app_private.schedule_attempts set state = 'failed', updated_at = now()
+       where guard_key = v_row.guard_key;
+    end if;
+
     update app_private.schedule_ledger
        set status = v_row.status,
            uncertain_op = case when v_row.status = 'uncertain' then v_row.uncertain_op end,
            braze_schedule_id = v_row.braze_schedule_id,
            signature = v_row.signature, send_at = v_row.send_at,
            kickoff_at = v_row.kickoff_at, message = v_row.message,
+           guard_key = case when v_from = 'creating' and v_outcome = 'failed' and v_row.previous is not null
+                            then (v_row.previous ->> 'guard_key')::uuid else v_row.guard_key end,
            previous = case when v_row.status = 'uncertain' then v_row.previous end,
            last_error = left(v_result ->> 'error', 2000),
            version = version + 1, fencing_token = p_token, updated_at = now()
@@ -421,5 +518,101 @@ begin
                                         'seen_for_seconds', extract(epoch from now() - s.first_seen_at)))
       from app_private.braze_orphan_sightings s
      where s.campaign_id = p_campaign_id), '[]'::jsonb);
+end;
+$$;
+
+-- The delivery guard. The campaign's push template asks braze-send-guard,
+-- through Braze Connected Content at send time, with the guard key its
+-- schedule carries; the push is aborted unless the answer says send. Braze
+-- asks once per recipient (less what its cache answers), so the first ask of
+-- a key decides and every later ask with the same key must get the same yes.
+--
+-- One indexed read (attempt by primary key, its row by primary key) answers
+-- every ask after the first; the first eligible ask claims the delivery with
+-- one conditional update. So when two attempts of a match both exist at
+-- Braze (a create whose answer was lost, made again), exactly one delivers.
+create function public.braze_send_guard(p_key uuid, p_tolerance_seconds integer default 600)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_state        text;
+  v_ledger_id    bigint;
+  v_status       text;
+  v_send_at      timestamptz;
+  v_delivered_by uuid;
+  v_claimed      uuid;
+begin
+  if p_key is null or p_tolerance_seconds is null or p_tolerance_seconds < 0 then
+    raise exception using errcode = 'PT400', hint = 'invalid_input',
+      message = 'braze_send_guard: a key and a non-negative tolerance are required';
+  end if;
+
+  select a.state, l.id, l.status, l.send_at, l.delivered_by
+    into v_state, v_ledger_id, v_status, v_send_at, v_delivered_by
+    from app_private.schedule_attempts a
+    join app_private.schedule_ledger l on l.id = a.ledger_id
+   where a.guard_key = p_key;
+
+  -- Guard: a key the ledger never wrote was never sent to Braze by this
+  -- project (every attempt is recorded before its call starts).
+  if v_ledger_id is null then
+    return jsonb_build_object('send', false, 'reason', 'unknown key');
+  end if;
+
+  -- Guard: the delivery is claimed once per match. The claiming key keeps
+  -- its yes for every later recipient; any other key is a duplicate.
+  if v_delivered_by = p_key then
+    return jsonb_build_object('send', true, 'reason', 'delivery claimed by this key');
+  elsif v_delivered_by is not null then
+    return jsonb_build_object('send', false, 'reason', 'another schedule of this match delivered');
+  end if;
+
+  -- Guard: an attempt Braze refused (or whose schedule is gone) and one a
+  -- confirmed attempt replaced are not the match's schedule.
+  if v_state = 'failed' then
+    return jsonb_build_object('send', false, 'reason', 'attempt failed');
+  elsif v_state = 'superseded' then
+    return jsonb_build_object('send', false, 'reason', 'attempt superseded');
+  end if;
+
+  -- Guard: a cancelled match (or one being cancelled) is not announced, even
+  -- by a schedule whose delete has not reached Braze.
+  if v_status in ('cancelled', 'cancelling') then
+    return jsonb_build_object('send', false, 'reason', 'match cancelled');
+  end if;
+
+  -- Guard: the schedule fires when the ledger says, on the database's clock.
+  -- A schedule whose move never reached Braze fires at its old time, at
+  -- least the update buffer away, and is refused.
+  if abs(extract(epoch from now() - v_send_at)) > p_tolerance_seconds then
+    return jsonb_build_object('send', false, 'reason', 'not the send time');
+  end if;
+
+  -- Guard: the claim. One conditional update: of two keys asking at once,
+  -- the second waits for the first's row lock, then finds delivered_by set
+  -- (Read Committed re-checks the condition on the new row version) and
+  -- claims nothing. The row becomes sent: terminal, out of the live index.
+  update app_private.schedule_ledger
+     set status = 'sent', uncertain_op = null, delivered_by = p_key, delivered_at = now(),
+         version = version + 1, updated_at = now()
+   where id = v_ledger_id and delivered_by is null and status not in ('cancelled', 'cancelling')
+  returning delivered_by into v_claimed;
+
+  if v_claimed is not null then
+    return jsonb_build_object('send', true, 'reason', 'delivery claimed');
+  end if;
+
+  -- Lost the claim to a concurrent ask (or a cancellation): a fresh
+  -- statement sees who won.
+  select l.delivered_by into v_delivered_by from app_private.schedule_ledger l where l.id = v_ledger_id;
+  if v_delivered_by = p_key then
+    return jsonb_build_object('send', true, 'reason', 'delivery claimed by this key');
+  end if;
+  return jsonb_build_object('send', false,
+    'reason', case when v_delivered_by is null then 'match cancelled' else 'another schedule of this match delivered' end);
 end;
 $$;

@@ -1,0 +1,30 @@
+// Only a schedule that may be the match's own delivers: a create Braze
+// refused made nothing worth sending, and once a later attempt of the row is
+// confirmed, an earlier uncertain one (which may exist at Braze too) is a
+// duplicate.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { ask, begin, createdRow, dueNow, guarded, settle } from "./support.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+it("refuses a failed attempt's key", async () => {
+  const g = await guarded(t.db);
+  const row = await createdRow(g, 1, "failed");
+  await dueNow(t.sql, row.id);
+  expect(await ask(t.db, row.key)).toEqual({ send: false, reason: "attempt failed" });
+});
+
+it("refuses an uncertain attempt's key once a later attempt of the row is confirmed, and lets the confirmed one deliver", async () => {
+  const g = await guarded(t.db);
+  const first = await createdRow(g, 2, "uncertain");
+  const [retry] = await begin(g, [{ action: "retry_create", match_id: 2, id: first.id, version: first.version, attempt_id: crypto.randomUUID() }]);
+  await settle(g, [{ id: retry!.id, version: retry!.version, outcome: "ok", braze_schedule_id: "s-2b" }]);
+  await dueNow(t.sql, first.id);
+  expect(await ask(t.db, first.key)).toEqual({ send: false, reason: "attempt superseded" });
+  expect(await ask(t.db, retry!.guard_key)).toEqual({ send: true, reason: "delivery claimed" });
+});

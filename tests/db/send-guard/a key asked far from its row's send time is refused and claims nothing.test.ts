@@ -1,0 +1,25 @@
+// A schedule fires when Braze has it; the ledger says when it should. A
+// schedule whose move (a time-only update) never reached Braze fires at its
+// old time, at least the update buffer away from the row's: it must abort,
+// and must not use up the match's one delivery.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { ask, createdRow, guarded } from "./support.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+it("refuses a key asked twenty minutes before its row's send time, and the row stays claimable", async () => {
+  const g = await guarded(t.db);
+  const row = await createdRow(g, 4, "ok");
+  await t.sql`update app_private.schedule_ledger set send_at = now() + interval '20 minutes' where id = ${row.id}`;
+  expect(await ask(t.db, row.key, 600)).toEqual({ send: false, reason: "not the send time" });
+  const [after] = await t.sql`select status, delivered_by from app_private.schedule_ledger where id = ${row.id}`;
+  expect(after).toEqual({ status: "scheduled", delivered_by: null });
+  // At its time the same key delivers.
+  await t.sql`update app_private.schedule_ledger set send_at = now() - interval '1 minute' where id = ${row.id}`;
+  expect(await ask(t.db, row.key, 600)).toEqual({ send: true, reason: "delivery claimed" });
+});
