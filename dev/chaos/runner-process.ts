@@ -33,6 +33,8 @@ process.on("message", (m: ParentMessage) => {
   else if (m.type === "failRenewal") failNextRenewal = true;
 });
 setInterval(() => send({ type: "alive" }), 250);
+// The parent ended (or was killed): a runner alone would loop forever.
+process.on("disconnect", () => process.exit(0));
 
 const sql = postgres(config.databaseUrl, {
   max: 3,
