@@ -109,7 +109,7 @@ it("finds no violation in the migrated database, having looked at every table an
   expect(inventory.functions).toEqual(
     expect.arrayContaining([
       "app_private.acquire_job_lease(text,text,integer)",
-      "app_private.ops_count_email()",
+      "app_private.assert_job_lease(text,bigint)",
       "sync_managed_calendars(uuid,jsonb,bigint)",
       "record_resend_webhook(text,text,jsonb,timestamp with time zone,text,jsonb,text,jsonb,jsonb)",
       "broadcast_begin(uuid,text,timestamp with time zone)",
