@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { PAGE_HEADERS, renderPage } from "../src/shared/jobs/ops-status/page.ts";
-import type { OpsSnapshot } from "../src/shared/jobs/ops-status/snapshot.ts";
+import type { OpsSnapshot } from "../src/shared/data/operations.ts";
 import { renderText } from "../src/shared/jobs/ops-status/text.ts";
 
 const LOCAL_URL = `http://127.0.0.1:${process.env.FUNCTIONS_PORT ?? "54321"}`;

@@ -3,8 +3,21 @@
 -- snapshot, so a lease and the run holding it cannot disagree on the page).
 --
 -- Read-only: like every entry point it runs as its owner (no API role can
--- read app_private), and it writes nothing. Every list is bounded, so a
--- history of millions of runs or deliveries still renders a page of known size.
+-- read app_private), and it writes nothing.
+--
+-- Its cost must not grow with the history (bench/ops.ts holds it under 2x
+-- between an empty database and 10 million deliveries and a year of runs), so
+-- every part of it reads either a counter kept by the writes themselves or a
+-- bounded list served by an index whose rows are only the ones the page shows:
+--   leases               one row per lease name;
+--   last runs per job    loose index scan of job_runs (job, started_at desc), 10 per job;
+--   runs per hour        ops_hourly_counters, 24 hours x outcomes;
+--   ledger / broadcasts / deletions by status    ops_counters;
+--   ledger rows needing attention, broadcasts in flight, pending deletions
+--                        partial indexes holding only unsettled rows, 200 at most;
+--   webhook numbers      ops_counters and ops_hourly_counters;
+--   cron schedules       a handful of rows.
+-- No count(*) over a table that keeps history, and no max() over one.
 --
 -- "Stuck" means: in an intermediate state and not touched for 10 minutes.
 -- Ten minutes is the broadcasts resolver's default grace period
@@ -13,102 +26,295 @@
 -- that is no longer in the hands of the request that began it.
 
 -- ---------------------------------------------------------------------------
--- Counters, so the snapshot's cost does not grow with the history. Counting
--- millions of deliveries on every page load took time proportional to them;
--- these rows are maintained by triggers, in the same transaction as the write
--- they count, so they are exact (a rolled-back write rolls its count back).
--- Each writer adds to one of 16 shards picked by its backend, so concurrent
--- webhooks do not queue on one hot counter row; a reader sums the shards.
--- Deliveries and engagement are counted as received: pruning old delivery
--- rows (retention) does not lower them.
+-- Counters. These rows are written by triggers in the same transaction as the
+-- write they count, so they are exact (a rolled-back write rolls its count
+-- back). The triggers are statement-level with transition tables
+-- (https://www.postgresql.org/docs/current/sql-createtrigger.html: REFERENCING
+-- NEW TABLE / OLD TABLE, one event per trigger), so a statement writing a
+-- thousand rows adds one grouped delta per counter instead of a thousand
+-- updates of the same counter row; for INSERT ... ON CONFLICT DO UPDATE the
+-- INSERT trigger sees the inserted rows and the UPDATE trigger the updated
+-- ones (same page: "the transition relation for the INSERT trigger contains
+-- the inserted rows, the one for UPDATE the updated rows").
+-- Each transaction adds to one of 16 shards picked by its backend, so
+-- concurrent webhooks do not queue on one hot counter row; a reader sums the
+-- shards. Deltas go in key order, so two transactions lock counter rows in
+-- the same order and cannot deadlock on them.
+-- Deliveries, engagement and runs are counted as received or started:
+-- pruning old rows (retention) does not lower them. Rows counted by status
+-- (ledger, broadcasts, deletions, emails) are counted as they are now, so a
+-- delete lowers them.
 -- ---------------------------------------------------------------------------
 create table app_private.ops_counters (
   scope   text not null,
   key     text not null,
+  subkey  text not null default '',
   shard   smallint not null check (shard between 0 and 15),
   n       bigint not null default 0,
   last_at timestamptz,
-  primary key (scope, key, shard)
+  primary key (scope, key, subkey, shard)
 );
 comment on table app_private.ops_counters is
-  'Exact counters for ops_status_snapshot(), maintained by triggers in the writing transaction; sum over shard.';
+  'Exact counters for ops_status_snapshot(), maintained by statement triggers in the writing transaction; sum over shard.';
 alter table app_private.ops_counters enable row level security;
 
-create function app_private.ops_count(p_scope text, p_key text, p_delta bigint, p_at timestamptz default null)
-returns void
+-- Per UTC hour, for "runs per hour" and "deliveries in the last 24 h": the
+-- page reads 25 hours of rows whatever the rate; maintenance prunes old hours.
+create table app_private.ops_hourly_counters (
+  scope text not null,
+  hour  timestamptz not null,
+  key   text not null default '',
+  shard smallint not null check (shard between 0 and 15),
+  n     bigint not null default 0,
+  primary key (scope, hour, key, shard)
+);
+comment on table app_private.ops_hourly_counters is
+  'Per-UTC-hour counters for ops_status_snapshot() (runs by outcome, deliveries); sum over shard. Pruned by maintenance.';
+alter table app_private.ops_hourly_counters enable row level security;
+
+create function app_private.ops_shard()
+returns smallint
 language sql
 volatile
 set search_path = ''
 as $$
+  select (pg_catalog.pg_backend_pid() % 16)::smallint
+$$;
+
+-- Rows by status: tg_argv[0] names the counter scope, tg_argv[1] the column
+-- counted, tg_argv[2] (optional) a column the count is split by first. The
+-- transition tables are named new_rows / old_rows on every trigger using it.
+create function app_private.ops_count_by_status()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_row  text := format('%s::text as key, %s::text as subkey',
+                        pg_catalog.quote_ident(tg_argv[1]),
+                        coalesce(pg_catalog.quote_ident(tg_argv[2]), $q$''$q$));
+  v_rows text;
+begin
+  v_rows := case tg_op
+    when 'INSERT' then format('select %s, 1 as d from new_rows', v_row)
+    when 'DELETE' then format('select %s, -1 as d from old_rows', v_row)
+    else format('select %1$s, 1 as d from new_rows union all select %1$s, -1 as d from old_rows', v_row)
+  end;
+  execute format(
+    'insert into app_private.ops_counters as c (scope, key, subkey, shard, n)
+     select $1, r.key, r.subkey, app_private.ops_shard(), sum(r.d)
+       from (%s) r
+      group by r.key, r.subkey
+     having sum(r.d) <> 0
+      order by r.key, r.subkey
+     on conflict (scope, key, subkey, shard) do update set n = c.n + excluded.n', v_rows)
+    using tg_argv[0];
+  return null;
+end
+$$;
+
+create function app_private.ops_count_deliveries()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
   insert into app_private.ops_counters as c (scope, key, shard, n, last_at)
-  values (p_scope, p_key, (pg_catalog.pg_backend_pid() % 16)::smallint, p_delta, p_at)
-  on conflict (scope, key, shard) do update
-    set n = c.n + excluded.n, last_at = greatest(c.last_at, excluded.last_at)
+  select 'deliveries', d.event_type, app_private.ops_shard(), count(*), max(d.received_at)
+    from new_rows d
+   group by d.event_type
+   order by d.event_type
+  on conflict (scope, key, subkey, shard) do update
+    set n = c.n + excluded.n, last_at = greatest(c.last_at, excluded.last_at);
+  -- Stored but not applied to any email: event types the project does not count.
+  insert into app_private.ops_counters as c (scope, key, shard, n)
+  select 'not_applied', '', app_private.ops_shard(), count(*)
+    from new_rows d
+   where d.email_id is null
+  having count(*) > 0
+  on conflict (scope, key, subkey, shard) do update set n = c.n + excluded.n;
+  insert into app_private.ops_hourly_counters as c (scope, hour, shard, n)
+  select 'deliveries', pg_catalog.date_trunc('hour', d.received_at, 'UTC'), app_private.ops_shard(), count(*)
+    from new_rows d
+   group by 2
+   order by 2
+  on conflict (scope, hour, key, shard) do update set n = c.n + excluded.n;
+  return null;
+end
 $$;
+create trigger ops_count_deliveries after insert on app_private.resend_webhook_deliveries
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_deliveries();
 
-create function app_private.ops_count_delivery()
+-- Opens and clicks: what an insert or update adds to the emails' counts.
+create function app_private.ops_count_engagement()
+returns trigger
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_opens  bigint;
+  v_clicks bigint;
+begin
+  if tg_op = 'INSERT' then
+    select coalesce(sum(n.open_count), 0), coalesce(sum(n.click_count), 0)
+      into v_opens, v_clicks
+      from new_rows n;
+  else
+    select coalesce(sum(u.opens), 0), coalesce(sum(u.clicks), 0)
+      into v_opens, v_clicks
+      from (select n.open_count as opens, n.click_count as clicks from new_rows n
+            union all
+            select -o.open_count, -o.click_count from old_rows o) u;
+  end if;
+  insert into app_private.ops_counters as c (scope, key, shard, n)
+  select v.scope, '', app_private.ops_shard(), v.n
+    from (values ('clicks', v_clicks), ('opens', v_opens)) v(scope, n)
+   where v.n <> 0
+   order by v.scope
+  on conflict (scope, key, subkey, shard) do update set n = c.n + excluded.n;
+  return null;
+end
+$$;
+create trigger ops_count_engagement_insert after insert on app_private.email_history
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_engagement();
+create trigger ops_count_engagement_update after update on app_private.email_history
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.ops_count_engagement();
+
+-- Runs started per UTC hour, by outcome ('running' until finished). A run's
+-- finish moves it from 'running' to its outcome in its start hour.
+create function app_private.ops_count_runs()
 returns trigger
 language plpgsql
 volatile
 set search_path = ''
 as $$
 begin
-  perform app_private.ops_count('deliveries', new.event_type, 1, new.received_at);
-  -- Hour buckets, for "last 24 h" without a range scan over a day of rows.
-  perform app_private.ops_count('deliveries_by_hour', to_char(date_trunc('hour', new.received_at at time zone 'UTC'), 'YYYY-MM-DD"T"HH24'), 1);
-  if new.email_id is null then
-    perform app_private.ops_count('not_applied', '', 1);
+  if tg_op = 'INSERT' then
+    insert into app_private.ops_hourly_counters as c (scope, hour, key, shard, n)
+    select 'runs', pg_catalog.date_trunc('hour', r.started_at, 'UTC'), coalesce(r.outcome, 'running'),
+           app_private.ops_shard(), count(*)
+      from new_rows r
+     group by 2, 3
+     order by 2, 3
+    on conflict (scope, hour, key, shard) do update set n = c.n + excluded.n;
+  else
+    insert into app_private.ops_hourly_counters as c (scope, hour, key, shard, n)
+    select 'runs', u.hour, u.outcome, app_private.ops_shard(), sum(u.d)
+      from (select pg_catalog.date_trunc('hour', r.started_at, 'UTC') as hour, coalesce(r.outcome, 'running') as outcome,
+                   1 as d
+              from new_rows r
+            union all
+            select pg_catalog.date_trunc('hour', r.started_at, 'UTC'), coalesce(r.outcome, 'running'), -1
+              from old_rows r) u
+     group by u.hour, u.outcome
+    having sum(u.d) <> 0
+     order by u.hour, u.outcome
+    on conflict (scope, hour, key, shard) do update set n = c.n + excluded.n;
   end if;
   return null;
 end
 $$;
-create trigger ops_count_delivery after insert on app_private.resend_webhook_deliveries
-  for each row execute function app_private.ops_count_delivery();
+create trigger ops_count_runs_insert after insert on app_private.job_runs
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_runs();
+create trigger ops_count_runs_update after update on app_private.job_runs
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.ops_count_runs();
 
-create function app_private.ops_count_email()
-returns trigger
-language plpgsql
-volatile
-set search_path = ''
-as $$
-begin
-  if tg_op in ('UPDATE', 'DELETE') and (tg_op = 'DELETE' or old.status is distinct from new.status) then
-    perform app_private.ops_count('emails_by_status', old.status, -1);
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or old.status is distinct from new.status) then
-    perform app_private.ops_count('emails_by_status', new.status, 1);
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-    if new.open_count <> coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0) then
-      perform app_private.ops_count('opens', '', new.open_count - coalesce(case when tg_op = 'UPDATE' then old.open_count end, 0));
-    end if;
-    if new.click_count <> coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0) then
-      perform app_private.ops_count('clicks', '', new.click_count - coalesce(case when tg_op = 'UPDATE' then old.click_count end, 0));
-    end if;
-  end if;
-  return null;
-end
-$$;
-create trigger ops_count_email after insert or update or delete on app_private.email_history
-  for each row execute function app_private.ops_count_email();
+create trigger ops_count_emails_insert after insert on app_private.email_history
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('emails_by_status', 'status');
+create trigger ops_count_emails_update after update on app_private.email_history
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('emails_by_status', 'status');
+create trigger ops_count_emails_delete after delete on app_private.email_history
+  referencing old table as old_rows
+  for each statement execute function app_private.ops_count_by_status('emails_by_status', 'status');
 
--- The snapshot's runs per hour filter job_runs on started_at alone, which the
--- (job, started_at) index cannot serve.
-create index job_runs_started_at on app_private.job_runs (started_at);
--- max(received_at) for "last delivery".
+create trigger ops_count_ledger_insert after insert on app_private.schedule_ledger
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('ledger', 'campaign_id', 'status');
+create trigger ops_count_ledger_update after update on app_private.schedule_ledger
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('ledger', 'campaign_id', 'status');
+create trigger ops_count_ledger_delete after delete on app_private.schedule_ledger
+  referencing old table as old_rows
+  for each statement execute function app_private.ops_count_by_status('ledger', 'campaign_id', 'status');
+
+create trigger ops_count_broadcasts_insert after insert on app_private.broadcasts
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('broadcasts', 'send_status');
+create trigger ops_count_broadcasts_update after update on app_private.broadcasts
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('broadcasts', 'send_status');
+create trigger ops_count_broadcasts_delete after delete on app_private.broadcasts
+  referencing old table as old_rows
+  for each statement execute function app_private.ops_count_by_status('broadcasts', 'send_status');
+
+create trigger ops_count_deletions_insert after insert on app_private.user_deletions
+  referencing new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('deletions', 'status');
+create trigger ops_count_deletions_update after update on app_private.user_deletions
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.ops_count_by_status('deletions', 'status');
+create trigger ops_count_deletions_delete after delete on app_private.user_deletions
+  referencing old table as old_rows
+  for each statement execute function app_private.ops_count_by_status('deletions', 'status');
+
+-- The ledger rows the page lists (uncertain, or intermediate and maybe
+-- stuck): a partial index holding only those, so the list costs the same
+-- whatever number of settled rows the ledger keeps.
+create index schedule_ledger_unsettled on app_private.schedule_ledger (updated_at)
+  where status in ('uncertain', 'creating', 'updating', 'cancelling');
+-- maintenance_prune walks deliveries and sightings oldest first. (job_runs
+-- gets no index on started_at alone: the planner would take it for the
+-- page's "last 10 runs of a job" and walk every other job's runs to find a
+-- rare job's ten; both read job_runs per job through (job, started_at desc).)
 create index resend_webhook_deliveries_received_at on app_private.resend_webhook_deliveries (received_at);
+create index braze_orphan_sightings_last_seen_at on app_private.braze_orphan_sightings (last_seen_at);
+
+-- The job names in job_runs, by a loose index scan of (job, started_at desc):
+-- one index probe per job instead of a scan of the whole history.
+create function app_private.ops_job_names()
+returns setof text
+language sql
+stable
+set search_path = ''
+as $$
+  with recursive j(job) as (
+    (select r.job from app_private.job_runs r order by r.job limit 1)
+    union all
+    select (select r.job from app_private.job_runs r where r.job > j.job order by r.job limit 1)
+      from j where j.job is not null
+  )
+  select j.job from j where j.job is not null
+$$;
 
 -- ---------------------------------------------------------------------------
 -- Retention, one bounded batch per call, for the maintenance function (which
 -- loops under its lease). Short transactions: no batch holds locks for long,
 -- and rows another transaction is writing are skipped, not waited for.
---   job_runs            finished runs started before now() - p_older_than,
---                       never the latest run of a job;
+--   job_runs            runs started before now() - p_older_than that are
+--                       finished, or unfinished with no live lease on their
+--                       token (crashed); never the latest run of a job;
 --   webhook_deliveries  delivery records received before now() - p_older_than
 --                       (keep this longer than the provider's retry horizon,
 --                       or a late redelivery is applied twice); the email's
 --                       counts and its clicks stay;
---   delivery_hours      hour buckets of the "last 24 h" counter;
+--   counter_hours       hour buckets of ops_hourly_counters (the page reads 25);
+--   orphan_sightings    braze_orphan_sightings not seen since then: reconcile
+--                       forgets an orphan it no longer sees only when it lists
+--                       the campaign's schedules (BRAZE_LISTING) and only for
+--                       the campaign it runs for, so a retired campaign's or a
+--                       listing-less project's sightings would stay forever;
+--                       an orphan still there is sighted again, and its grace
+--                       period starts over (the cautious side);
 --   cron_run_details    cron.job_run_details, where pg_cron exists.
 -- Returns the number of rows removed.
 -- ---------------------------------------------------------------------------
@@ -137,12 +343,20 @@ begin
   if p_what = 'job_runs' then
     delete from app_private.job_runs r
      where r.id in (
-       select o.id from app_private.job_runs o
-        where o.started_at < v_before and o.finished_at is not null
-          and exists (select 1 from app_private.job_runs n where n.job = o.job and n.started_at > o.started_at)
-        order by o.started_at
-        limit p_limit
-          for update skip locked);
+       select p.id
+         from app_private.ops_job_names() as jobs(job)
+         cross join lateral (
+           select o.id from app_private.job_runs o
+            where o.job = jobs.job
+              and o.started_at < v_before
+              and (o.finished_at is not null
+                   or not exists (select from app_private.job_leases l
+                                   where l.job = o.lease and l.token = o.fencing_token and l.expires_at > now()))
+              and exists (select from app_private.job_runs n where n.job = o.job and n.started_at > o.started_at)
+            order by o.started_at
+            limit p_limit
+              for update skip locked) p
+        limit p_limit);
   elsif p_what = 'webhook_deliveries' then
     delete from app_private.resend_webhook_deliveries d
      where d.svix_id in (
@@ -151,10 +365,22 @@ begin
         order by o.received_at
         limit p_limit
           for update skip locked);
-  elsif p_what = 'delivery_hours' then
-    delete from app_private.ops_counters c
-     where c.scope = 'deliveries_by_hour'
-       and c.key < to_char(date_trunc('hour', v_before at time zone 'UTC'), 'YYYY-MM-DD"T"HH24');
+  elsif p_what = 'counter_hours' then
+    delete from app_private.ops_hourly_counters c
+     where (c.scope, c.hour, c.key, c.shard) in (
+       select o.scope, o.hour, o.key, o.shard from app_private.ops_hourly_counters o
+        where o.hour < pg_catalog.date_trunc('hour', v_before, 'UTC')
+        order by o.hour
+        limit p_limit
+          for update skip locked);
+  elsif p_what = 'orphan_sightings' then
+    delete from app_private.braze_orphan_sightings s
+     where (s.campaign_id, s.schedule_id) in (
+       select o.campaign_id, o.schedule_id from app_private.braze_orphan_sightings o
+        where o.last_seen_at < v_before
+        order by o.last_seen_at
+        limit p_limit
+          for update skip locked);
   elsif p_what = 'cron_run_details' then
     if pg_catalog.to_regclass('cron.job_run_details') is null then
       return 0;
@@ -181,20 +407,9 @@ as $$
   with params as (
     select now() as at, interval '10 minutes' as stuck_after
   ),
-  -- Loose index scan over job_runs (job, started_at desc): one probe per job
-  -- instead of a scan of the whole history to find the distinct job names.
-  jobs as (
-    with recursive j(job) as (
-      (select r.job from app_private.job_runs r order by r.job limit 1)
-      union all
-      select (select r.job from app_private.job_runs r where r.job > j.job order by r.job limit 1)
-        from j where j.job is not null
-    )
-    select job from j where job is not null
-  ),
   last_runs as (
     select r.*
-      from jobs
+      from app_private.ops_job_names() as jobs(job)
       cross join lateral (
         select r.id, r.job, r.lease, r.holder, r.fencing_token, r.started_at, r.finished_at,
                r.outcome, r.counts, left(r.error, 500) as error,
@@ -211,11 +426,14 @@ as $$
          limit 10
       ) r
   ),
+  -- The chart's 24 UTC hours, the current one last.
   hourly as (
-    select date_trunc('hour', r.started_at) as hour, coalesce(r.outcome, 'running') as outcome, count(*) as runs
-      from app_private.job_runs r
-     where r.started_at > (select at from params) - interval '24 hours'
+    select c.hour, c.key as outcome, sum(c.n) as runs
+      from app_private.ops_hourly_counters c
+     where c.scope = 'runs'
+       and c.hour >= pg_catalog.date_trunc('hour', (select at from params), 'UTC') - interval '23 hours'
      group by 1, 2
+    having sum(c.n) <> 0
   ),
   attention as (
     select l.id, l.campaign_id, l.match_id, l.status, l.uncertain_op, l.version, l.attempt_id,
@@ -266,17 +484,18 @@ as $$
       'by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('campaign_id', s.campaign_id, 'status', s.status, 'rows', s.n)
                order by s.campaign_id, s.status), '[]'::jsonb)
-          from (select campaign_id, status, count(*) as n from app_private.schedule_ledger group by 1, 2) s),
+          from (select c.key as campaign_id, c.subkey as status, sum(c.n) as n from app_private.ops_counters c
+                 where c.scope = 'ledger' group by 1, 2 having sum(c.n) <> 0) s),
       'attention', (select coalesce(jsonb_agg(to_jsonb(a) order by a.updated_at), '[]'::jsonb) from attention a)
     ),
     'webhooks', jsonb_build_object(
       'deliveries', (select coalesce(sum(c.n), 0) from app_private.ops_counters c where c.scope = 'deliveries'),
       -- Counted in whole UTC hours: the hour that began 24 h ago through now.
       'deliveries_24h', (
-        select coalesce(sum(c.n), 0) from app_private.ops_counters c
-         where c.scope = 'deliveries_by_hour'
-           and c.key >= to_char(date_trunc('hour', ((select at from params) - interval '24 hours') at time zone 'UTC'), 'YYYY-MM-DD"T"HH24')),
-      'last_received_at', (select max(d.received_at) from app_private.resend_webhook_deliveries d),
+        select coalesce(sum(c.n), 0) from app_private.ops_hourly_counters c
+         where c.scope = 'deliveries'
+           and c.hour >= pg_catalog.date_trunc('hour', (select at from params) - interval '24 hours', 'UTC')),
+      'last_received_at', (select max(c.last_at) from app_private.ops_counters c where c.scope = 'deliveries'),
       'by_event_type', (
         select coalesce(jsonb_agg(jsonb_build_object('event_type', e.key, 'deliveries', e.n, 'last_received_at', e.last_at)
                order by e.key), '[]'::jsonb)
@@ -298,13 +517,15 @@ as $$
     'broadcasts', jsonb_build_object(
       'by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('status', s.send_status, 'broadcasts', s.n) order by s.send_status), '[]'::jsonb)
-          from (select send_status, count(*) as n from app_private.broadcasts group by 1) s),
+          from (select c.key as send_status, sum(c.n) as n from app_private.ops_counters c
+                 where c.scope = 'broadcasts' group by 1 having sum(c.n) <> 0) s),
       'in_flight', (select coalesce(jsonb_agg(to_jsonb(b) order by b.updated_at), '[]'::jsonb) from in_flight_broadcasts b)
     ),
     'deletions', jsonb_build_object(
       'by_status', (
         select coalesce(jsonb_agg(jsonb_build_object('status', s.status, 'sagas', s.n) order by s.status), '[]'::jsonb)
-          from (select status, count(*) as n from app_private.user_deletions group by 1) s),
+          from (select c.key as status, sum(c.n) as n from app_private.ops_counters c
+                 where c.scope = 'deletions' group by 1 having sum(c.n) <> 0) s),
       'pending', (select coalesce(jsonb_agg(to_jsonb(d) order by d.next_attempt_at), '[]'::jsonb) from pending_deletions d)
     ),
     'cron', (

@@ -25,12 +25,12 @@ beforeAll(async () => {
   const { sql } = database;
   // 25 old runs of one job (the latest of them must stay), 5 old and 1 fresh of another.
   await sql`
-    insert into public.job_runs (job, lease, holder, started_at, finished_at, outcome)
+    insert into app_private.job_runs (job, lease, holder, started_at, finished_at, outcome)
     select 'old-job', 'old-job', 'cron:old', now() - interval '60 days' + g * interval '1 minute',
            now() - interval '60 days' + g * interval '1 minute' + interval '1 second', 'completed'
       from generate_series(1, 25) g`;
   await sql`
-    insert into public.job_runs (job, lease, holder, started_at, finished_at, outcome)
+    insert into app_private.job_runs (job, lease, holder, started_at, finished_at, outcome)
     select 'busy-job', 'busy-job', 'cron:old', now() - interval '40 days' + g * interval '1 minute',
            now() - interval '40 days' + g * interval '1 minute' + interval '1 second', 'completed'
       from generate_series(1, 5) g
@@ -44,7 +44,7 @@ beforeAll(async () => {
       p_occurred_at => now(), p_email_id => 'e-maint',
       p_click => ${type === "email.clicked" ? sql.json({ link: "https://example.com/a" }) : null})`;
   }
-  await sql`update public.resend_webhook_deliveries set received_at = now() - interval '5 days'
+  await sql`update app_private.resend_webhook_deliveries set received_at = now() - interval '5 days'
              where svix_id not in ('msg_keep_10', 'msg_keep_11')`;
 }, 120_000);
 
@@ -67,7 +67,7 @@ const webhookCounts = async () =>
 
 it("refuses a caller without the cron secret and prunes nothing", async () => {
   expect((await maintain("Bearer not-the-secret")).status).toBe(401);
-  const [row] = await database.sql<{ n: number }[]>`select count(*)::int as n from public.job_runs`;
+  const [row] = await database.sql<{ n: number }[]>`select count(*)::int as n from app_private.job_runs`;
   expect(row?.n).toBe(31);
 });
 
@@ -89,17 +89,17 @@ it("prunes in bounded batches across runs, keeping each job's latest run, the cl
   expect(second.body).toMatchObject({ pruned: { job_runs: 9, webhook_deliveries: 0 }, deferred: [] });
 
   const runs = await database.sql<{ job: string; holder: string }[]>`
-    select job, holder from public.job_runs where job <> 'maintenance' order by job`;
+    select job, holder from app_private.job_runs where job <> 'maintenance' order by job`;
   expect(runs).toEqual([
     { job: "busy-job", holder: "cron:fresh" },
     { job: "old-job", holder: "cron:old" },
   ]);
-  const deliveries = await database.sql`select svix_id from public.resend_webhook_deliveries order by svix_id`;
+  const deliveries = await database.sql`select svix_id from app_private.resend_webhook_deliveries order by svix_id`;
   expect(deliveries.map((d) => d.svix_id)).toEqual(["msg_keep_10", "msg_keep_11"]);
-  const clicks = await database.sql`select link, svix_id from public.email_clicks where email_id = 'e-maint'`;
+  const clicks = await database.sql`select link, svix_id from app_private.email_clicks where email_id = 'e-maint'`;
   expect(clicks).toEqual([{ link: "https://example.com/a", svix_id: null }]);
   const [email] = await database
-    .sql`select open_count, click_count, event_count from public.email_history where email_id = 'e-maint'`;
+    .sql`select open_count, click_count, event_count from app_private.email_history where email_id = 'e-maint'`;
   expect(email).toEqual({ open_count: 11, click_count: 1, event_count: 12 });
   const after = await webhookCounts();
   expect({ ...after, last_received_at: null, deliveries_24h: null }).toEqual({

@@ -1,5 +1,5 @@
 // A snapshot as public.ops_status_snapshot() shapes it, for the unit tests.
-import type { OpsSnapshot } from "../../../src/shared/jobs/ops-status/snapshot.ts";
+import type { OpsSnapshot } from "../../../src/shared/data/operations.ts";
 
 export const NOW = "2026-11-22T12:30:00+00:00";
 

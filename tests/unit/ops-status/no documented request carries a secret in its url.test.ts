@@ -20,6 +20,12 @@ const KNOWN_SECRETS = [
   "whsec_",
 ];
 
+// Query parameters whose secret-like name carries no secret, each with why.
+// braze-send-guard's `key` is the ledger attempt's id (a uuid Braze already
+// holds in trigger_properties.guard_key); the guard's secret travels as HTTP
+// Basic auth (Connected Content's :basic_auth), never in the URL.
+const NOT_SECRETS: { path: RegExp; param: string }[] = [{ path: /\/functions\/v1\/braze-send-guard$/, param: "key" }];
+
 /** Each URL in `text` that carries a secret, with the reason. */
 function secretsInUrls(text: string): string[] {
   const found: string[] = [];
@@ -33,6 +39,7 @@ function secretsInUrls(text: string): string[] {
     }
     if (url.username || url.password) found.push(`${raw}: credentials in the URL`);
     for (const [name, value] of url.searchParams) {
+      if (NOT_SECRETS.some((n) => n.param === name && n.path.test(url.pathname))) continue;
       if (SECRET_PARAM.test(name)) found.push(`${raw}: query parameter "${name}"`);
       else if (/^\$\{?[A-Z_]*(SECRET|KEY|TOKEN|PASSWORD)/.test(value)) found.push(`${raw}: "${name}" takes ${value}`);
     }
@@ -61,6 +68,10 @@ it("finds a secret however a URL carries it (the checker itself)", () => {
     'https://x.supabase.co/functions/v1/f?apikey=abc: query parameter "apikey"',
   ]);
   expect(secretsInUrls("curl https://x.supabase.co/f?q=$CRON_SECRET")).toHaveLength(1);
+  // The guard key is allowed on the guard only, and a secret value still counts there.
+  expect(secretsInUrls("https://x.supabase.co/functions/v1/braze-send-guard?key=abc")).toEqual([]);
+  expect(secretsInUrls("https://x.supabase.co/functions/v1/ops-status?key=abc")).toHaveLength(1);
+  expect(secretsInUrls("https://x.supabase.co/functions/v1/braze-send-guard?key=local-cron-secret")).toHaveLength(1);
   expect(secretsInUrls("psql postgresql://u:p@h/db and https://user:pw@example.com/")).toEqual([
     "https://user:pw@example.com/: credentials in the URL",
   ]);

@@ -1,7 +1,7 @@
 // The inline SVG bar chart: runs started per hour over the last 24 hours,
 // stacked by outcome. Inline so the page needs no external asset and no script.
 import { html, type Safe } from "./html.ts";
-import type { HourlyRuns } from "./snapshot.ts";
+import type { HourlyRuns } from "../../data/operations.ts";
 
 const HOUR = 3_600_000;
 export const OUTCOME_COLOURS: Record<string, string> = {

@@ -14,7 +14,7 @@ import type { CallerAuth } from "../../http/caller.ts";
 import { handler, type Log } from "../../http/handler.ts";
 import { json } from "../../http/respond.ts";
 import type { Db } from "../../ports.ts";
-import { loadSnapshot } from "./snapshot.ts";
+import { operations } from "../../data/operations.ts";
 
 export interface OpsStatusPorts {
   db: Db;
@@ -42,6 +42,6 @@ export function opsStatusHandler(options: OpsStatusOptions): { fetch: (req: Requ
     body: null,
     auth: options.auth,
     log: options.log,
-    run: async ({ config }) => json(200, await loadSnapshot(config.db), SNAPSHOT_HEADERS),
+    run: async ({ config }) => json(200, await operations(config.db).snapshot(), SNAPSHOT_HEADERS),
   });
 }

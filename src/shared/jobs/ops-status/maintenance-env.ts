@@ -14,6 +14,11 @@ export const maintenanceEnvSchema = commonEnvSchema.extend({
   // a late redelivery of its svix-id would be applied a second time.
   MAINTENANCE_WEBHOOK_DELIVERIES_RETENTION_HOURS: intIn(48, 87_600).default(72),
   MAINTENANCE_CRON_RUN_DETAILS_RETENTION_DAYS: intIn(1, 3650).default(7),
+  // A Braze orphan reconcile has not seen for this long: reconcile runs every
+  // few minutes, so a week unseen is a schedule that is gone or a campaign
+  // that is retired. One still there is sighted afresh and waits its grace
+  // period again.
+  MAINTENANCE_ORPHAN_SIGHTINGS_RETENTION_DAYS: intIn(1, 3650).default(7),
   MAINTENANCE_BATCH_SIZE: intIn(1, 10_000).default(1000),
   // Per kind and run.
   MAINTENANCE_MAX_BATCHES: intIn(1, 100_000).default(50),
@@ -30,8 +35,9 @@ export const maintenanceFromEnv: (
     retentionSeconds: {
       job_runs: env.MAINTENANCE_JOB_RUNS_RETENTION_DAYS * 86_400,
       webhook_deliveries: env.MAINTENANCE_WEBHOOK_DELIVERIES_RETENTION_HOURS * 3600,
-      // The "last 24 h" counter reads 25 hour buckets at most.
-      delivery_hours: 48 * 3600,
+      // The page reads 25 hour buckets at most (runs per hour, deliveries in the last 24 h).
+      counter_hours: 48 * 3600,
+      orphan_sightings: env.MAINTENANCE_ORPHAN_SIGHTINGS_RETENTION_DAYS * 86_400,
       cron_run_details: env.MAINTENANCE_CRON_RUN_DETAILS_RETENTION_DAYS * 86_400,
     },
     batchSize: env.MAINTENANCE_BATCH_SIZE,

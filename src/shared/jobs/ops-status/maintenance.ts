@@ -5,10 +5,10 @@
 // retention, its per-run batch budget is spent, or the run's deadline passes;
 // what is left is `deferred` to the next run.
 import { withLease } from "../lease.ts";
+import { operations, PRUNE_KINDS, type PruneKind } from "../../data/operations.ts";
 import type { Clock, Db } from "../../ports.ts";
 
-export const PRUNE_KINDS = ["job_runs", "webhook_deliveries", "delivery_hours", "cron_run_details"] as const;
-export type PruneKind = (typeof PRUNE_KINDS)[number];
+export { PRUNE_KINDS, type PruneKind };
 
 export interface MaintenanceSettings {
   /** Retention per kind, in seconds. */
@@ -63,16 +63,16 @@ export async function runMaintenance(
             break;
           }
           lease.assertLive();
-          const removed = await ports.db.rpc<number>("maintenance_prune", {
-            p_lease: MAINTENANCE_LEASE,
-            p_token: lease.token,
-            p_what: kind,
-            p_older_than: `${settings.retentionSeconds[kind]} seconds`,
-            p_limit: settings.batchSize,
+          const removed = await operations(ports.db).prune({
+            lease: MAINTENANCE_LEASE,
+            token: lease.token,
+            what: kind,
+            olderThanSeconds: settings.retentionSeconds[kind],
+            limit: settings.batchSize,
           });
           batches++;
-          pruned[kind] += Number(removed);
-          if (Number(removed) < settings.batchSize) break;
+          pruned[kind] += removed;
+          if (removed < settings.batchSize) break;
         }
       }
       return { pruned, batches, deferred };

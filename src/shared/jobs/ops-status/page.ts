@@ -11,7 +11,7 @@ import {
   runsSection,
   webhooksSection,
 } from "./sections.ts";
-import type { OpsSnapshot } from "./snapshot.ts";
+import type { OpsSnapshot } from "../../data/operations.ts";
 
 // A constant of this file, trusted as markup.
 const CSS = `

@@ -3,7 +3,7 @@
 import { runsChart } from "./chart.ts";
 import { counts, duration, table, when } from "./format.ts";
 import { html, type Safe } from "./html.ts";
-import type { OpsSnapshot, RunRow } from "./snapshot.ts";
+import type { OpsSnapshot, RunRow } from "../../data/operations.ts";
 
 function section(id: string, title: string, body: Safe, note?: string): Safe {
   return html`<section id="${id}"><h2>${title}</h2>${note ? html`<p class="note">${note}</p>` : ""}${body}</section>`;

@@ -5,7 +5,7 @@
 import { hourlySlots } from "./chart.ts";
 import { counts, duration, relative } from "./format.ts";
 import { SECTION_TITLES } from "./page.ts";
-import type { OpsSnapshot } from "./snapshot.ts";
+import type { OpsSnapshot } from "../../data/operations.ts";
 
 // deno-lint-ignore no-control-regex
 const clean = (v: unknown): string => String(v ?? "").replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");

@@ -1,6 +1,24 @@
-// What public.ops_status_snapshot() returns (see its migration), and the one
-// call that reads it. Timestamps are ISO strings as jsonb renders them.
-import type { Db } from "../../ports.ts";
+// The operations view and retention (migration create_ops_status_view): the
+// page's data in one read-only round trip, and one bounded pruning batch per
+// call under the maintenance lease. Timestamps are ISO strings as jsonb
+// renders them.
+import type { Db } from "../ports.ts";
+
+/** SQL entry points this module calls, with their argument names; tests/db/data-layer checks them against pg_proc. */
+export const procedures = {
+  ops_status_snapshot: [],
+  maintenance_prune: ["p_lease", "p_token", "p_what", "p_older_than", "p_limit"],
+} as const;
+
+/** What maintenance_prune removes, one kind per call (see its comment in the migration). */
+export const PRUNE_KINDS = [
+  "job_runs",
+  "webhook_deliveries",
+  "counter_hours",
+  "orphan_sightings",
+  "cron_run_details",
+] as const;
+export type PruneKind = (typeof PRUNE_KINDS)[number];
 
 export interface LeaseRow {
   job: string;
@@ -108,6 +126,24 @@ export interface OpsSnapshot {
   cron: { name: string; schedule: string; function_name: string }[];
 }
 
-export function loadSnapshot(db: Db): Promise<OpsSnapshot> {
-  return db.rpc<OpsSnapshot>("ops_status_snapshot", {});
+export function operations(db: Db) {
+  return {
+    /** Everything the ops-status page shows (public.ops_status_snapshot()). */
+    snapshot: () => db.rpc<OpsSnapshot>("ops_status_snapshot", {}),
+    /**
+     * Deletes at most `limit` rows of `what` older than `olderThanSeconds`, as the live holder of
+     * `lease` with `token`; answers how many it removed (fewer than `limit`: nothing older is left).
+     */
+    prune: async (input: { lease: string; token: number; what: PruneKind; olderThanSeconds: number; limit: number }) =>
+      Number(
+        await db.rpc<number>("maintenance_prune", {
+          p_lease: input.lease,
+          p_token: input.token,
+          p_what: input.what,
+          p_older_than: `${input.olderThanSeconds} seconds`,
+          p_limit: input.limit,
+        }),
+      ),
+  };
 }
+export type Operations = ReturnType<typeof operations>;
