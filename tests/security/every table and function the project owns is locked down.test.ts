@@ -24,6 +24,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "public.ledger_settle": job("braze-scheduler and braze-reconcile"),
   "public.ledger_load_unresolved": job("braze-reconcile"),
   "public.ledger_record_orphans": job("braze-reconcile"),
+  "public.braze_send_guard": job("braze-send-guard, which Braze's Connected Content calls before each push"),
   "public.translations_lookup": job("braze-scheduler"),
   "public.translations_store": job("braze-scheduler"),
   "public.sync_managed_calendars": job("calendar-sync"),
