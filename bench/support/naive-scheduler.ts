@@ -57,7 +57,7 @@ export async function runNaiveScheduler(
 
     const [existing] = await query(() =>
       sql<{ id: number; signature: string; attempt_id: string; braze_schedule_id: string | null }[]>`
-      select id, signature, attempt_id, braze_schedule_id from public.schedule_ledger
+      select id, signature, attempt_id, braze_schedule_id from app_private.schedule_ledger
        where campaign_id = ${settings.campaignId} and match_id = ${n.matchId} and status <> 'cancelled'`
     );
 
@@ -76,7 +76,7 @@ export async function runNaiveScheduler(
       });
       await query(() =>
         sql`
-        update public.schedule_ledger
+        update app_private.schedule_ledger
            set signature = ${n.signature}, send_at = ${n.sendAt}, kickoff_at = ${n.kickoffAt},
                message = ${sql.json(n.message as never)}, braze_schedule_id = ${scheduleId}, updated_at = now()
          where id = ${existing.id}`
@@ -88,7 +88,7 @@ export async function runNaiveScheduler(
     const attemptId = randomUUID();
     const [row] = await query(() =>
       sql`
-      insert into public.schedule_ledger
+      insert into app_private.schedule_ledger
         (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
       values (${settings.campaignId}, ${n.matchId}, 'creating', ${attemptId}, ${n.signature},
               ${n.sendAt}, ${n.kickoffAt}, ${sql.json(n.message as never)}, 0)
@@ -104,7 +104,7 @@ export async function runNaiveScheduler(
 
     await query(() =>
       sql`
-      update public.schedule_ledger
+      update app_private.schedule_ledger
          set status = 'scheduled', braze_schedule_id = ${scheduleId}, updated_at = now()
        where id = ${row!.id}`
     );

@@ -203,9 +203,9 @@ export async function runBroadcastChaos(
     let requeued = 0;
     let rounds = 0;
     for (; rounds < 40; rounds++) {
-      await sql`update public.broadcasts set updated_at = now() - make_interval(secs => ${GRACE_SECONDS + 1})
+      await sql`update app_private.broadcasts set updated_at = now() - make_interval(secs => ${GRACE_SECONDS + 1})
                  where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain')`;
-      for (const r of await sql`select id from public.broadcasts where send_status = 'unresolved'`) {
+      for (const r of await sql`select id from app_private.broadcasts where send_status = 'unresolved'`) {
         // The operator's step, once Resend answers again.
         await sql`select public.broadcast_requeue(${r.id}::uuid)`;
         requeued++;
@@ -215,14 +215,14 @@ export async function runBroadcastChaos(
       } catch {
         await sleep(1000); // a killed run's lease runs out after its TTL
       }
-      const [left] = await sql`select count(*)::int as n from public.broadcasts
+      const [left] = await sql`select count(*)::int as n from app_private.broadcasts
         where send_status in ('scheduling', 'sending', 'rescheduling', 'cancelling', 'uncertain', 'unresolved')`;
       if (left!.n === 0) break;
     }
 
     // Invariants.
     const rows =
-      await sql`select id, send_status, provider_broadcast_id, publish_at from public.broadcasts order by created_at`;
+      await sql`select id, send_status, provider_broadcast_id, publish_at from app_private.broadcasts order by created_at`;
     const state = await sim.state();
     for (const row of rows) {
       const label = `broadcast ${row.id}`;

@@ -321,31 +321,37 @@ export async function runDeleteUserChaos(
     await mail.faults({ errors5xx: null, timeoutAfterCommit: null, rateLimit: null, latencyMs: null });
     for (const id of requested) {
       // The request stands: a saga aborted because blocking failed is asked for again.
-      const [row] = await sql`select status from public.user_deletions where user_id = ${id}`;
+      const [row] = await sql`select status from app_private.user_deletions where user_id = ${id}`;
       if (!row || row.status === "aborted") await requestDeletion(ports, settings, id, "chaos:settle").catch(() => {});
     }
     let rounds = 0;
     for (; rounds < 60; rounds++) {
-      await sql`update public.user_deletions set claim_token = null, claimed_until = null, next_attempt_at = now()
+      await sql`update app_private.user_deletions set claim_token = null, claimed_until = null, next_attempt_at = now()
                  where status in ('in_progress', 'compensating')`;
-      await sql`update public.job_leases set expires_at = now() where job = 'delete-user-resume'`.catch(() => {});
+      await sql`update app_private.job_leases set expires_at = now() where job = 'delete-user-resume'`.catch(() => {});
       try {
         await resumeDeletions(ports, settings, `chaos:settle:${rounds}`);
       } catch { /* the lease of a killed resumer: expired above, the next round takes it */ }
-      for (const r of await sql`select user_id from public.user_deletions where status = 'aborted'`) {
+      for (const r of await sql`select user_id from app_private.user_deletions where status = 'aborted'`) {
         await requestDeletion(ports, settings, r.user_id, "chaos:settle").catch(() => {});
       }
-      const [left] = await sql`select count(*)::int as n from public.user_deletions where status <> 'done'`;
+      const [left] = await sql`select count(*)::int as n from app_private.user_deletions where status <> 'done'`;
       if (left!.n === 0) break;
     }
 
     // Invariants.
-    const tables = await sql<{ name: string }[]>`select quote_ident(table_name) as name from information_schema.tables
-      where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'user_deletions' order by 1`;
+    const tables = await sql<
+      { name: string }[]
+    >`select quote_ident(table_schema) || '.' || quote_ident(table_name) as name
+      from information_schema.tables
+      where table_schema in ('public', 'app_private') and table_type = 'BASE TABLE'
+        and (table_schema, table_name) <> ('app_private', 'user_deletions') order by 1`;
     const authState = await auth.state();
     const mailState = await mail.state();
     const sagas = new Map(
-      (await sql`select user_id, status, email, steps from public.user_deletions`).map((r) => [r.user_id as string, r]),
+      (await sql`select user_id, status, email, steps from app_private.user_deletions`).map((
+        r,
+      ) => [r.user_id as string, r]),
     );
     let done = 0;
     for (const m of members) {
@@ -371,7 +377,7 @@ export async function runDeleteUserChaos(
       for (const t of tables) {
         for (const needle of [m.id, m.email, m.subject]) {
           const [hit] = await sql.unsafe(
-            `select count(*)::int as n from public.${t.name} as t where t::text ilike $1`,
+            `select count(*)::int as n from ${t.name} as t where t::text ilike $1`,
             [`%${needle}%`],
           );
           if (hit!.n > 0) {
