@@ -38,7 +38,7 @@ test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting h
 
   const denied = await call("delete-user", ada.token, { user_id: grace.id });
   expect(denied.status).toBe(403);
-  expect(await t.sql`select 1 from public.user_deletions`).toHaveLength(0);
+  expect(await t.sql`select 1 from app_private.user_deletions`).toHaveLength(0);
   const auth = await goTrueSimClient(gotrue.url).state();
   expect(auth.users.map((u) => u.id).sort()).toEqual([ada.id, grace.id].sort());
   expect(auth.calls.filter((c) => c.endpoint !== "create")).toEqual([]);

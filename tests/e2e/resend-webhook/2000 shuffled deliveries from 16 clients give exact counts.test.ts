@@ -103,10 +103,10 @@ it("counts every open and click exactly once and keeps the earliest open time", 
 
   const rows = await t.sql`
     select email_id, status, open_count, click_count, opened_at, last_opened_at, clicked_at, event_count
-      from public.email_history order by email_id`;
+      from app_private.email_history order by email_id`;
   expect(rows).toHaveLength(20);
   const perLink = await t.sql`
-    select email_id, link, count(*)::int as n from public.email_clicks group by email_id, link`;
+    select email_id, link, count(*)::int as n from app_private.email_clicks group by email_id, link`;
   for (const row of rows) {
     const x = expected.get(row.email_id)!;
     const opens = [...x.opens].sort();
@@ -133,6 +133,6 @@ it("counts every open and click exactly once and keeps the earliest open time", 
     const links = Object.fromEntries(perLink.filter((r) => r.email_id === row.email_id).map((r) => [r.link, r.n]));
     expect(links).toEqual(Object.fromEntries(x.perLink));
   }
-  const [stored] = await t.sql`select count(*)::int as n from public.resend_webhook_deliveries`;
+  const [stored] = await t.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`;
   expect(stored!.n).toBe(1400);
 });

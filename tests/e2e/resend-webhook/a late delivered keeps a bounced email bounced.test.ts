@@ -32,6 +32,6 @@ it("keeps status bounced when delivered arrives after bounced, and a redelivered
   const again = await post(url, { ...bounced, signedAt: new Date() });
   expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
 
-  const [row] = await t.sql`select status, event_count from public.email_history where email_id = 'e-b'`;
+  const [row] = await t.sql`select status, event_count from app_private.email_history where email_id = 'e-b'`;
   expect(row).toEqual({ status: "bounced", event_count: 2 });
 });

@@ -16,8 +16,8 @@ afterAll(async () => {
 });
 
 const stored = async () => ({
-  deliveries: (await t.sql`select count(*)::int as n from public.resend_webhook_deliveries`)[0]!.n,
-  emails: (await t.sql`select count(*)::int as n from public.email_history`)[0]!.n,
+  deliveries: (await t.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`)[0]!.n,
+  emails: (await t.sql`select count(*)::int as n from app_private.email_history`)[0]!.n,
 });
 
 it("answers 401 to a tampered body, a wrong secret and a 10-minute-old replay, and stores none of them", async () => {
