@@ -279,22 +279,6 @@ create index schedule_ledger_unsettled on app_private.schedule_ledger (updated_a
 create index resend_webhook_deliveries_received_at on app_private.resend_webhook_deliveries (received_at);
 create index braze_orphan_sightings_last_seen_at on app_private.braze_orphan_sightings (last_seen_at);
 
--- The job names in job_runs, by a loose index scan of (job, started_at desc):
--- one index probe per job instead of a scan of the whole history.
-create function app_private.ops_job_names()
-returns setof text
-language sql
-stable
-set search_path = ''
-as $$
-  with recursive j(job) as (
-    (select r.job from app_private.job_runs r order by r.job limit 1)
-    union all
-    select (select r.job from app_private.job_runs r where r.job > j.job order by r.job limit 1)
-      from j where j.job is not null
-  )
-  select j.job from j where j.job is not null
-$$;
 
 -- ---------------------------------------------------------------------------
 -- Retention, one bounded batch per call, for the maintenance function (which
@@ -343,8 +327,18 @@ begin
   if p_what = 'job_runs' then
     delete from app_private.job_runs r
      where r.id in (
+       with recursive job_names(job) as (
+           -- Loose index scan of (job, started_at desc): one probe per job
+           -- instead of a scan of the whole history. Written out here, not
+           -- as a helper function: a function with its own search_path is
+           -- never inlined, and calling one cost more than the whole page.
+           (select r.job from app_private.job_runs r order by r.job limit 1)
+           union all
+           select (select r.job from app_private.job_runs r where r.job > j.job order by r.job limit 1)
+             from job_names j where j.job is not null
+         )
        select p.id
-         from app_private.ops_job_names() as jobs(job)
+         from job_names jobs
          cross join lateral (
            select o.id from app_private.job_runs o
             where o.job = jobs.job
@@ -356,6 +350,7 @@ begin
             order by o.started_at
             limit p_limit
               for update skip locked) p
+        where jobs.job is not null
         limit p_limit);
   elsif p_what = 'webhook_deliveries' then
     delete from app_private.resend_webhook_deliveries d
@@ -407,9 +402,20 @@ as $$
   with params as (
     select now() as at, interval '10 minutes' as stuck_after
   ),
+  -- Loose index scan over job_runs (job, started_at desc): one probe per job
+  -- instead of a scan of the whole history to find the distinct job names.
+  jobs as (
+    with recursive j(job) as (
+      (select r.job from app_private.job_runs r order by r.job limit 1)
+      union all
+      select (select r.job from app_private.job_runs r where r.job > j.job order by r.job limit 1)
+        from j where j.job is not null
+    )
+    select job from j where job is not null
+  ),
   last_runs as (
     select r.*
-      from app_private.ops_job_names() as jobs(job)
+      from jobs
       cross join lateral (
         select r.id, r.job, r.lease, r.holder, r.fencing_token, r.started_at, r.finished_at,
                r.outcome, r.counts, left(r.error, 500) as error,
