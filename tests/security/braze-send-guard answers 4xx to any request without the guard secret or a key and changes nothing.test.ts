@@ -37,12 +37,17 @@ it("refuses every request without the guard secret or without a key, and changes
   const attempts = fc.oneof(
     { weight: 1, arbitrary: unauthenticated },
     // Braze's own method: a GET, with no body, must still be refused without the secret.
-    { weight: 2, arbitrary: unauthenticated.map((a) => ({ ...a, method: "GET", body: new Uint8Array(), chunked: false })) },
+    {
+      weight: 2,
+      arbitrary: unauthenticated.map((a) => ({ ...a, method: "GET", body: new Uint8Array(), chunked: false })),
+    },
     {
       weight: 2,
       arbitrary: authenticatedAttempt({
         label: "the guard secret, no key",
-        headers: fc.constantFrom("braze", "", "a b").map((user) => [["Authorization", basic(user, LOCAL_SECRETS.brazeGuard)]]),
+        headers: fc.constantFrom("braze", "", "a b").map((
+          user,
+        ) => [["Authorization", basic(user, LOCAL_SECRETS.brazeGuard)]]),
         bodies,
       }).map((a) => ({ ...a, method: "GET", body: new Uint8Array(), chunked: false })),
     },

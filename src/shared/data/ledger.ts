@@ -105,7 +105,8 @@ export function ledger(db: Db) {
   const fenced = (f: Fence) => ({ p_lease: f.lease, p_token: f.token, p_campaign_id: f.campaignId });
   return {
     /** Every live row still ahead of its send time, every unresolved row, and the database's now. */
-    load: (campaignId: string) => db.rpc<{ now: string; rows: LedgerRow[] }>("ledger_load", { p_campaign_id: campaignId }),
+    load: (campaignId: string) =>
+      db.rpc<{ now: string; rows: LedgerRow[] }>("ledger_load", { p_campaign_id: campaignId }),
     /** Writes intents; one answer per intent, a lost compare-and-set as `conflict`. */
     begin: (fence: Fence, intents: LedgerIntent[]) =>
       db.rpc<BegunRow[]>("ledger_begin", { ...fenced(fence), p_intents: intents }),

@@ -21,7 +21,9 @@ export function basicPassword(req: Request): string | null {
   if (!match) return null;
   let decoded: string;
   try {
-    decoded = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
+    decoded = new TextDecoder("utf-8", { fatal: true }).decode(
+      Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)),
+    );
   } catch {
     return null;
   }

@@ -111,7 +111,9 @@ export async function authenticateCaller<K extends CallerKind>(
     // Connected Content's `:basic_auth` sends `Authorization: Basic
     // base64(user:password)`; only the password is the credential.
     const password = basicPassword(req);
-    if (password !== null && secretsEqual(password, auth.brazeGuardSecret!)) return { kind: "braze_guard" } as CallerOf<K>;
+    if (password !== null && secretsEqual(password, auth.brazeGuardSecret!)) {
+      return { kind: "braze_guard" } as CallerOf<K>;
+    }
   }
   const machine = (token: string): AnyCaller | undefined => {
     if (accepts("cron") && secretsEqual(token, auth.cronSecret!)) return { kind: "cron" };

@@ -13,7 +13,13 @@ afterAll(() => t.drop());
 it("refuses the key while the cancel is in flight and after it, and claims nothing", async () => {
   const g = await guarded(t.db);
   const row = await createdRow(g, 3, "ok");
-  const [cancel] = await begin(g, [{ action: "cancel", match_id: 3, id: row.id, version: row.version, attempt_id: crypto.randomUUID() }]);
+  const [cancel] = await begin(g, [{
+    action: "cancel",
+    match_id: 3,
+    id: row.id,
+    version: row.version,
+    attempt_id: crypto.randomUUID(),
+  }]);
   expect(cancel).toMatchObject({ status: "cancelling" });
   await dueNow(t.sql, row.id);
   expect(await ask(t.db, row.key)).toEqual({ send: false, reason: "match cancelled" });

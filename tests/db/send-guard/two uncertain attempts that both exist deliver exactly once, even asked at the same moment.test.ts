@@ -16,7 +16,13 @@ afterAll(() => t.drop());
 it("gives the first key the delivery, keeps its yes for every later ask, and refuses the other key", async () => {
   const g = await guarded(t.db);
   const first = await createdRow(g, 7, "uncertain");
-  const [retry] = await begin(g, [{ action: "retry_create", match_id: 7, id: first.id, version: first.version, attempt_id: crypto.randomUUID() }]);
+  const [retry] = await begin(g, [{
+    action: "retry_create",
+    match_id: 7,
+    id: first.id,
+    version: first.version,
+    attempt_id: crypto.randomUUID(),
+  }]);
   expect(retry).toMatchObject({ status: "creating" });
   await settle(g, [{ id: retry!.id, version: retry!.version, outcome: "uncertain" }]);
   expect(retry!.guard_key).not.toBe(first.key);

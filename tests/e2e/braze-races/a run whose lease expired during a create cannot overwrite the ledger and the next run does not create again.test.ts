@@ -29,7 +29,7 @@ it("ends with one schedule, adopted from A's attempt, fired once", async () => {
   const a = await runA;
   expect(a.status).toBe(409);
   expect(a.body).toMatchObject({ error: "lease_lost" });
-  const [row] = await stack.database.sql`select status from public.schedule_ledger`;
+  const [row] = await stack.database.sql`select status from app_private.schedule_ledger`;
   expect(row!.status).toBe("creating"); // A's answer was fenced out
 
   expect((await stack.runReconcile()).body).toMatchObject({ adopted: 1, cancelled: 0, reset: 0 });
@@ -38,6 +38,6 @@ it("ends with one schedule, adopted from A's attempt, fired once", async () => {
   expect(creates).toHaveLength(1);
   expect([...(await stack.fireEverything()).values()]).toEqual([1]);
   const runs = await stack.database
-    .sql`select outcome from public.job_runs where job = 'braze-scheduler' order by started_at`;
+    .sql`select outcome from app_private.job_runs where job = 'braze-scheduler' order by started_at`;
   expect(runs.map((r) => r.outcome)).toEqual(["lease_lost", "completed"]);
 });

@@ -16,13 +16,13 @@ it("answers 409 to the second run, and the first completes with one schedule per
   await stack.brazeSim.hold("create", 1);
   const first = stack.runScheduler();
   await stack.brazeSim.waitHeld(1);
-  const rowsBefore = await stack.database.sql`select id, status, version from public.schedule_ledger order by id`;
+  const rowsBefore = await stack.database.sql`select id, status, version from app_private.schedule_ledger order by id`;
 
   const second = await stack.runScheduler();
   expect(second).toMatchObject({ status: 409, body: { outcome: "locked" } });
   const reconcile = await stack.runReconcile();
   expect(reconcile).toMatchObject({ status: 409, body: { outcome: "locked" } });
-  expect(await stack.database.sql`select id, status, version from public.schedule_ledger order by id`).toEqual(
+  expect(await stack.database.sql`select id, status, version from app_private.schedule_ledger order by id`).toEqual(
     rowsBefore,
   );
 

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 it("owns the new id, and a second run and reconcile change nothing", async () => {
-  const [before] = await stack.database.sql`select braze_schedule_id from public.schedule_ledger where match_id = ${
+  const [before] = await stack.database.sql`select braze_schedule_id from app_private.schedule_ledger where match_id = ${
     matches[0]!.id
   }`;
   const moved = { id: matches[0]!.id, utcDate: new Date(Date.parse(matches[0]!.utcDate) + 30 * 60_000).toISOString() };
@@ -21,7 +21,7 @@ it("owns the new id, and a second run and reconcile change nothing", async () =>
 
   expect((await stack.runScheduler()).body).toMatchObject({ updated: 1 });
   const [after] = await stack.database
-    .sql`select braze_schedule_id from public.schedule_ledger where match_id = ${moved.id}`;
+    .sql`select braze_schedule_id from app_private.schedule_ledger where match_id = ${moved.id}`;
   expect(after!.braze_schedule_id).not.toBe(before!.braze_schedule_id);
 
   const callsBefore = (await stack.brazeSim.state()).calls.length;

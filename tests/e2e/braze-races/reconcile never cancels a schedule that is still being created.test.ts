@@ -27,7 +27,7 @@ it("waits out the grace period, then adopts instead of cancelling", async () => 
   expect(await stack.liveSchedules()).toHaveLength(1);
 
   // The grace period passes (by the database's clock).
-  await stack.database.sql`update public.schedule_ledger set updated_at = now() - interval '10 minutes'`;
+  await stack.database.sql`update app_private.schedule_ledger set updated_at = now() - interval '10 minutes'`;
   expect((await stack.runReconcile()).body).toMatchObject({ adopted: 1, cancelled: 0 });
   expect(await stack.assertOneOwnedSchedulePerMatch(matches)).toEqual([]);
   expect([...(await stack.fireEverything()).values()]).toEqual([1]);

@@ -13,7 +13,7 @@ it("records the unknown outcome as uncertain, then reconcile adopts Braze's sche
   const run = await stack.runScheduler();
   expect(run.body).toMatchObject({ outcome: "completed", created: 2, uncertain: 1 });
   const [uncertain] = await stack.database
-    .sql`select match_id, attempt_id from public.schedule_ledger where status = 'uncertain'`;
+    .sql`select match_id, attempt_id from app_private.schedule_ledger where status = 'uncertain'`;
   expect(uncertain).toBeDefined();
 
   // The scheduler does not guess: a second run leaves the row to reconcile.

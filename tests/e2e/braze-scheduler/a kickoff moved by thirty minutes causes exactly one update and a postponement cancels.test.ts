@@ -35,6 +35,7 @@ it("cancels the schedule of a postponed match, and only that one", async () => {
   const live = await stack.liveSchedules();
   expect(live.map((s) => Number(s.trigger_properties.match_id))).not.toContain(postponed.id);
   expect(live).toHaveLength(5);
-  const [row] = await stack.database.sql`select status from public.schedule_ledger where match_id = ${postponed.id!}`;
+  const [row] = await stack.database.sql`select status from app_private.schedule_ledger where match_id = ${postponed
+    .id!}`;
   expect(row!.status).toBe("cancelled");
 });

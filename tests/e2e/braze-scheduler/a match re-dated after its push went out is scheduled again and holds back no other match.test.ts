@@ -13,7 +13,7 @@ it("creates the re-dated match and a new match in one run, keeping the old row a
 
   // Match a's push went out: its send time is behind the database clock.
   await stack.database.sql`
-    update public.schedule_ledger set send_at = now() - interval '1 minute', kickoff_at = now() + interval '59 minutes'
+    update app_private.schedule_ledger set send_at = now() - interval '1 minute', kickoff_at = now() + interval '59 minutes'
      where match_id = ${a!.id!}`;
   // Then it is postponed to a new date, and a new match enters the feed.
   const redated = new Date(Date.parse(b!.utcDate!) + 86_400_000).toISOString().replace(".000Z", "Z");
@@ -24,7 +24,7 @@ it("creates the re-dated match and a new match in one run, keeping the old row a
   expect(second.status).toBe(200);
   expect(second.body).toMatchObject({ outcome: "completed", created: 2, unchanged: 1 });
   const rows = await stack.database.sql<{ match_id: string; status: string }[]>`
-    select match_id::text, status from public.schedule_ledger order by match_id, id`;
+    select match_id::text, status from app_private.schedule_ledger order by match_id, id`;
   expect(rows.map((r) => [Number(r.match_id), r.status])).toEqual([
     [a!.id, "sent"],
     [a!.id, "scheduled"],

@@ -16,7 +16,7 @@ it("waits out no 429 reset that lies past the deadline, records nothing as unkno
   expect(first.status).toBe(200);
   expect(first.body).toMatchObject({ outcome: "completed", created: 3, deferred: 7, uncertain: 0, failed: 0 });
   const unresolved = await stack.database.sql`
-    select match_id from public.schedule_ledger where status in ('creating', 'updating', 'cancelling', 'uncertain')`;
+    select match_id from app_private.schedule_ledger where status in ('creating', 'updating', 'cancelling', 'uncertain')`;
   expect(unresolved).toEqual([]);
 
   // The reset passes (on the simulator's clock; nothing waits a real minute).

@@ -35,7 +35,7 @@ it("stops after the calls in flight, leaves nothing in creating, and the next ru
   expect(await run).toBeInstanceOf(LeaseLostError);
 
   const stranded = await stack.database.sql`
-    select match_id from public.schedule_ledger where status in ('creating', 'updating', 'cancelling', 'uncertain')`;
+    select match_id from app_private.schedule_ledger where status in ('creating', 'updating', 'cancelling', 'uncertain')`;
   expect(stranded).toEqual([]);
   expect((await stack.brazeWrites()).length).toBeLessThanOrEqual(settings.concurrency);
 

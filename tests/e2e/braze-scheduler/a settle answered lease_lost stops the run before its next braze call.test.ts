@@ -20,8 +20,13 @@ it("starts no Braze request after the database answered a settle with lease_lost
         if (fn === "ledger_settle") {
           // Another holder took over: the fence refuses this run's token.
           await stack.expireLease();
-          await stack.database.sql`delete from public.job_leases`;
-          await db.rpc("acquire_job_lease", { p_job: args!.p_lease, p_holder: "holder-b", p_ttl_seconds: 60 });
+          await stack.database.sql`delete from app_private.job_leases`;
+          await db.rpc("begin_job_run", {
+            p_job: "intruder",
+            p_lease: args!.p_lease,
+            p_holder: "holder-b",
+            p_ttl_seconds: 60,
+          });
           try {
             return await db.rpc<T>(fn, args);
           } finally {

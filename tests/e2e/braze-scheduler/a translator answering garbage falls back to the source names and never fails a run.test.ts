@@ -10,7 +10,7 @@ afterAll(() => stack.close());
 
 for (const garbage of ["empty", "nul", "long"] as const) {
   it(`completes with source names in every locale when translations come back ${garbage}`, async () => {
-    await stack.database.sql`delete from public.schedule_ledger`;
+    await stack.database.sql`delete from app_private.schedule_ledger`;
     await stack.brazeSim.reset();
     await stack.translatorSim.reset();
     await stack.translatorSim.faults({ garbage });
@@ -22,6 +22,6 @@ for (const garbage of ["empty", "nul", "long"] as const) {
       const teams = schedule.trigger_properties.teams as Record<string, { home_team: string }>;
       expect(teams.de!.home_team).toBe(teams.en!.home_team);
     }
-    expect(await stack.database.sql`select * from public.translation_cache`).toEqual([]);
+    expect(await stack.database.sql`select * from app_private.translation_cache`).toEqual([]);
   });
 }

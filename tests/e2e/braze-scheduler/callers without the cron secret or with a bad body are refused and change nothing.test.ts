@@ -21,7 +21,7 @@ it("answers 401 without a token or with a wrong one, 400 for an unexpected body,
   expect((await stack.runScheduler({ body: "{not json" })).status).toBe(400);
 
   expect((await stack.brazeSim.state()).calls).toHaveLength(0);
-  expect((await stack.database.sql`select count(*)::int as n from public.job_runs`)[0]!.n).toBe(0);
+  expect((await stack.database.sql`select count(*)::int as n from app_private.job_runs`)[0]!.n).toBe(0);
 });
 
 it("accepts the service-role key as an operator's credential", async () => {

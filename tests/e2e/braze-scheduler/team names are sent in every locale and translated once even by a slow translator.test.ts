@@ -30,6 +30,6 @@ it("carries every locale's team names, survives a run longer than the lease TTL,
   const second = await stack.runScheduler();
   expect(second.body).toMatchObject({ outcome: "completed", updated: 1, translator_calls: 0 });
   expect((await stack.translatorSim.state()).calls).toBe(2);
-  const runs = await stack.database.sql`select outcome from public.job_runs order by started_at`;
+  const runs = await stack.database.sql`select outcome from app_private.job_runs order by started_at`;
   expect(runs.map((r) => r.outcome)).toEqual(["completed", "completed"]);
 });

@@ -28,6 +28,6 @@ it("lets exactly one of ten overlapping runs work while Braze answers slowly", a
   expect([...perMatch.values()].every((n) => n === 1)).toBe(true);
 
   const history = await stack.database
-    .sql`select outcome, count(*)::int as n from public.job_runs group by outcome order by outcome`;
+    .sql`select outcome, count(*)::int as n from app_private.job_runs group by outcome order by outcome`;
   expect(history).toEqual([{ outcome: "completed", n: 1 }, { outcome: "locked", n: 9 }]);
 });

@@ -16,7 +16,7 @@ it("creates exactly one Braze schedule per upcoming match, owned by the ledger",
   const live = await stack.liveSchedules();
   expect(live.map((s) => Number(s.trigger_properties.match_id)).sort()).toEqual(matches.map((m) => m.id).sort());
   const ledger = await stack.database
-    .sql`select match_id, status, braze_schedule_id, attempt_id, send_at from public.schedule_ledger`;
+    .sql`select match_id, status, braze_schedule_id, attempt_id, send_at from app_private.schedule_ledger`;
   expect(ledger).toHaveLength(12);
   for (const row of ledger) {
     const schedule = live.find((s) => s.id === row.braze_schedule_id);
@@ -39,8 +39,8 @@ it("makes zero Braze calls on an immediate second run", async () => {
 
 it("records both runs in the run history, finished and completed", async () => {
   const runs = await stack.database
-    .sql`select outcome, finished_at, counts from public.job_runs where job = 'braze-scheduler' order by started_at`;
+    .sql`select outcome, finished_at, counts from app_private.job_runs where job = 'braze-scheduler' order by started_at`;
   expect(runs.map((r) => r.outcome)).toEqual(["completed", "completed"]);
   expect(runs[0]!.counts).toMatchObject({ created: 12 });
-  expect((await stack.database.sql`select count(*)::int as n from public.job_leases`)[0]!.n).toBe(0);
+  expect((await stack.database.sql`select count(*)::int as n from app_private.job_leases`)[0]!.n).toBe(0);
 });

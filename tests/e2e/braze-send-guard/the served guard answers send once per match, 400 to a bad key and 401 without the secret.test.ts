@@ -20,7 +20,11 @@ async function get(key: string | null, authorization?: string) {
   const url = new URL(stack.url("braze-send-guard"));
   if (key !== null) url.searchParams.set("key", key);
   const res = await fetch(url, { headers: authorization ? { authorization } : {} });
-  return { status: res.status, cache: res.headers.get("cache-control"), body: await res.json() as Record<string, unknown> };
+  return {
+    status: res.status,
+    cache: res.headers.get("cache-control"),
+    body: await res.json() as Record<string, unknown>,
+  };
 }
 
 it("answers send to the first key of a due match, again to the same key, abort to another, cacheable", async () => {
@@ -30,13 +34,23 @@ it("answers send to the first key of a due match, again to the same key, abort t
     p_lease: "braze:campaign:c1",
     p_token: g.token,
     p_campaign_id: "c1",
-    p_intents: [{ action: "retry_create", match_id: 11, id: a.id, version: a.version, attempt_id: crypto.randomUUID() }],
+    p_intents: [{
+      action: "retry_create",
+      match_id: 11,
+      id: a.id,
+      version: a.version,
+      attempt_id: crypto.randomUUID(),
+    }],
   });
   await dueNow(stack.database.sql, a.id);
 
   const auth = basic("braze", LOCAL_SECRETS.brazeGuard);
   const first = await get(b!.guard_key, auth);
-  expect(first).toEqual({ status: 200, cache: "private, max-age=300", body: { send: true, reason: "delivery claimed" } });
+  expect(first).toEqual({
+    status: 200,
+    cache: "private, max-age=300",
+    body: { send: true, reason: "delivery claimed" },
+  });
   expect((await get(b!.guard_key, auth)).body.send).toBe(true);
   expect((await get(a.key, basic("any user name", LOCAL_SECRETS.brazeGuard))).body).toEqual({
     send: false,

@@ -32,9 +32,11 @@ export function scheduledRow(m: Match, overrides: Partial<LedgerRow> = {}): Ledg
     status: "scheduled",
     version: 2,
     attempt_id: "00000000-0000-4000-8000-000000000000",
+    guard_key: "00000000-0000-4000-8000-000000000000",
     braze_schedule_id: `sched-${m.id}`,
     signature: n.signature,
     send_at: n.sendAt.toISOString(),
+    message: n.message,
     ...overrides,
   };
 }

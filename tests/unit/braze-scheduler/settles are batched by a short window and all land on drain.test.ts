@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { type SettleItem, SettleQueue } from "../../../src/shared/jobs/braze-scheduler/settle-queue.ts";
+import { type SettleItem, SettleQueue } from "../../../src/shared/jobs/braze/settle-queue.ts";
 import type { Db } from "../../../src/shared/ports.ts";
 
 function recordingDb() {

@@ -1,19 +1,21 @@
 // What reconcile does about each ledger row and each Braze schedule, as a pure
 // function of one ledger snapshot and (when the Braze port can list) one listing.
+import type { ReconcileRow } from "../../data/ledger.ts";
 import type { BrazeScheduledBroadcast } from "../../ports.ts";
 
-export interface ReconcileRow {
-  id: number;
-  match_id: number;
-  status: "creating" | "scheduled" | "updating" | "cancelling" | "failed" | "uncertain";
-  uncertain_op: "create" | "update" | "cancel" | null;
-  version: number;
-  attempt_id: string;
-  braze_schedule_id: string | null;
-  send_at: string;
-  message: Record<string, unknown>;
-  updated_at: string;
-}
+export type { ReconcileRow };
+
+/**
+ * How long after its send time a create of unknown outcome can still deliver.
+ * braze-send-guard lets a key claim the delivery only within
+ * BRAZE_GUARD_TOLERANCE_SECONDS (at most 1,199 s) of the row's send time, so
+ * past 30 minutes no schedule of the row can deliver any more: the attempt is
+ * settled as failed and the row retired.
+ */
+export const UNKNOWN_CREATE_EXPIRES_AFTER_MS = 30 * 60_000;
+
+/** A new schedule must start at least this far ahead for Braze to accept and send it. */
+export const CREATE_MARGIN_MS = 60_000;
 
 export type Decision =
   /** Braze has the schedule this attempt made: the ledger adopts it. */
@@ -27,8 +29,16 @@ export type Decision =
   | { kind: "retry_cancel"; row: ReconcileRow }
   /** A cancel whose schedule Braze no longer lists: it took effect. */
   | { kind: "confirm_cancel"; row: ReconcileRow }
-  /** A create whose outcome only a listing could tell: left for an operator. */
-  | { kind: "unresolvable"; row: ReconcileRow }
+  /**
+   * No listing to look in, and a create whose outcome is unknown: create
+   * again under a new guard key. If the first schedule exists too, the
+   * delivery guard lets only one of the two deliver.
+   */
+  | { kind: "retry_create"; row: ReconcileRow }
+  /** A create of unknown outcome too close to its send time to create again: the guard decides; wait. */
+  | { kind: "wait"; row: ReconcileRow }
+  /** A create of unknown outcome whose send time is past any delivery: settled as failed. */
+  | { kind: "expire"; row: ReconcileRow }
   /** A scheduled row whose schedule Braze no longer lists. */
   | { kind: "recreate"; row: ReconcileRow }
   /** A schedule of this campaign that no live row owns. */
@@ -57,9 +67,12 @@ export function planReconcile(input: {
   if (!listing) {
     for (const row of unresolved) {
       const op = effectiveOp(row);
+      const sendAt = Date.parse(row.send_at);
       if (op === "update") decisions.push({ kind: "retry_update", row });
       else if (op === "cancel") decisions.push({ kind: "retry_cancel", row });
-      else decisions.push({ kind: "unresolvable", row });
+      else if (sendAt > nowMs + CREATE_MARGIN_MS) decisions.push({ kind: "retry_create", row });
+      else if (sendAt < nowMs - UNKNOWN_CREATE_EXPIRES_AFTER_MS) decisions.push({ kind: "expire", row });
+      else decisions.push({ kind: "wait", row });
     }
     return { decisions, unchanged: live.length - unresolved.length };
   }

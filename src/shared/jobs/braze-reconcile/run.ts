@@ -2,10 +2,11 @@
 // never interleave), resolve rows a crash or an unknown outcome left between
 // states, cancel schedules nobody owns, and re-create schedules Braze lost.
 import pLimit from "p-limit";
+import { type BegunRow, ledger, type LedgerIntent } from "../../data/ledger.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db } from "../../ports.ts";
-import { leaseNameFor } from "../braze-scheduler/settings.ts";
-import { type SettleItem, SettleQueue } from "../braze-scheduler/settle-queue.ts";
+import { leaseNameFor, scheduleProperties } from "../braze/campaign.ts";
+import { type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
 import { type Decision, planReconcile, type ReconcileRow } from "./plan.ts";
 import type { ReconcileSettings } from "./settings.ts";
@@ -23,8 +24,13 @@ export interface ReconcileCounts extends Record<string, unknown> {
   cancelled: number;
   recreated: number;
   reset: number;
+  /** Creates of unknown outcome made again under a new guard key (ledger-only mode). */
+  retried: number;
+  /** Creates of unknown outcome too near their send time to make again; the guard decides. */
+  waiting: number;
+  /** Creates of unknown outcome past any delivery, settled as failed. */
+  expired: number;
   unchanged: number;
-  unresolvable: number;
   lost_reported: number;
   orphans_waiting: number;
   failed: number;
@@ -44,11 +50,15 @@ async function reconcile(
   settings: ReconcileSettings,
   lease: LeaseContext,
 ): Promise<ReconcileCounts> {
-  const snapshot = await ports.db.rpc<{ unresolved: ReconcileRow[]; live: ReconcileRow[] }>("ledger_load_unresolved", {
-    p_campaign_id: settings.campaignId,
-    p_older_than_seconds: settings.graceSeconds,
+  const rows = ledger(ports.db);
+  const fence = { lease: lease.lease, token: lease.token, campaignId: settings.campaignId };
+  const snapshot = await rows.loadUnresolved({
+    campaignId: settings.campaignId,
+    olderThanSeconds: settings.graceSeconds,
   });
-  const now = ports.clock.now();
+  // The database's clock: it decided which rows are past their grace period
+  // and judges every send time (as the scheduler's plan does).
+  const now = new Date(snapshot.now);
   const latestSend = Math.max(now.getTime(), ...snapshot.live.map((r) => Date.parse(r.send_at)));
   // Snapshot first, listing second: a schedule created after the snapshot can
   // only appear as an orphan, and orphans wait out the grace period.
@@ -70,8 +80,10 @@ async function reconcile(
     cancelled: 0,
     recreated: 0,
     reset: 0,
+    retried: 0,
+    waiting: 0,
+    expired: 0,
     unchanged,
-    unresolvable: 0,
     lost_reported: 0,
     orphans_waiting: 0,
     failed: 0,
@@ -84,31 +96,31 @@ async function reconcile(
     lose: lease.lose,
   });
   const limit = pLimit(settings.concurrency);
-  const fenced = { p_lease: lease.lease, p_token: lease.token };
 
   const orphans = decisions.filter((d): d is Extract<Decision, { kind: "orphan" }> => d.kind === "orphan");
   const sightings = orphans.length || listing
-    ? await ports.db.rpc<{ schedule_id: string; seen_for_seconds: number }[]>("ledger_record_orphans", {
-      ...fenced,
-      p_campaign_id: settings.campaignId,
-      p_orphans: orphans.map((o) => ({ schedule_id: o.scheduleId, attempt_id: o.attemptId ?? null })),
-    })
+    ? await rows.recordOrphans(
+      fence,
+      orphans.map((o) => ({ schedule_id: o.scheduleId, attempt_id: o.attemptId ?? null })),
+    )
     : [];
   const seenFor = new Map(sightings.map((s) => [s.schedule_id, Number(s.seen_for_seconds)]));
 
-  const recreate = settings.recreateLost ? decisions.filter((d) => d.kind === "recreate") : [];
-  const begun = recreate.length
-    ? await ports.db.rpc<{ id: number; version: number; attempt_id: string; status: string }[]>("ledger_begin", {
-      ...fenced,
-      p_campaign_id: settings.campaignId,
-      p_intents: recreate.map((d) => ({
-        action: "recreate",
+  // Both write a fresh attempt (a new guard key) before their create call.
+  const creates = decisions.filter((d): d is Extract<Decision, { kind: "recreate" | "retry_create" }> =>
+    (d.kind === "recreate" && settings.recreateLost) || d.kind === "retry_create"
+  );
+  const begun = creates.length
+    ? await rows.begin(
+      fence,
+      creates.map((d): LedgerIntent => ({
+        action: d.kind,
         match_id: d.row.match_id,
         id: d.row.id,
         version: d.row.version,
         attempt_id: ports.newId(),
       })),
-    })
+    )
     : [];
   // A conflict (the row moved on since the snapshot) is left for the next reconcile.
   const begunById = new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
@@ -131,7 +143,7 @@ async function act(
   braze: Braze,
   settings: ReconcileSettings,
   decision: Decision,
-  begunById: Map<number, { id: number; version: number; attempt_id: string }>,
+  begunById: Map<number, BegunRow>,
   seenFor: Map<string, number>,
   counts: ReconcileCounts,
 ): Promise<SettleItem | null> {
@@ -164,9 +176,17 @@ async function act(
         outcome: "lost",
         error: "reconcile: the schedule is gone from Braze",
       };
-    case "unresolvable":
-      counts.unresolvable++;
+    case "wait":
+      counts.waiting++;
       return null;
+    case "expire":
+      counts.expired++;
+      return {
+        id: decision.row.id,
+        version: decision.row.version,
+        outcome: "failed",
+        error: "reconcile: a create of unknown outcome whose send time is past any delivery",
+      };
     case "orphan": {
       if ((seenFor.get(decision.scheduleId) ?? 0) < settings.graceSeconds) {
         counts.orphans_waiting++;
@@ -177,8 +197,9 @@ async function act(
       );
       return null;
     }
-    case "recreate": {
-      if (!settings.recreateLost) {
+    case "recreate":
+    case "retry_create": {
+      if (decision.kind === "recreate" && !settings.recreateLost) {
         counts.lost_reported++;
         return null;
       }
@@ -190,9 +211,18 @@ async function act(
           campaignId,
           sendAt: new Date(decision.row.send_at),
           attemptId: begun.attempt_id,
-          triggerProperties: decision.row.message,
+          triggerProperties: scheduleProperties(decision.row.message, begun.guard_key),
         });
-        counts.recreated++;
+        if (decision.kind === "recreate") counts.recreated++;
+        else {
+          counts.retried++;
+          // A replacement interrupted by a crash: the schedule it replaces is
+          // still the row's braze_schedule_id. Best effort: once this one is
+          // settled the guard refuses the old one's key anyway.
+          if (decision.row.braze_schedule_id) {
+            await braze.deleteSchedule({ campaignId, scheduleId: decision.row.braze_schedule_id }).catch(() => {});
+          }
+        }
         return { ...base, outcome: "ok", braze_schedule_id: scheduleId };
       } catch (e) {
         counts.failed++;
@@ -214,7 +244,7 @@ async function act(
           scheduleId: row.braze_schedule_id!,
           sendAt: new Date(row.send_at),
           attemptId: row.attempt_id,
-          triggerProperties: row.message,
+          triggerProperties: scheduleProperties(row.message, row.guard_key),
         });
         counts.adopted++;
         return { ...base, outcome: "ok", braze_schedule_id: scheduleId };

@@ -1,79 +1,80 @@
-// braze-scheduler's environment: validated once, mapped to settings and adapters.
+// braze-scheduler's environment: validated, mapped to settings and adapters
+// once per isolate (perIsolate), so the Braze client's pacer and the database
+// pool outlive a single request.
 import { z } from "zod";
-import { dbFromSettings } from "../../db/from-env.ts";
-import { commonEnvSchema, dbSettings } from "../../http/common-env.ts";
-import { csv, loadEnv } from "../../http/env.ts";
+import { csv, httpUrl, intIn, optional, perIsolate, secret } from "../../config.ts";
+import { dbFromEnv } from "../../db/from-env.ts";
 import { ConfigError } from "../../errors.ts";
-import { createBrazeClient } from "../../providers/braze/client.ts";
 import { createDeepLClient } from "../../providers/deepl/client.ts";
 import { createFootballDataClient } from "../../providers/football-data/client.ts";
 import { systemClock } from "../../ports.ts";
+import { brazeClientFrom, brazeEnvSchema } from "../braze/env.ts";
 import type { SchedulerPorts } from "./run.ts";
 import { type SchedulerSettings, schedulerSettingsSchema } from "./settings.ts";
 
-const int = z.coerce.number().int();
-
-export const schedulerEnvSchema = commonEnvSchema.extend({
-  BRAZE_REST_URL: z.url(),
-  BRAZE_API_KEY: z.string().min(1),
-  /** Per-request timeout; a create still unanswered then is recorded as uncertain. */
-  BRAZE_TIMEOUT_MS: int.optional(),
-  /** Braze's limit for broadcast schedule creates; 0 turns pacing off. */
-  BRAZE_CREATES_PER_MINUTE: int.optional(),
-  BRAZE_MAX_WRITES_PER_RUN: int.optional(),
+export const schedulerEnvSchema = brazeEnvSchema.extend({
+  BRAZE_MAX_WRITES_PER_RUN: optional(intIn(1, 10_000)),
   /** Seconds after which a run starts no new call and defers the rest; inside the worker's wall-clock limit. */
-  BRAZE_RUN_DEADLINE_SECONDS: int.optional(),
-  BRAZE_CAMPAIGN_ID: z.string().min(1),
-  FOOTBALL_DATA_URL: z.url().default("https://api.football-data.org"),
-  FOOTBALL_DATA_TOKEN: z.string().min(1),
+  BRAZE_RUN_DEADLINE_SECONDS: optional(intIn(5, 3600)),
+  FOOTBALL_DATA_URL: httpUrl.default("https://api.football-data.org"),
+  FOOTBALL_DATA_TOKEN: secret(),
   FOOTBALL_COMPETITIONS: csv.default(["PL", "PD"]),
-  BRAZE_LEAD_MINUTES: int.optional(),
-  BRAZE_UPDATE_BUFFER_MINUTES: int.optional(),
-  BRAZE_WINDOW_DAYS: int.optional(),
-  BRAZE_CONCURRENCY: int.optional(),
-  BRAZE_LEASE_TTL_SECONDS: int.optional(),
-  BRAZE_TEMPLATE_VERSION: z.string().optional(),
+  BRAZE_LEAD_MINUTES: optional(intIn(0, 24 * 60)),
+  BRAZE_UPDATE_BUFFER_MINUTES: optional(intIn(0, 24 * 60)),
+  BRAZE_WINDOW_DAYS: optional(intIn(1, 60)),
+  BRAZE_TEMPLATE_VERSION: optional(z.string().min(1).max(50)),
   BRAZE_LOCALES: csv.default(["en"]),
-  TRANSLATION_BUDGET_SECONDS: int.optional(),
-  DEEPL_API_URL: z.url().default("https://api.deepl.com"),
-  DEEPL_API_KEY: z.string().min(1).optional(),
+  TRANSLATION_BUDGET_SECONDS: optional(intIn(1, 600)),
+  DEEPL_API_URL: httpUrl.default("https://api.deepl.com"),
+  DEEPL_API_KEY: optional(secret()),
 });
 
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;
 
-export function schedulerFromEnv(source?: Record<string, string | undefined>) {
-  const env = loadEnv(schedulerEnvSchema, source);
-  const settings: SchedulerSettings = schedulerSettingsSchema.parse({
-    campaignId: env.BRAZE_CAMPAIGN_ID,
-    competitions: env.FOOTBALL_COMPETITIONS,
-    leadMinutes: env.BRAZE_LEAD_MINUTES,
-    updateBufferMinutes: env.BRAZE_UPDATE_BUFFER_MINUTES,
-    windowDays: env.BRAZE_WINDOW_DAYS,
-    concurrency: env.BRAZE_CONCURRENCY,
-    leaseTtlSeconds: env.BRAZE_LEASE_TTL_SECONDS,
-    templateVersion: env.BRAZE_TEMPLATE_VERSION,
-    locales: env.BRAZE_LOCALES,
-    translationBudgetSeconds: env.TRANSLATION_BUDGET_SECONDS,
-    maxWritesPerRun: env.BRAZE_MAX_WRITES_PER_RUN,
-    runDeadlineSeconds: env.BRAZE_RUN_DEADLINE_SECONDS,
-  });
-  if (settings.locales.length > 1 && !env.DEEPL_API_KEY) {
-    throw new ConfigError("BRAZE_LOCALES lists more than one locale, so DEEPL_API_KEY is required");
-  }
-  const ports: SchedulerPorts = {
-    db: dbFromSettings(dbSettings(env)),
-    braze: createBrazeClient({
-      baseUrl: env.BRAZE_REST_URL,
-      apiKey: env.BRAZE_API_KEY,
-      timeoutMs: env.BRAZE_TIMEOUT_MS,
-      createsPerMinute: env.BRAZE_CREATES_PER_MINUTE,
-    }),
-    football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
-    translator: env.DEEPL_API_KEY
-      ? createDeepLClient({ baseUrl: env.DEEPL_API_URL, apiKey: env.DEEPL_API_KEY })
-      : undefined,
-    clock: systemClock,
-    newId: () => crypto.randomUUID(),
-  };
-  return { env, settings, ports };
+const perIsolateConfig = perIsolate(
+  schedulerEnvSchema,
+  (env) => {
+    const settings: SchedulerSettings = schedulerSettingsSchema.parse({
+      campaignId: env.BRAZE_CAMPAIGN_ID,
+      competitions: env.FOOTBALL_COMPETITIONS,
+      leadMinutes: env.BRAZE_LEAD_MINUTES,
+      updateBufferMinutes: env.BRAZE_UPDATE_BUFFER_MINUTES,
+      windowDays: env.BRAZE_WINDOW_DAYS,
+      concurrency: env.BRAZE_CONCURRENCY,
+      leaseTtlSeconds: env.BRAZE_LEASE_TTL_SECONDS,
+      templateVersion: env.BRAZE_TEMPLATE_VERSION,
+      locales: env.BRAZE_LOCALES,
+      translationBudgetSeconds: env.TRANSLATION_BUDGET_SECONDS,
+      maxWritesPerRun: env.BRAZE_MAX_WRITES_PER_RUN,
+      runDeadlineSeconds: env.BRAZE_RUN_DEADLINE_SECONDS,
+    });
+    if (settings.locales.length > 1 && !env.DEEPL_API_KEY) {
+      throw new ConfigError("BRAZE_LOCALES lists more than one locale, so DEEPL_API_KEY is required");
+    }
+    const ports: Omit<SchedulerPorts, "braze"> = {
+      db: dbFromEnv(env),
+      football: createFootballDataClient({ baseUrl: env.FOOTBALL_DATA_URL, apiToken: env.FOOTBALL_DATA_TOKEN }),
+      translator: env.DEEPL_API_KEY
+        ? createDeepLClient({ baseUrl: env.DEEPL_API_URL, apiKey: env.DEEPL_API_KEY })
+        : undefined,
+      clock: systemClock,
+      newId: () => crypto.randomUUID(),
+    };
+    return { env, settings, ports };
+  },
+);
+
+/**
+ * The settings, database and feed clients once per isolate; the Braze client
+ * (and so its create pacer) fresh for every run. The pacer learns what is left
+ * from Braze's X-RateLimit-Remaining/-Reset on the run's own answers; carried
+ * across runs it would keep judging an old reset time (Braze's clock) against
+ * this function's clock.
+ */
+export function schedulerFromEnv(
+  source?: Record<string, string | undefined>,
+): { env: SchedulerEnv; settings: SchedulerSettings; ports: SchedulerPorts } {
+  const config = perIsolateConfig(source);
+  const client = brazeClientFrom(config.env);
+  return { ...config, ports: { ...config.ports, braze: client } };
 }

@@ -1,20 +1,11 @@
 // The scheduler's decision, as a pure function of the feed, the ledger and the
 // time. Nothing here performs I/O, so every branch is unit-tested directly.
+import type { LedgerRow } from "../../data/ledger.ts";
 import type { Match } from "../../ports.ts";
 import type { SchedulerSettings } from "./settings.ts";
-import { type MatchNotification, notificationFor } from "./signature.ts";
+import { contentOf, type MatchNotification, notificationFor } from "./signature.ts";
 
-/** A live ledger row as ledger_load returns it. */
-export interface LedgerRow {
-  id: number;
-  match_id: number;
-  status: "creating" | "scheduled" | "updating" | "cancelling" | "failed" | "uncertain";
-  version: number;
-  attempt_id: string;
-  braze_schedule_id: string | null;
-  signature: string;
-  send_at: string;
-}
+export type { LedgerRow };
 
 /** Fixtures in these states will be played as scheduled (football-data.org v4 statuses). */
 export const SCHEDULABLE_STATUSES = new Set(["SCHEDULED", "TIMED"]);
@@ -27,7 +18,18 @@ export type SkipReason =
 
 export type PlannedAction =
   | { kind: "create"; notification: MatchNotification; revive?: LedgerRow }
+  /** Only the send time changed: Braze's update moves the schedule. */
   | { kind: "update"; notification: MatchNotification; row: LedgerRow }
+  /**
+   * What the push says changed (team names, template version, locales).
+   * Braze documents only campaign_id, schedule_id and schedule for
+   * /campaigns/trigger/schedule/update
+   * (https://www.braze.com/docs/api/endpoints/messaging/schedule_messages/post_update_scheduled_triggered_campaigns/),
+   * so an update may keep the old trigger_properties: a new schedule is made
+   * under a new guard key and the old one deleted (and refused by the guard
+   * once the new one is confirmed).
+   */
+  | { kind: "replace"; notification: MatchNotification; row: LedgerRow }
   | { kind: "cancel"; row: LedgerRow; reason: "left_feed" | "not_schedulable" | "out_of_window" }
   | { kind: "unchanged"; matchId: number }
   | { kind: "skip"; matchId: number; reason: SkipReason };
@@ -94,15 +96,17 @@ export function planSchedules(
       // Braze may already be preparing the send: changing it now could send
       // the old and the new message, or neither.
       actions.push({ kind: "skip", matchId: match.id, reason: "inside_update_buffer" });
-    } else {
+    } else if (contentOf(row.signature) === contentOf(notification.signature)) {
       actions.push({ kind: "update", notification, row });
+    } else {
+      actions.push({ kind: "replace", notification, row });
     }
   }
 
   const wanted = new Set(
     actions.flatMap((
       a,
-    ) => (a.kind === "create" || a.kind === "update"
+    ) => (a.kind === "create" || a.kind === "update" || a.kind === "replace"
       ? [a.notification.matchId]
       : a.kind === "unchanged" || a.kind === "skip"
       ? [a.matchId]

@@ -3,14 +3,16 @@
 // calls, settling each outcome in the ledger, fenced by the lease token
 // throughout. Intents are written only right before their calls start, so a
 // crash leaves unknown only the calls that were in flight.
+import { type BegunRow, ledger, type LedgerIntent } from "../../data/ledger.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db, FootballData, Translator } from "../../ports.ts";
-import { type LeaseContext, withLease } from "../lease.ts";
-import { type LedgerRow, type PlannedAction, planSchedules } from "./plan.ts";
 import { withWaitBudget } from "../../providers/braze/client.ts";
-import { leaseNameFor, type SchedulerSettings } from "./settings.ts";
+import { leaseNameFor, scheduleProperties } from "../braze/campaign.ts";
+import { type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
+import { type LeaseContext, withLease } from "../lease.ts";
+import { type PlannedAction, planSchedules } from "./plan.ts";
+import type { SchedulerSettings } from "./settings.ts";
 import { localizedTeams, localizeNames } from "./localize.ts";
-import { type SettleItem, SettleQueue } from "./settle-queue.ts";
 
 export interface SchedulerPorts {
   db: Db;
@@ -25,6 +27,8 @@ export interface SchedulerPorts {
 export interface SchedulerCounts extends Record<string, unknown> {
   created: number;
   updated: number;
+  /** Content changes: a new schedule under a new guard key, the old one deleted. */
+  replaced: number;
   cancelled: number;
   unchanged: number;
   skipped: number;
@@ -39,15 +43,6 @@ export interface SchedulerCounts extends Record<string, unknown> {
 export interface SchedulerOutcome extends SchedulerCounts {
   run_id: string;
   outcome: "completed";
-}
-
-interface BegunRow {
-  match_id: number;
-  id: number;
-  version: number;
-  /** "conflict": the intent lost a compare-and-set (or the match has another live row); nothing was written. */
-  status: string;
-  attempt_id: string;
 }
 
 const DAY = 24 * 60 * 60_000;
@@ -79,7 +74,7 @@ async function schedule(
   lease: LeaseContext,
 ): Promise<SchedulerCounts> {
   const localNow = ports.clock.now();
-  const [matches, ledger] = await Promise.all([
+  const [matches, loaded] = await Promise.all([
     ports.football.listMatches({
       competitions: settings.competitions,
       dateFrom: isoDate(localNow),
@@ -87,17 +82,18 @@ async function schedule(
       // window itself, so a feed that reads dateTo as exclusive still covers it.
       dateTo: isoDate(new Date(localNow.getTime() + (settings.windowDays + 1) * DAY)),
     }),
-    ports.db.rpc<{ now: string; rows: LedgerRow[] }>("ledger_load", { p_campaign_id: settings.campaignId }),
+    ledger(ports.db).load(settings.campaignId),
   ]);
   // Plan on the database's clock: it decides which rows ledger_load returns
   // (send time not yet passed), so judging "too late" or "already sent" on
   // another clock would plan creates for matches whose rows it did not return.
-  const now = new Date(ledger.now);
-  const plan = planSchedules(matches, ledger.rows, now, settings);
+  const now = new Date(loaded.now);
+  const plan = planSchedules(matches, loaded.rows, now, settings);
 
   const counts: SchedulerCounts = {
     created: 0,
     updated: 0,
+    replaced: 0,
     cancelled: 0,
     unchanged: 0,
     skipped: 0,
@@ -144,12 +140,10 @@ async function schedule(
     const batch = work.slice(next, next + settings.concurrency);
     next += batch.length;
     lease.assertLive();
-    const begun = await ports.db.rpc<BegunRow[]>("ledger_begin", {
-      p_lease: lease.lease,
-      p_token: lease.token,
-      p_campaign_id: settings.campaignId,
-      p_intents: batch.map((action) => intentFor(action, ports.newId())),
-    });
+    const begun = await ledger(ports.db).begin(
+      { lease: lease.lease, token: lease.token, campaignId: settings.campaignId },
+      batch.map((action) => intentFor(action, ports.newId())),
+    );
     await Promise.all(
       batch.map(async (action, i) => {
         const row = begun[i]!;
@@ -194,7 +188,7 @@ type Write = Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>;
  * budget cannot reach waits for the next run.
  */
 function mostUrgentFirst(writes: Write[]): Write[] {
-  const rank = { cancel: 0, update: 1, create: 2 } as const;
+  const rank = { cancel: 0, update: 1, replace: 1, create: 2 } as const;
   const sendAt = (w: Write) => (w.kind === "cancel" ? Date.parse(w.row.send_at) : w.notification.sendAt.getTime());
   return [...writes].sort((a, b) => rank[a.kind] - rank[b.kind] || sendAt(a) - sendAt(b));
 }
@@ -225,7 +219,7 @@ async function localizeMessages(
   }
 }
 
-function intentFor(action: Write, attemptId: string) {
+function intentFor(action: Write, attemptId: string): LedgerIntent {
   if (action.kind === "cancel") {
     return {
       action: "cancel",
@@ -236,7 +230,7 @@ function intentFor(action: Write, attemptId: string) {
     };
   }
   const n = action.notification;
-  const target = action.kind === "update" ? action.row : action.revive;
+  const target = action.kind === "create" ? action.revive : action.row;
   return {
     action: action.kind,
     match_id: n.matchId,
@@ -266,11 +260,16 @@ async function callBraze(
       campaignId: settings.campaignId,
       sendAt: action.notification.sendAt,
       attemptId: row.attempt_id,
-      triggerProperties: action.notification.message,
+      // The guard key the ledger answered: a create's own attempt id; an
+      // update keeps the key of the schedule it moves.
+      triggerProperties: scheduleProperties(action.notification.message, row.guard_key),
     };
-    const { scheduleId } = action.kind === "create"
-      ? await braze.createSchedule(input)
-      : await braze.updateSchedule({ ...input, scheduleId: action.row.braze_schedule_id! });
+    if (action.kind === "update") {
+      const { scheduleId } = await braze.updateSchedule({ ...input, scheduleId: action.row.braze_schedule_id! });
+      return done({ ...base, outcome: "ok", braze_schedule_id: scheduleId });
+    }
+    const { scheduleId } = await braze.createSchedule(input);
+    if (action.kind === "replace") await deleteReplaced(braze, settings.campaignId, action.row.braze_schedule_id);
     return done({ ...base, outcome: "ok", braze_schedule_id: scheduleId });
   } catch (e) {
     if (action.kind === "update" && e instanceof UpstreamError && e.status === 404) {
@@ -287,10 +286,21 @@ async function callBraze(
   }
 }
 
-function tally(counts: SchedulerCounts, kind: "create" | "update" | "cancel", outcome: SettleItem["outcome"]) {
+/**
+ * Deletes the schedule a replacement superseded. Best effort: once the new
+ * schedule is settled the guard refuses the old one's key at send time, so a
+ * delete that fails costs a schedule that fires and aborts, never a second push.
+ */
+export async function deleteReplaced(braze: Braze, campaignId: string, scheduleId: string | null): Promise<void> {
+  if (!scheduleId) return;
+  await braze.deleteSchedule({ campaignId, scheduleId }).catch(() => {});
+}
+
+function tally(counts: SchedulerCounts, kind: Write["kind"], outcome: SettleItem["outcome"]) {
   if (outcome === "failed" || outcome === "lost") counts.failed++;
   else if (outcome === "uncertain") counts.uncertain++;
   else if (kind === "create") counts.created++;
   else if (kind === "update") counts.updated++;
+  else if (kind === "replace") counts.replaced++;
   else counts.cancelled++;
 }

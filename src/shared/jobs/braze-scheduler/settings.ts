@@ -35,5 +35,3 @@ export const schedulerSettingsSchema = z.object({
 });
 
 export type SchedulerSettings = z.infer<typeof schedulerSettingsSchema>;
-
-export const leaseNameFor = (campaignId: string) => `braze:campaign:${campaignId}`;

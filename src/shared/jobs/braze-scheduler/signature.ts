@@ -26,6 +26,17 @@ export function truncateToMinute(date: Date): Date {
   return new Date(Math.floor(date.getTime() / MINUTE) * MINUTE);
 }
 
+/**
+ * A signature without its send time: what the push says. Two signatures with
+ * the same content differ only in time, which an update can change; any other
+ * difference needs a new schedule (Braze may not apply trigger_properties on
+ * update).
+ */
+export function contentOf(signature: string): string {
+  const bar = signature.indexOf("|");
+  return bar < 0 ? signature : signature.slice(bar + 1);
+}
+
 export function notificationFor(
   match: Match,
   leadMinutes: number,

@@ -8,17 +8,12 @@
 // length in seconds. An outcome is recorded at most one window plus one round
 // trip after its call finished; a crash inside that window leaves the row in
 // its intermediate state with its attempt id, which is what reconcile repairs.
+import { ledger, type SettleItem } from "../../data/ledger.ts";
 import { LeaseLostError } from "../../errors.ts";
 import type { Db } from "../../ports.ts";
 import type { LeaseContext } from "../lease.ts";
 
-export interface SettleItem {
-  id: number;
-  version: number;
-  outcome: "ok" | "failed" | "uncertain" | "lost";
-  braze_schedule_id?: string;
-  error?: string;
-}
+export type { SettleItem };
 
 const WINDOW_MS = 1_000;
 
@@ -70,12 +65,10 @@ export class SettleQueue {
     this.pending = [];
     try {
       this.calls++;
-      await this.db.rpc("ledger_settle", {
-        p_lease: this.lease.lease,
-        p_token: this.lease.token,
-        p_campaign_id: this.lease.campaignId,
-        p_results: batch,
-      });
+      await ledger(this.db).settle(
+        { lease: this.lease.lease, token: this.lease.token, campaignId: this.lease.campaignId },
+        batch,
+      );
     } catch (e) {
       // Lease lost or database gone: the rows stay in their intermediate
       // state with their attempt ids, which is what reconcile repairs. A

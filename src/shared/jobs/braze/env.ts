@@ -1,0 +1,30 @@
+// The environment both Braze jobs read: how to reach Braze and which
+// campaign. Bounds live here, next to each variable, so an out-of-range value
+// is refused by name (a SettingsError) before anything is built from it.
+import { z } from "zod";
+import { dbEnv, httpUrl, intIn, leaseTtlSeconds, optional, secret, timeoutMs } from "../../config.ts";
+import { type BrazeClient, createBrazeClient } from "../../providers/braze/client.ts";
+
+export const brazeEnvSchema = z.object({
+  ...dbEnv,
+  BRAZE_REST_URL: httpUrl,
+  BRAZE_API_KEY: secret(),
+  /** Per-request timeout; a create still unanswered then is recorded as uncertain. */
+  BRAZE_TIMEOUT_MS: optional(timeoutMs),
+  /** Braze's limit for broadcast schedule creates; 0 turns pacing off. */
+  BRAZE_CREATES_PER_MINUTE: optional(intIn(0, 100_000)),
+  BRAZE_CAMPAIGN_ID: z.string().min(1).max(200),
+  BRAZE_LEASE_TTL_SECONDS: optional(leaseTtlSeconds),
+  BRAZE_CONCURRENCY: optional(intIn(1, 64)),
+});
+
+export type BrazeEnv = z.infer<typeof brazeEnvSchema>;
+
+export function brazeClientFrom(env: BrazeEnv): BrazeClient {
+  return createBrazeClient({
+    baseUrl: env.BRAZE_REST_URL,
+    apiKey: env.BRAZE_API_KEY,
+    timeoutMs: env.BRAZE_TIMEOUT_MS,
+    createsPerMinute: env.BRAZE_CREATES_PER_MINUTE,
+  });
+}
