@@ -8,7 +8,7 @@ import type { Braze, Clock, Db } from "../../ports.ts";
 import { leaseNameFor, scheduleProperties } from "../braze/campaign.ts";
 import { type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
-import { type Decision, planReconcile, type ReconcileRow } from "./plan.ts";
+import { type Decision, planReconcile } from "./plan.ts";
 import type { ReconcileSettings } from "./settings.ts";
 
 export interface ReconcilePorts {
