@@ -159,6 +159,13 @@ const T = {
     "tests/db/ledger/a braze schedule already owned by a live row cannot be settled onto another row.test.ts",
   ledgerNamedLease:
     "tests/db/ledger/a write naming a lease other than the campaign's is refused even with the campaign's live token.test.ts",
+  guardUnknownKey: "tests/db/send-guard/an unknown key is refused.test.ts",
+  guardCancelled: "tests/db/send-guard/a cancelled match's key is refused.test.ts",
+  guardFailedOrSuperseded: "tests/db/send-guard/a failed or superseded attempt's key is refused.test.ts",
+  guardFarFromSendTime:
+    "tests/db/send-guard/a key asked far from its row's send time is refused and claims nothing.test.ts",
+  guardOnce:
+    "tests/db/send-guard/two uncertain attempts that both exist deliver exactly once, even asked at the same moment.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -286,9 +293,9 @@ export const mutants: Mutant[] = [
     guard: "ledger_begin does not apply an update whose version is stale",
     file: LEDGER,
     find:
-      "last_error = null, fencing_token = p_token, updated_at = now()\n       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id\n         and version = (v_intent ->> 'version')::integer and status = 'scheduled'",
+      "'attempt_id', attempt_id),\n             signature = v_intent ->> 'signature', send_at = (v_intent ->> 'send_at')::timestamptz,\n             kickoff_at = (v_intent ->> 'kickoff_at')::timestamptz,\n             message = coalesce(v_intent -> 'message', '{}'::jsonb),\n             last_error = null, fencing_token = p_token, updated_at = now()\n       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id\n         and version = (v_intent ->> 'version')::integer and status = 'scheduled'",
     replace:
-      "last_error = null, fencing_token = p_token, updated_at = now()\n       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id\n         and status = 'scheduled'",
+      "'attempt_id', attempt_id),\n             signature = v_intent ->> 'signature', send_at = (v_intent ->> 'send_at')::timestamptz,\n             kickoff_at = (v_intent ->> 'kickoff_at')::timestamptz,\n             message = coalesce(v_intent -> 'message', '{}'::jsonb),\n             last_error = null, fencing_token = p_token, updated_at = now()\n       where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id\n         and status = 'scheduled'",
     banner: "Guard: compare-and-set. A stale version (or a row that moved on) is a",
     tests: [T.ledgerCas, T.ledgerBatch],
   },
@@ -331,6 +338,84 @@ export const mutants: Mutant[] = [
     replace: "       and fencing_token <= p_token\n       for update;",
     banner: "Guard: compare-and-set on the version the intent was written with, and",
     tests: [T.ledgerSettledRow, T.ledgerCas, T.ledgerUncertainStale],
+  },
+
+  // ------------------------------------------------------- delivery guard
+  {
+    id: "send-guard-unknown-key",
+    guard: "a key the ledger never wrote is refused",
+    file: LEDGER,
+    find:
+      "  if v_ledger_id is null then\n    return jsonb_build_object('send', false, 'reason', 'unknown key');\n  end if;\n",
+    replace: "",
+    banner: "Guard: a key the ledger never wrote was never sent to Braze by this",
+    tests: [T.guardUnknownKey],
+  },
+  {
+    id: "send-guard-claimed-keeps-yes",
+    guard: "the key that claimed the delivery keeps its yes for later recipients",
+    file: LEDGER,
+    find:
+      "  if v_delivered_by = p_key then\n    return jsonb_build_object('send', true, 'reason', 'delivery claimed by this key');\n  elsif v_delivered_by is not null then",
+    replace: "  if false then\n    return null;\n  elsif v_delivered_by is not null then",
+    banner: "Guard: the delivery is claimed once per match. The claiming key keeps",
+    tests: [T.guardOnce, T.guardFailedOrSuperseded],
+  },
+  {
+    id: "send-guard-claimed-refuses-others",
+    guard: "once a key claimed the delivery every other key is refused at once",
+    file: LEDGER,
+    find:
+      "  elsif v_delivered_by is not null then\n    return jsonb_build_object('send', false, 'reason', 'another schedule of this match delivered');\n  end if;\n\n  -- Guard: an attempt",
+    replace: "  end if;\n\n  -- Guard: an attempt",
+    banner: "Guard: the delivery is claimed once per match. The claiming key keeps",
+    tests: [T.guardOnce, T.guardFailedOrSuperseded],
+  },
+  {
+    id: "send-guard-failed-attempt",
+    guard: "a key of a create Braze refused is refused",
+    file: LEDGER,
+    find: "  if v_state = 'failed' then\n    return jsonb_build_object('send', false, 'reason', 'attempt failed');",
+    replace: "  if false then\n    return jsonb_build_object('send', false, 'reason', 'attempt failed');",
+    banner: "Guard: an attempt Braze refused (or whose schedule is gone) and one a",
+    tests: [T.guardFailedOrSuperseded],
+  },
+  {
+    id: "send-guard-superseded-attempt",
+    guard: "a key of an attempt a confirmed one replaced is refused",
+    file: LEDGER,
+    find: "  elsif v_state = 'superseded' then",
+    replace: "  elsif false then",
+    banner: "Guard: an attempt Braze refused (or whose schedule is gone) and one a",
+    tests: [T.guardFailedOrSuperseded],
+  },
+  {
+    id: "send-guard-cancelled-match",
+    guard: "a cancelled match (or one being cancelled) is not announced",
+    file: LEDGER,
+    find:
+      "  if v_status in ('cancelled', 'cancelling') then\n    return jsonb_build_object('send', false, 'reason', 'match cancelled');",
+    replace: "  if false then\n    return jsonb_build_object('send', false, 'reason', 'match cancelled');",
+    banner: "Guard: a cancelled match (or one being cancelled) is not announced, even",
+    tests: [T.guardCancelled],
+  },
+  {
+    id: "send-guard-send-time",
+    guard: "a schedule firing far from the ledger's send time is refused",
+    file: LEDGER,
+    find: "  if abs(extract(epoch from now() - v_send_at)) > p_tolerance_seconds then",
+    replace: "  if false then",
+    banner: "Guard: the schedule fires when the ledger says, on the database's clock.",
+    tests: [T.guardFarFromSendTime],
+  },
+  {
+    id: "send-guard-claim-once",
+    guard: "of two keys asking at once only the first claims the delivery",
+    file: LEDGER,
+    find: "   where id = v_ledger_id and delivered_by is null and status not in ('cancelled', 'cancelling')",
+    replace: "   where id = v_ledger_id and status not in ('cancelled', 'cancelling')",
+    banner: "Guard: the claim. One conditional update: of two keys asking at once,",
+    tests: [T.guardOnce],
   },
 
   // ------------------------------------------------------------- calendars
