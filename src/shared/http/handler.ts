@@ -14,7 +14,7 @@ import {
   type CallerOf,
 } from "./caller.ts";
 import { corsHeaders, isPreflight, preflightResponse, withHeaders } from "./cors.ts";
-import { drain, parseJson } from "./parse.ts";
+import { drain, parseJson, readBody } from "./parse.ts";
 import { errorResponse, MethodNotAllowedError } from "./respond.ts";
 
 export type Log = (line: string) => void;
@@ -55,21 +55,6 @@ export function logged(
   };
 }
 
-export function postHandler(
-  handle: (req: Request) => Promise<Response>,
-  log?: Log,
-): (req: Request) => Promise<Response> {
-  return logged(async (req) => {
-    try {
-      if (req.method !== "POST") throw new MethodNotAllowedError(`${req.method} is not allowed; use POST`);
-      return await handle(req);
-    } catch (e) {
-      await discardBody(req);
-      return errorResponse(e);
-    }
-  }, log);
-}
-
 /**
  * Reads and drops what is left of a refused request's body, up to a bound.
  * Deno's HTTP server (2.1, the hosted runtime's) drops the connection without
@@ -86,16 +71,18 @@ export const emptyBody = z.object({}).strict();
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-export interface RunContext<K extends CallerKind, Config, Body> {
+export interface RunContext<K extends CallerKind, Config, Body, Verified = undefined> {
   req: Request;
   caller: CallerOf<K>;
   config: Config;
   body: Body;
+  /** What `verifyBody` returned: set only for a function whose sender signs its body. */
+  verified: Verified;
   /** `<caller kind>:<fresh uuid>` (`user:<sub>` for a user): who started a run, for job_runs. */
   runLabel: string;
 }
 
-export interface HandlerSpec<K extends CallerKind, Config, S extends z.ZodType> {
+export interface HandlerSpec<K extends CallerKind, Config, S extends z.ZodType, Verified = undefined> {
   /** Allowed methods; default ["POST"]. Anything else is 405 before the caller is looked at. */
   methods?: readonly string[];
   /**
@@ -112,7 +99,17 @@ export interface HandlerSpec<K extends CallerKind, Config, S extends z.ZodType> 
   /** Body schema (or one built from the configuration); default `emptyBody`; `null` reads no body. */
   body?: S | ((config: Config) => S) | null;
   maxBodyBytes?: number | ((config: Config) => number);
-  run: (ctx: RunContext<K, Config, z.infer<S>>) => Promise<Response>;
+  /**
+   * For a sender that signs its body instead of presenting a secret (Resend's
+   * webhooks, signed the Svix way). Use with `callers: []`: the signature is
+   * the authentication. The handler loads the configuration (the signing
+   * secret is in it, so a missing secret is a 500 naming it), reads the raw
+   * body up to `maxBodyBytes` and calls this before anything is parsed; it
+   * throws UnauthorizedError (401) unless the signature matches, and what it
+   * returns reaches `run` as `verified`. `body` is not read.
+   */
+  verifyBody?: (config: Config, raw: string, headers: Headers) => Verified;
+  run: (ctx: RunContext<K, Config, z.infer<S>, Verified>) => Promise<Response>;
   /** Tests: the caller settings (default: from the environment, once per isolate) and the log sink. */
   auth?: (source?: EnvSource) => CallerAuth;
   log?: Log;
@@ -123,11 +120,16 @@ export interface HandlerSpec<K extends CallerKind, Config, S extends z.ZodType> 
  * Order, each step refusing before the next: method (405) -> caller from the
  * auth settings only (401; 500 naming an auth variable) -> the function's
  * configuration (500 naming the variable) -> `authorize` (403) -> body
- * (400/413) -> `run`. A CORS preflight from an allowed origin is 204.
+ * (400/413) -> `run`. A CORS preflight from an allowed origin is 204. With
+ * `verifyBody`: method -> configuration -> raw body (413) -> signature (401)
+ * -> `run`.
  */
-export function handler<K extends CallerKind, Config, S extends z.ZodType = typeof emptyBody>(
-  spec: HandlerSpec<K, Config, S>,
+export function handler<K extends CallerKind, Config, S extends z.ZodType = typeof emptyBody, Verified = undefined>(
+  spec: HandlerSpec<K, Config, S, Verified>,
 ): { fetch: (req: Request) => Promise<Response> } {
+  if (spec.verifyBody && spec.callers.length > 0) {
+    throw new Error("verifyBody is the authentication of a signed body: give it callers: []");
+  }
   const methods = spec.methods ?? ["POST"];
   const authFrom = spec.auth ?? callerAuthFromEnv;
   const fetch = logged(async (req) => {
@@ -141,6 +143,16 @@ export function handler<K extends CallerKind, Config, S extends z.ZodType = type
       if (!methods.includes(req.method)) {
         throw new MethodNotAllowedError(`${req.method} is not allowed; use ${methods.join(" or ")}`);
       }
+      const max = (config: Config) =>
+        typeof spec.maxBodyBytes === "function"
+          ? spec.maxBodyBytes(config)
+          : spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      if (spec.verifyBody) {
+        const config = spec.config();
+        const verified = spec.verifyBody(config, await readBody(req, max(config)), req.headers);
+        const ctx = { req, caller: undefined as never, config, body: undefined as z.infer<S>, verified };
+        return withHeaders(await spec.run({ ...ctx, runLabel: `signed:${crypto.randomUUID()}` }), cors);
+      }
       const caller = await authenticateCaller(req, authFrom(), spec.callers);
       const config = spec.config();
       spec.authorize?.(caller, config);
@@ -149,13 +161,11 @@ export function handler<K extends CallerKind, Config, S extends z.ZodType = type
         : typeof spec.body === "function"
         ? spec.body(config)
         : spec.body;
-      const max = typeof spec.maxBodyBytes === "function"
-        ? spec.maxBodyBytes(config)
-        : spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-      const body = schema === null ? undefined : await parseJson(req, schema, max);
+      const body = schema === null ? undefined : await parseJson(req, schema, max(config));
       const who = caller as AnyCaller;
       const runLabel = who.kind === "user" ? `user:${who.claims.sub}` : `${who.kind}:${crypto.randomUUID()}`;
-      return withHeaders(await spec.run({ req, caller, config, body: body as z.infer<S>, runLabel }), cors);
+      const ctx = { req, caller, config, body: body as z.infer<S>, verified: undefined as Verified, runLabel };
+      return withHeaders(await spec.run(ctx), cors);
     } catch (e) {
       await discardBody(req);
       return withHeaders(errorResponse(e), cors);

@@ -1,12 +1,18 @@
 import { expect, it } from "vitest";
-import { functionName, postHandler } from "../../../src/shared/http/handler.ts";
+import { functionName, handler as edge } from "../../../src/shared/http/handler.ts";
 import { json } from "../../../src/shared/http/respond.ts";
 import { LockedError } from "../../../src/shared/errors.ts";
 
 it("logs the function, status and run id of a completed run", async () => {
   const lines: string[] = [];
-  const handler = postHandler(async () => json(200, { run_id: "r-1", outcome: "completed" }), (l) => lines.push(l));
-  const res = await handler(new Request("http://127.0.0.1:54321/functions/v1/braze-scheduler", { method: "POST" }));
+  const { fetch } = edge({
+    callers: [],
+    config: () => ({}),
+    verifyBody: () => undefined,
+    run: async () => json(200, { run_id: "r-1", outcome: "completed" }),
+    log: (l) => lines.push(l),
+  });
+  const res = await fetch(new Request("http://127.0.0.1:54321/functions/v1/braze-scheduler", { method: "POST" }));
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ run_id: "r-1", outcome: "completed" }); // the body is still readable
   expect(lines).toHaveLength(1);
@@ -15,11 +21,17 @@ it("logs the function, status and run id of a completed run", async () => {
 
 it("logs refused requests too, mapped to their status", async () => {
   const lines: string[] = [];
-  const handler = postHandler(async () => {
-    throw new LockedError("held");
-  }, (l) => lines.push(l));
-  await handler(new Request("http://x/functions/v1/braze-reconcile", { method: "POST" }));
-  await handler(new Request("http://x/functions/v1/braze-reconcile", { method: "GET" }));
+  const { fetch } = edge({
+    callers: [],
+    config: () => ({}),
+    verifyBody: () => undefined,
+    run: async () => {
+      throw new LockedError("held");
+    },
+    log: (l) => lines.push(l),
+  });
+  await fetch(new Request("http://x/functions/v1/braze-reconcile", { method: "POST" }));
+  await fetch(new Request("http://x/functions/v1/braze-reconcile", { method: "GET" }));
   expect(lines.map((l) => JSON.parse(l).status)).toEqual([409, 405]);
 });
 
