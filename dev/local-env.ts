@@ -261,7 +261,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     if (!given("braze")) {
       sims.braze = started(
-        await startBrazeSimulator({ ...options.simulators?.braze, port: port("braze"), apiKey: keys.BRAZE_API_KEY }),
+        await startBrazeSimulator({
+          // With the functions served, each fired push asks the delivery guard
+          // first, as the campaign's Connected Content does on Braze.
+          ...(serve
+            ? { sendGuard: { url: `${projectUrl}/functions/v1/braze-send-guard`, secret: keys.BRAZE_GUARD_SECRET! } }
+            : {}),
+          ...options.simulators?.braze,
+          port: port("braze"),
+          apiKey: keys.BRAZE_API_KEY,
+        }),
       );
     }
     if (!given("football")) {
