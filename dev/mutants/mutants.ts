@@ -166,6 +166,8 @@ const T = {
     "tests/db/send-guard/a key asked far from its row's send time is refused and claims nothing.test.ts",
   guardOnce:
     "tests/db/send-guard/two uncertain attempts that both exist deliver exactly once, even asked at the same moment.test.ts",
+  guardCancelRace:
+    "tests/db/ledger/a cancel that commits while its match's key is being asked is never delivered.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -370,6 +372,9 @@ export const mutants: Mutant[] = [
     replace: "  end if;\n\n  -- Guard: an attempt",
     banner: "Guard: the delivery is claimed once per match. The claiming key keeps",
     tests: [T.guardOnce, T.guardFailedOrSuperseded],
+    expect: "equivalent",
+    why:
+      "equivalent in the answer: the claim's update needs delivered_by null, so any other key is refused (send false) all the same; only the reason can differ, when that key is also failed, superseded or off time",
   },
   {
     id: "send-guard-failed-attempt",
@@ -397,7 +402,19 @@ export const mutants: Mutant[] = [
       "  if v_status in ('cancelled', 'cancelling') then\n    return jsonb_build_object('send', false, 'reason', 'match cancelled');",
     replace: "  if false then\n    return jsonb_build_object('send', false, 'reason', 'match cancelled');",
     banner: "Guard: a cancelled match (or one being cancelled) is not announced, even",
-    tests: [T.guardCancelled],
+    tests: [T.guardCancelled, T.guardCancelRace],
+    expect: "equivalent",
+    why:
+      "equivalent: the claim's update refuses a cancelled or cancelling row too and answers 'match cancelled'; send-guard-claim-not-cancelled is the race only the update sees",
+  },
+  {
+    id: "send-guard-claim-not-cancelled",
+    guard: "a cancel that commits while a key is being asked stops the claim",
+    file: LEDGER,
+    find: "   where id = v_ledger_id and delivered_by is null and status not in ('cancelled', 'cancelling')",
+    replace: "   where id = v_ledger_id and delivered_by is null",
+    banner: "Guard: a cancelled match (or one being cancelled) is not announced, even",
+    tests: [T.guardCancelRace, T.guardCancelled],
   },
   {
     id: "send-guard-send-time",
