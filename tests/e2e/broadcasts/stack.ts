@@ -2,6 +2,7 @@
 // with an audience in the Resend simulator, and helpers that act the way an editor would.
 import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { resendSimClient } from "../../../dev/sim/resend.ts";
+import { dropFailingTrigger, installFailingTrigger } from "../../support/failing-trigger.ts";
 import { callFunction } from "../../support/functions.ts";
 import { CRON_SECRET, startTestStack } from "../../support/stack.ts";
 
@@ -73,28 +74,19 @@ export type BroadcastStack = Awaited<ReturnType<typeof startBroadcastStack>>;
 
 export const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
-/**
- * Makes the next database write that moves a broadcast to `status` fail, once,
- * as a lost connection or an outage would. A sequence, because nextval is not
- * undone by the rollback the failure itself causes.
- */
+/** Makes the next database write that moves a broadcast to `status` fail, once. */
 export async function failNextTransitionTo(stack: BroadcastStack, status: string) {
-  await stack.t.sql.unsafe(`
-    create sequence if not exists public.test_fail_seq;
-    select setval('public.test_fail_seq', 1, false);
-    create or replace function public.test_fail_transition() returns trigger language plpgsql as $$
-    begin
-      if new.send_status = '${status}' and old.send_status <> '${status}'
-         and nextval('public.test_fail_seq') = 1 then
-        raise exception 'simulated database failure while recording %', new.send_status;
-      end if;
-      return new;
-    end $$;
-    drop trigger if exists test_fail_transition on app_private.broadcasts;
-    create trigger test_fail_transition before update on app_private.broadcasts
-      for each row execute function public.test_fail_transition();
-  `);
+  await installFailingTrigger(stack.t.sql, {
+    name: "test_fail_transition",
+    table: "app_private.broadcasts",
+    event: "update",
+    condition: `new.send_status = '${status}' and old.send_status <> '${status}'`,
+    message: `simulated database failure while recording ${status}`,
+    once: true,
+  });
 }
+
+const crashAfterProvider = { name: "test_fail_transitions", table: "app_private.broadcasts" };
 
 /**
  * Makes every write that moves a broadcast out of `from` into one of `to` fail
@@ -102,21 +94,14 @@ export async function failNextTransitionTo(stack: BroadcastStack, status: string
  * the provider answered would leave it.
  */
 export async function failTransitions(stack: BroadcastStack, from: string, to: string[]) {
-  const list = to.map((x) => `'${x}'`).join(", ");
-  await stack.t.sql.unsafe(`
-    create or replace function public.test_fail_transitions() returns trigger language plpgsql as $$
-    begin
-      if old.send_status = '${from}' and new.send_status in (${list}) then
-        raise exception 'simulated crash before recording %', new.send_status;
-      end if;
-      return new;
-    end $$;
-    drop trigger if exists test_fail_transitions on app_private.broadcasts;
-    create trigger test_fail_transitions before update on app_private.broadcasts
-      for each row execute function public.test_fail_transitions();
-  `);
+  await installFailingTrigger(stack.t.sql, {
+    ...crashAfterProvider,
+    event: "update",
+    condition: `old.send_status = '${from}' and new.send_status in (${to.map((x) => `'${x}'`).join(", ")})`,
+    message: `simulated crash before recording one of ${to.join(", ")}`,
+  });
 }
 
 export async function clearFailures(stack: BroadcastStack) {
-  await stack.t.sql.unsafe(`drop trigger if exists test_fail_transitions on app_private.broadcasts`);
+  await dropFailingTrigger(stack.t.sql, crashAfterProvider);
 }
