@@ -333,6 +333,8 @@ export interface ThrowawayPostgres {
   dir: string;
   /** The server's own database (postgres), for creating others. */
   adminUrl: string;
+  /** Another database on the same server. */
+  urlOf(database: string): string;
   stop(): Promise<void>;
 }
 
@@ -362,7 +364,14 @@ export async function startThrowawayPostgres(
     const url = pg.url(options.database);
     await applyPlatformBootstrap(url);
     await applyMigrations(url);
-    return { url, port: pg.port, dir, adminUrl: pg.url(), stop: () => undo.run() };
+    return {
+      url,
+      port: pg.port,
+      dir,
+      adminUrl: pg.url(),
+      urlOf: (database) => pg.url(database),
+      stop: () => undo.run(),
+    };
   } catch (e) {
     await undo.run();
     throw e;
