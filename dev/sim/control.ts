@@ -5,7 +5,7 @@
 // under /_sim/ no route claims is 404. The simulated API itself is never routed here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Holds } from "./holds.ts";
-import { isRecord, readJson, sendJson } from "./shared.ts";
+import { isRecord, mergeFaults, readJson, sendJson } from "./shared.ts";
 
 export interface ControlAnswer {
   /** 200 unless given. */
@@ -73,5 +73,22 @@ export function holdRoutes(holds: Holds): ControlRoutes {
       body: { released: holds.release(typeof input.endpoint === "string" ? input.endpoint : undefined) },
     }),
     "GET /_sim/held": () => ({ body: { held: holds.list() } }),
+  };
+}
+
+/**
+ * GET /_sim/state (the snapshot) and POST /_sim/faults (merged into the
+ * current faults by the shared contract, see mergeFaults; answers the result).
+ */
+export function stateAndFaultRoutes<F extends object>(sim: {
+  snapshot: () => unknown;
+  faults: { get: () => F; set: (next: F) => void };
+}): ControlRoutes {
+  return {
+    "GET /_sim/state": () => ({ body: sim.snapshot() }),
+    "POST /_sim/faults": (input) => {
+      sim.faults.set(mergeFaults(sim.faults.get(), input));
+      return { body: sim.faults.get() };
+    },
   };
 }

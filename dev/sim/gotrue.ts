@@ -22,11 +22,11 @@
 // Docs: https://supabase.com/docs/reference/javascript/auth-admin-updateuserbyid,
 // https://supabase.com/docs/reference/javascript/auth-admin-deleteuser.
 
-import { controlRouter, holdRoutes } from "./control.ts";
+import { controlRouter, holdRoutes, stateAndFaultRoutes } from "./control.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authTokenRoutes, LOCAL_JWT_SECRET } from "./auth-tokens.ts";
 import { type HeldCall, Holds } from "./holds.ts";
-import { callJson, delay, isRecord, listen, mergeFaults, readJson, sendJson } from "./shared.ts";
+import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
 
 export const DEFAULT_GOTRUE_SERVICE_KEY = "local-service-role-key";
 
@@ -266,11 +266,7 @@ export async function startGoTrueSimulator(options: GoTrueSimulatorOptions) {
   });
 
   const control = controlRouter({
-    "GET /_sim/state": () => ({ body: snapshot() }),
-    "POST /_sim/faults": (input) => {
-      faults = mergeFaults(faults, input);
-      return { body: faults };
-    },
+    ...stateAndFaultRoutes({ snapshot, faults: { get: () => faults, set: (next) => (faults = next) } }),
     ...holdRoutes(holds),
     "POST /_sim/reset": () => {
       users = new Map();

@@ -18,11 +18,11 @@
 // resend/resend-openapi resend.yaml). Neither is simulated here, so every key is
 // ignored: it is only recorded in `calls`, to show that it changed nothing.
 
-import { controlRouter, holdRoutes } from "./control.ts";
+import { controlRouter, holdRoutes, stateAndFaultRoutes } from "./control.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { type HeldCall, Holds } from "./holds.ts";
-import { callJson, delay, isRecord, listen, mergeFaults, readJson, sendJson } from "./shared.ts";
+import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
 
 export const DEFAULT_RESEND_API_KEY = "re_local_key";
 
@@ -399,11 +399,7 @@ export async function startResendSimulator(options: ResendSimulatorOptions) {
   });
 
   const control = controlRouter({
-    "GET /_sim/state": () => ({ body: snapshot() }),
-    "POST /_sim/faults": (input) => {
-      faults = mergeFaults(faults, input);
-      return { body: faults };
-    },
+    ...stateAndFaultRoutes({ snapshot, faults: { get: () => faults, set: (next) => (faults = next) } }),
     ...holdRoutes(holds),
     "POST /_sim/fire": (input) => {
       const until = typeof input.until === "string" ? Date.parse(input.until) : Infinity;
