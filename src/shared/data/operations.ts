@@ -1,6 +1,6 @@
 // The operations view and retention (migration create_ops_status_view): the
 // page's data in one read-only round trip, and one bounded pruning batch per
-// call under the maintenance lease. Timestamps are ISO strings as jsonb
+// call under the maintenance lease. Timestamps are ISO strings as json
 // renders them.
 import type { Db } from "../ports.ts";
 
