@@ -1,5 +1,5 @@
 // `npm run bench -- scheduler [--matches 1000] [--small 100] [--concurrency 16] [--latency-ms 200]
-//                            [--broadcast-per-minute 250]`
+//                            [--broadcast-per-minute 250] [--guard-asks 20000]`
 //
 // One run, against a throwaway Postgres, the football-data simulator and one
 // Braze simulator per workspace (Braze answering every call after 200 ms):
@@ -26,17 +26,27 @@
 //    a run (an unchanged run's round trips), the N-update run must make at
 //    most N/10 (settles batched in 200 ms windows).
 //
+// 5. The delivery guard: answers per second through the served
+//    braze-send-guard function (real HTTP, HTTP Basic, a distinct key per ask
+//    so no cache helps) against the database's ceiling for the one indexed
+//    read the guard makes (the same select by primary key through postgres.js),
+//    both at --concurrency, with the guard's SQL function called directly
+//    through postgres.js between them to show where the difference goes.
+//    Reported as a ratio; checked only for every answer being the right one.
+//
 // --broadcast-per-minute sets both the simulators' create bucket and the
 // project's pacing (BRAZE_CREATES_PER_MINUTE), to see latency-bound numbers.
 import postgres from "postgres";
 import { schedulerSettingsSchema } from "../src/shared/jobs/braze-scheduler/settings.ts";
 import { checkBrazeSchedules } from "./support/end-state.ts";
+import { indexedRead, supersededKeys, throughFunction, type Throughput, throughSqlFunction } from "./support/guard.ts";
 import { LA_LIGA, PREMIER_LEAGUE, shiftKickoffs, upcomingFixtures } from "./support/fixtures.ts";
 import { measure, type Measurement } from "./support/measure.ts";
 import { startBenchStack } from "./support/stack.ts";
 import { formatTable } from "./support/table.ts";
 import { type ProjectResult, runNaive, runProject } from "./support/variants.ts";
 import { simClient } from "../dev/sim/braze.ts";
+import { LOCAL_SECRETS } from "../dev/local-env.ts";
 
 /** Braze's shared budget for the schedule endpoints, 250,000 an hour, by the minute as the simulator counts. */
 const PER_MINUTE = Math.floor(250_000 / 60);
@@ -50,16 +60,25 @@ interface Options {
   concurrency: number;
   latencyMs: number;
   broadcastPerMinute: number;
+  guardAsks: number;
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { matches: 1000, small: 100, concurrency: 16, latencyMs: 200, broadcastPerMinute: 250 };
+  const options: Options = {
+    matches: 1000,
+    small: 100,
+    concurrency: 16,
+    latencyMs: 200,
+    broadcastPerMinute: 250,
+    guardAsks: 20_000,
+  };
   const keys: Record<string, keyof Options> = {
     "--matches": "matches",
     "--small": "small",
     "--concurrency": "concurrency",
     "--latency-ms": "latencyMs",
     "--broadcast-per-minute": "broadcastPerMinute",
+    "--guard-asks": "guardAsks",
   };
   for (let i = 0; i < args.length; i += 2) {
     const key = keys[args[i]!];
@@ -98,6 +117,8 @@ export async function main(args: string[]): Promise<void> {
     // project: (a) on N matches; seed: (b) on the same N; small: (a) on --small matches.
     brazeWorkspaces: ["project", "seed", "small"] as const,
     brazeRateLimits: { perMinute: PER_MINUTE, broadcastPerMinute: o.broadcastPerMinute },
+    // Every function served over the benchmark's database, for the guard (5).
+    functionEnv: {},
   });
   const stop = () => void stack.close().finally(() => process.exit(130));
   process.once("SIGINT", stop).once("SIGTERM", stop);
@@ -161,6 +182,26 @@ export async function main(args: string[]): Promise<void> {
       checkBrazeSchedules(project.brazeUrl, project.campaignId, shifted, defaults.leadMinutes),
       checkBrazeSchedules(seed.brazeUrl, seed.campaignId, shifted, defaults.leadMinutes),
     ]);
+
+    // 5. The delivery guard, each path warmed up first (connections, Deno's JIT), then measured on fresh keys.
+    const guardUrl = stack.functionUrl("braze-send-guard");
+    const warm = Math.min(1000, o.guardAsks);
+    const keys = await supersededKeys(sql, project.campaignId, 3 * (warm + o.guardAsks));
+    const slice = (i: number) => keys.slice(i * (warm + o.guardAsks), (i + 1) * (warm + o.guardAsks));
+    const paths: [string, (k: string[]) => Promise<Throughput>][] = [
+      ["served function", (k) => throughFunction(guardUrl, LOCAL_SECRETS.brazeGuard, k, o.concurrency)],
+      ["guard SQL function", (k) => throughSqlFunction(sql, k, o.concurrency)],
+      ["indexed read", (k) => indexedRead(sql, k, o.concurrency)],
+    ];
+    const guard: Throughput[] = [];
+    for (const [i, [what, run]] of paths.entries()) {
+      await run(slice(i).slice(0, warm));
+      guard.push(await run(slice(i).slice(warm)));
+      log(`guard, ${what}: ${guard[i]!.perSecond.toFixed(0)} answers/s`);
+    }
+    const [viaFunction, viaSql, ceiling] = guard as [Throughput, Throughput, Throughput];
+    const guardRatio = viaFunction.perSecond / ceiling.perSecond;
+    const guardWrong = guard.reduce((t, g) => t + [...g.wrong.values()].reduce((a, b) => a + b, 0), 0);
 
     // ---- Report ----
     const N = n(o.matches);
@@ -304,6 +345,30 @@ export async function main(args: string[]): Promise<void> {
       `  (b) seed loop: ${naiveFill.dbRoundTrips} for the first fill, ${shiftB.dbRoundTrips} for the shift (one or more per match)\n`,
     );
 
+    console.log(
+      `5. the delivery guard: ${
+        n(o.guardAsks)
+      } asks per path, ${o.concurrency} in flight, each with a key no ask used before\n`,
+    );
+    console.log(formatTable(
+      ["path", "asks", "wall time (s)", "answers/s", "wrong answers"],
+      paths.map(([what], i) => {
+        const g = guard[i]!;
+        const wrong = [...g.wrong].map(([k, c]) => `${c} ${k}`).join("; ") || "0";
+        return [what, n(g.asks), g.wallSeconds.toFixed(2), n(Math.round(g.perSecond)), wrong];
+      }),
+    ));
+    console.log(
+      `\nserved function / indexed read: ${
+        guardRatio.toFixed(2)
+      } (the function's answers per second as a share of the database's ceiling for the guard's one read); guard SQL function / indexed read: ${
+        (viaSql.perSecond / ceiling.perSecond).toFixed(2)
+      }`,
+    );
+    console.log(
+      `served function: HTTP with Basic auth to Deno serving every function, one RPC over its postgres.js pool (5 connections); guard SQL function: public.braze_send_guard through the benchmark's postgres.js pool; indexed read: the guard's select alone through that pool.\n`,
+    );
+
     const settleBound = Math.floor(o.matches / 10);
     const checks: [string, boolean][] = [
       [
@@ -342,6 +407,10 @@ export async function main(args: string[]): Promise<void> {
       [
         `4 (a)'s ${N}-update run made at most ${settleBound} round trips beyond a run's fixed ${unchanged.dbRoundTrips} (${shiftA.dbRoundTrips} in all)`,
         shiftA.dbRoundTrips - unchanged.dbRoundTrips <= settleBound,
+      ],
+      [
+        `5 every guard ask answered 200 abort "attempt superseded" (${guardWrong} wrong of ${n(3 * o.guardAsks)})`,
+        guardWrong === 0,
       ],
     ];
     for (const [what, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"}  ${what}`);

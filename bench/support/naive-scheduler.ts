@@ -89,8 +89,8 @@ export async function runNaiveScheduler(
     const [row] = await query(() =>
       sql`
       insert into app_private.schedule_ledger
-        (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, message, fencing_token)
-      values (${settings.campaignId}, ${n.matchId}, 'creating', ${attemptId}, ${n.signature},
+        (campaign_id, match_id, status, attempt_id, guard_key, signature, send_at, kickoff_at, message, fencing_token)
+      values (${settings.campaignId}, ${n.matchId}, 'creating', ${attemptId}, ${attemptId}, ${n.signature},
               ${n.sendAt}, ${n.kickoffAt}, ${sql.json(n.message as never)}, 0)
       returning id`
     );
