@@ -5,11 +5,11 @@
 // single calendar.
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET, mintAccessToken } from "../../dev/mint-token.ts";
+import { mintAccessToken } from "../../dev/mint-token.ts";
 import { DEFAULT_MAX_CALENDARS, maxBodyBytes, syncRequestSchema } from "../../src/shared/jobs/calendar-sync/schema.ts";
 import { calendar, newUserId, sync } from "../support/calendars.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../support/functions.ts";
+import type { TestDatabase } from "../support/db.ts";
+import { CRON_SECRET, startTestStack, type TestStack } from "../support/stack.ts";
 import {
   assertRefusesAll,
   authenticatedAttempt,
@@ -22,28 +22,19 @@ import {
   parsedBody,
   unauthenticatedAttempt,
 } from "./fuzz.ts";
-import { CRON_SECRET } from "./stack.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 const alice = newUserId();
 const bob = newUserId();
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    CRON_SECRET,
-  });
+  stack = await startTestStack();
+  t = stack.database;
   await sync(t.db, alice, [calendar("alice-work", { settings: { private: "dentist" } }), calendar("alice-home")]);
   await sync(t.db, alice, [calendar("alice-work"), calendar("alice-home", { name: "Home" })]); // revision 2
   await sync(t.db, bob, [calendar("bob-work")]);
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 const schema = syncRequestSchema(DEFAULT_MAX_CALENDARS);
 const passesSchema = (body: string | Uint8Array) => {
@@ -93,7 +84,7 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
   const bodies = fc.oneof(junkBodies(maxBodyBytes(DEFAULT_MAX_CALENDARS)), nearValid, tooMany, duplicate);
   const sent = await assertRefusesAll({
     endpoint: "calendar-sync",
-    url: fns.url("calendar-sync"),
+    url: stack.url("calendar-sync"),
     sql: t.sql,
     attempts: fc.oneof(
       {

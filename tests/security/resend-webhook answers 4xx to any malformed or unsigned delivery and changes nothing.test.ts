@@ -8,9 +8,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/shared/jobs/resend-webhook/handle.ts";
 import { schemaFor, svixIdSchema } from "../../src/shared/jobs/resend-webhook/event.ts";
 import { emailEvent, signedHeaders } from "../../src/shared/jobs/resend-webhook/sign.ts";
-import { post, SECRET, serveWebhook } from "../e2e/resend-webhook/deliveries.ts";
-import { createTestDatabase, type TestDatabase } from "../support/db.ts";
-import type { ServedFunctions } from "../support/functions.ts";
+import { post, SECRET } from "../e2e/resend-webhook/deliveries.ts";
+import type { TestDatabase } from "../support/db.ts";
+import { startTestStack, type TestStack } from "../support/stack.ts";
 import {
   assertRefusesAll,
   type Attempt,
@@ -22,16 +22,16 @@ import {
   parsedBody,
 } from "./fuzz.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveWebhook(t);
+  stack = await startTestStack();
+  t = stack.database;
   const now = new Date().toISOString();
   for (const [i, type] of ["email.delivered", "email.opened", "email.clicked"].entries()) {
     const click = type === "email.clicked" ? { click: { link: "https://example.com/a", timestamp: now } } : {};
     expect(
-      (await post(fns.url("resend-webhook"), {
+      (await post(stack.url("resend-webhook"), {
         svixId: `msg_seed_${i}`,
         body: emailEvent(type, now, "e-seeded", click),
         signedAt: new Date(),
@@ -39,10 +39,7 @@ beforeAll(async () => {
     ).toBe(200);
   }
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 const OTHER_SECRET = "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=";
 
@@ -140,7 +137,7 @@ it("refuses every forged, replayed or malformed delivery, and changes nothing", 
     });
   const sent = await assertRefusesAll({
     endpoint: "resend-webhook",
-    url: fns.url("resend-webhook"),
+    url: stack.url("resend-webhook"),
     sql: t.sql,
     attempts,
     numRuns: 75,

@@ -5,37 +5,41 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, newUserId, storedCalendars, storedRevision } from "../../support/calendars.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import type { TestDatabase } from "../../support/db.ts";
 import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
 import { startPostgrest } from "../../support/postgrest.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
 let postgrest: Awaited<ReturnType<typeof startPostgrest>>;
-const served: Record<string, ServedFunctions> = {};
+let rest: ServedFunctions;
+const url: Record<string, (name: string) => string> = {};
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  // The local stack serves the functions over a direct connection; a second
+  // server gets the same environment pointed at PostgREST over the same database.
+  stack = await startTestStack();
+  t = stack.database;
   postgrest = await startPostgrest({ databaseUrl: t.url, jwtSecret: LOCAL_JWT_SECRET });
   const serviceRoleKey = await new SignJWT({ role: "service_role" })
     .setProtectedHeader({ alg: "HS256" })
     .setIssuedAt()
     .setExpirationTime("1h")
     .sign(new TextEncoder().encode(LOCAL_JWT_SECRET));
-  const common = { SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET, CRON_SECRET: "local-cron-secret" };
-  [served.direct, served.rest] = await Promise.all([
-    serveFunctions({ ...common, DB_ADAPTER: "direct", SUPABASE_DB_URL: t.url }),
-    serveFunctions({
-      ...common,
-      DB_ADAPTER: "rest",
-      SUPABASE_URL: postgrest.url,
-      SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
-    }),
-  ]);
+  rest = await serveFunctions({
+    ...stack.env,
+    DB_ADAPTER: "rest",
+    SUPABASE_URL: postgrest.url,
+    SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+  });
+  url.direct = stack.url;
+  url.rest = rest.url;
 });
 afterAll(async () => {
-  await Promise.all(Object.values(served).map((s) => s.close()));
+  await rest?.close();
   await postgrest?.close();
-  await t?.drop();
+  await stack?.close();
 });
 
 describe.each(["direct", "rest"])("through the %s adapter", (adapter) => {
@@ -43,7 +47,7 @@ describe.each(["direct", "rest"])("through the %s adapter", (adapter) => {
   let token: string;
   const post = async (body: unknown, init: RequestInit = {}) => {
     token ??= await mintAccessToken({ sub: user });
-    const res = await fetch(served[adapter]!.url("calendar-sync"), {
+    const res = await fetch(url[adapter]!("calendar-sync"), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
@@ -101,7 +105,7 @@ describe.each(["direct", "rest"])("through the %s adapter", (adapter) => {
 
   it("answers a body that is not JSON with 400 and GET with 405", async () => {
     expect((await post(undefined, { body: "{not json" })).status).toBe(400);
-    const res = await fetch(served[adapter]!.url("calendar-sync"), { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(url[adapter]!("calendar-sync"), { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(405);
     await res.body?.cancel();
   });

@@ -3,33 +3,25 @@
 // its deletes and writes). The caller gets a 503, the user keeps exactly the
 // calendars they had, and the next sync works on a fresh connection.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
+import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, calendars, newUserId, storedCalendars, storedRevision, until } from "../../support/calendars.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    CRON_SECRET: "local-cron-secret",
-  });
+  stack = await startTestStack();
+  t = stack.database;
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 it("answers 503 and leaves the calendars as they were", async () => {
   const user = newUserId();
   const token = await mintAccessToken({ sub: user });
   const post = (body: unknown) =>
-    fetch(fns.url("calendar-sync"), {
+    fetch(stack.url("calendar-sync"), {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),

@@ -5,30 +5,22 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, calendars, newUserId, storedCalendars, storedRevision } from "../../support/calendars.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 const alice = newUserId();
 const bob = newUserId();
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    CRON_SECRET: "local-cron-secret",
-  });
+  stack = await startTestStack();
+  t = stack.database;
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 async function post(token: string | null, body: unknown) {
-  const res = await fetch(fns.url("calendar-sync"), {
+  const res = await fetch(stack.url("calendar-sync"), {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),

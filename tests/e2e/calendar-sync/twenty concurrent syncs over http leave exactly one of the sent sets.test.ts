@@ -3,7 +3,7 @@
 // twenty are waiting). Afterwards the stored set is exactly one of the sent
 // sets, and the returned counts replay in revision order.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
+import { mintAccessToken } from "../../../dev/mint-token.ts";
 import {
   calendar,
   type CalendarPayload,
@@ -13,25 +13,17 @@ import {
   type SyncCounts,
   until,
 } from "../../support/calendars.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: t.url,
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
-    CRON_SECRET: "local-cron-secret",
-  });
+  stack = await startTestStack();
+  t = stack.database;
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 const setNumber = (k: number): CalendarPayload[] =>
   Array.from({ length: 30 }, (_, i) => i)
@@ -42,7 +34,7 @@ it("applies the twenty requests one after the other, never mixing two sets", asy
   const user = newUserId();
   const token = await mintAccessToken({ sub: user });
   const post = async (calendars: CalendarPayload[]) => {
-    const res = await fetch(fns.url("calendar-sync"), {
+    const res = await fetch(stack.url("calendar-sync"), {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ calendars }),

@@ -8,8 +8,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, newUserId } from "../../support/calendars.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
 import { CHROMIUM, describeWithSystemPackages, installedPath } from "../../support/system-packages.ts";
 
 /** An empty page on its own origin (a free port on 127.0.0.1). */
@@ -42,21 +41,15 @@ function callFrom(page: Page, url: string, token: string, body: unknown): Promis
 }
 
 describeWithSystemPackages(CHROMIUM)("calendar-sync from a browser on another origin", () => {
-  let t: TestDatabase;
-  let fns: ServedFunctions;
+  let stack: TestStack;
   let allowed: Awaited<ReturnType<typeof servePage>>;
   let other: Awaited<ReturnType<typeof servePage>>;
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
     allowed = await servePage();
     other = await servePage();
-    fns = await serveFunctions({
-      DB_ADAPTER: "direct",
-      SUPABASE_DB_URL: t.url,
-      CORS_ALLOWED_ORIGINS: `https://app.example.test, ${allowed.origin}`,
-    });
+    stack = await startTestStack({ env: { CORS_ALLOWED_ORIGINS: `https://app.example.test, ${allowed.origin}` } });
     browser = await chromium.launch({
       executablePath: installedPath(CHROMIUM.files[0]!),
       args: [
@@ -74,10 +67,9 @@ describeWithSystemPackages(CHROMIUM)("calendar-sync from a browser on another or
 
   afterAll(async () => {
     await browser?.close();
-    await fns?.close();
+    await stack?.close();
     await allowed?.close();
     await other?.close();
-    await t?.drop();
   });
 
   it("syncs and reads the answer (and a 401) from the allowed origin; from another origin the browser sends nothing", async () => {
@@ -86,22 +78,22 @@ describeWithSystemPackages(CHROMIUM)("calendar-sync from a browser on another or
     const page = await browser.newPage();
 
     await page.goto(allowed.origin);
-    expect(await callFrom(page, fns.url("calendar-sync"), token, { calendars: [calendar("work")] })).toEqual({
+    expect(await callFrom(page, stack.url("calendar-sync"), token, { calendars: [calendar("work")] })).toEqual({
       status: 200,
       body: { inserted: 1, updated: 0, deleted: 0, unchanged: 0, revision: 1 },
     });
     const refused = await callFrom(
       page,
-      fns.url("calendar-sync"),
+      stack.url("calendar-sync"),
       await mintAccessToken({ sub: user, expiresIn: "-1m" }),
       { calendars: [] },
     );
     expect(refused).toMatchObject({ status: 401, body: { error: "unauthorized" } });
 
     await page.goto(other.origin);
-    const blocked = await callFrom(page, fns.url("calendar-sync"), token, { calendars: [] });
+    const blocked = await callFrom(page, stack.url("calendar-sync"), token, { calendars: [] });
     expect(blocked).toEqual({ error: expect.stringMatching(/Failed to fetch/) });
-    const rows = await t.sql`select calendar_id from public.managed_calendars where user_id = ${user}`;
+    const rows = await stack.database.sql`select calendar_id from public.managed_calendars where user_id = ${user}`;
     expect(rows.map((r) => r.calendar_id)).toEqual(["work"]);
     await page.close();
   });

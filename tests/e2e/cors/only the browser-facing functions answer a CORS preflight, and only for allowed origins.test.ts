@@ -5,25 +5,20 @@
 // a browser) answer no preflight and carry no CORS header; neither does any
 // function for an origin not in the list.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ServedFunctions, serveFunctions } from "../../support/functions.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
 
 const APP = "https://app.example.test";
 const BROWSER_FACING = ["calendar-sync", "broadcasts", "delete-user"];
 const MACHINE_ONLY = ["braze-scheduler", "braze-reconcile", "broadcasts-resolve", "delete-user-resume"];
 
-let fns: ServedFunctions;
+let stack: TestStack;
 beforeAll(async () => {
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none",
-    CRON_SECRET: "local-cron-secret-for-tests",
-    CORS_ALLOWED_ORIGINS: APP,
-  });
+  stack = await startTestStack({ env: { CORS_ALLOWED_ORIGINS: APP } });
 });
-afterAll(() => fns?.close());
+afterAll(() => stack?.close());
 
 const preflight = (name: string, origin: string) =>
-  fetch(fns.url(name), {
+  fetch(stack.url(name), {
     method: "OPTIONS",
     headers: {
       origin,
@@ -42,7 +37,7 @@ it.each(BROWSER_FACING)(
     expect(res.headers.get("access-control-allow-origin")).toBe(APP);
     expect(res.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS");
     expect(res.headers.get("access-control-allow-headers")).toContain("authorization");
-    const error = await fetch(fns.url(name), { method: "POST", headers: { origin: APP }, body: "{}" });
+    const error = await fetch(stack.url(name), { method: "POST", headers: { origin: APP }, body: "{}" });
     expect(error.status).toBe(401);
     expect(error.headers.get("access-control-allow-origin")).toBe(APP);
   },
@@ -52,7 +47,7 @@ it.each(BROWSER_FACING)("%s: no CORS header for an origin not in the list", asyn
   const res = await preflight(name, "https://evil.example.test");
   expect(res.status).toBe(403);
   expect(corsHeaders(res)).toEqual([]);
-  const error = await fetch(fns.url(name), {
+  const error = await fetch(stack.url(name), {
     method: "POST",
     headers: { origin: "https://evil.example.test" },
     body: "{}",
@@ -64,7 +59,7 @@ it.each(MACHINE_ONLY)("%s: no preflight and no CORS header, even for the allowed
   const res = await preflight(name, APP);
   expect(res.status).toBe(405);
   expect(corsHeaders(res)).toEqual([]);
-  const error = await fetch(fns.url(name), { method: "POST", headers: { origin: APP }, body: "{}" });
+  const error = await fetch(stack.url(name), { method: "POST", headers: { origin: APP }, body: "{}" });
   expect(error.status).toBe(401);
   expect(corsHeaders(error)).toEqual([]);
 });

@@ -5,20 +5,17 @@
 // under exactly this load.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import type { ServedFunctions } from "../../support/functions.ts";
-import { post, serveWebhook } from "./deliveries.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
+import { post } from "./deliveries.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveWebhook(t);
+  stack = await startTestStack();
+  t = stack.database;
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 // A seeded generator, so a failure can be replayed.
 function mulberry32(seed: number) {
@@ -81,7 +78,7 @@ it("counts every open and click exactly once and keeps the earliest open time", 
     [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
   }
 
-  const url = fns.url("resend-webhook");
+  const url = stack.url("resend-webhook");
   const statuses: number[] = [];
   let duplicates = 0;
   let next = 0;

@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import type { ServedFunctions } from "../../support/functions.ts";
-import { post, serveWebhook } from "./deliveries.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
+import { post } from "./deliveries.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveWebhook(t);
+  stack = await startTestStack();
+  t = stack.database;
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 it("keeps status bounced when delivered arrives after bounced, and a redelivered bounce is a 200 duplicate", async () => {
-  const url = fns.url("resend-webhook");
+  const url = stack.url("resend-webhook");
   const bounced = {
     svixId: "msg_b",
     body: emailEvent("email.bounced", "2026-03-01T12:00:05.000Z", "e-b"),

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent, signedHeaders } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import type { ServedFunctions } from "../../support/functions.ts";
-import { post, SECRET, serveWebhook } from "./deliveries.ts";
+import type { TestDatabase } from "../../support/db.ts";
+import { startTestStack, type TestStack } from "../../support/stack.ts";
+import { post, SECRET } from "./deliveries.ts";
 
+let stack: TestStack;
 let t: TestDatabase;
-let fns: ServedFunctions;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fns = await serveWebhook(t);
+  stack = await startTestStack();
+  t = stack.database;
 });
-afterAll(async () => {
-  await fns?.close();
-  await t?.drop();
-});
+afterAll(() => stack?.close());
 
 const stored = async () => ({
   deliveries: (await t.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`)[0]!.n,
@@ -21,7 +18,7 @@ const stored = async () => ({
 });
 
 it("answers 401 to a tampered body, a wrong secret and a 10-minute-old replay, and stores none of them", async () => {
-  const url = fns.url("resend-webhook");
+  const url = stack.url("resend-webhook");
   const body = emailEvent("email.opened", "2026-03-01T12:00:00.000Z", "e-forged");
 
   const headers = signedHeaders(SECRET, { svixId: "msg_t", body, signedAt: new Date() });
