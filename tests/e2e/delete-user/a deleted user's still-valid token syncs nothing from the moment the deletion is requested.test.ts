@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { goTrueSimClient } from "../../../dev/sim/gotrue.ts";
 import { resendSimClient } from "../../../dev/sim/resend.ts";
-import { calendar } from "../../support/calendars.ts";
+import { calendar, until } from "../../support/calendars.ts";
+import { callFunction, type FunctionAnswer } from "../../support/functions.ts";
 import { AUDIENCE, type DeletionStack, startDeletionStack } from "./stack.ts";
 
 let t: DeletionStack["t"];
@@ -22,22 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const call = async (name: string, token: string, body: unknown) => {
-  const res = await fetch(fns.url(name), {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting until ${what}`);
-}
+const call = (name: string, token: string, body: unknown) => callFunction(fns.url(name), { token, body });
 
 async function stored(userId: string) {
   const rows = await t
@@ -57,7 +43,7 @@ async function userWithCalendars(email: string) {
   return { id: user.id, token };
 }
 
-const refused = (r: { status: number; body: Record<string, unknown> }) => {
+const refused = (r: FunctionAnswer) => {
   expect(r.status).toBe(403);
   expect(r.body).toMatchObject({ error: "forbidden", message: expect.stringMatching(/^account_deleted: /) });
 };

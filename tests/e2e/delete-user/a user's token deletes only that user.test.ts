@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { goTrueSimClient } from "../../../dev/sim/gotrue.ts";
 import { resendSimClient } from "../../../dev/sim/resend.ts";
+import { callFunction } from "../../support/functions.ts";
+import { CRON_SECRET, SERVICE_ROLE_KEY } from "../../support/stack.ts";
 import { AUDIENCE, type DeletionStack, startDeletionStack } from "./stack.ts";
 
 let t: DeletionStack["t"];
@@ -23,14 +25,7 @@ async function seed(email: string) {
   return { ...user, token: await mintAccessToken({ sub: user.id, email }) };
 }
 
-const call = async (name: string, token: string | null, body: unknown) => {
-  const res = await fetch(fns.url(name), {
-    method: "POST",
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-};
+const call = (name: string, token: string | null, body: unknown) => callFunction(fns.url(name), { token, body });
 
 test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting herself is 202 done", async () => {
   const ada = await seed("ada@example.test");
@@ -65,10 +60,10 @@ test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting h
 
 test("the service role names the user; the resumer runs under the cron secret", async () => {
   const lin = await seed("lin@example.test");
-  const res = await call("delete-user", "local-service-role-key", { user_id: lin.id });
+  const res = await call("delete-user", SERVICE_ROLE_KEY, { user_id: lin.id });
   expect(res.body).toMatchObject({ status: "done" });
-  expect((await call("delete-user", "local-service-role-key", {})).status).toBe(400);
-  const resumed = await call("delete-user-resume", "local-cron-secret", {});
+  expect((await call("delete-user", SERVICE_ROLE_KEY, {})).status).toBe(400);
+  const resumed = await call("delete-user-resume", CRON_SECRET, {});
   expect(resumed.status).toBe(200);
   expect(resumed.body).toMatchObject({ claimed: 0 });
 });
