@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
-import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 describe("a Braze create answered 500", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+    sim = await startBrazeWithClient({ clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
   });
   afterAll(() => sim.close());
 
   it("is unknown even when Braze did apply it, and is sent once", async () => {
-    const control = simClient(sim.url);
+    const control = sim.control;
     await control.faults({ errors5xx: { next: 1, endpoint: "create", afterCommit: true } });
-    const braze = createBrazeClient({
-      baseUrl: sim.url,
-      apiKey: "local-braze-key",
-      maxAttempts: 4,
-      sleep: async () => {},
-    });
+    const braze = sim.client({ maxAttempts: 4, sleep: async () => {} });
 
     await expect(
       braze.createSchedule({

@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { UpstreamError } from "../../../src/shared/errors.ts";
-import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 describe("a Braze create whose answer never arrives", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+    sim = await startBrazeWithClient({ clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
   });
   afterAll(() => sim.close());
 
   it("throws outcome unknown after one call, and the schedule Braze committed is the only one", async () => {
-    const control = simClient(sim.url);
+    const control = sim.control;
     await control.faults({ timeoutAfterCommit: { next: 1 } });
     const sleeps: number[] = [];
-    const braze = createBrazeClient({
-      baseUrl: sim.url,
-      apiKey: "local-braze-key",
-      timeoutMs: 300,
-      maxAttempts: 5,
-      sleep: async (ms) => void sleeps.push(ms),
-    });
+    const braze = sim.client({ timeoutMs: 300, maxAttempts: 5, sleep: async (ms) => void sleeps.push(ms) });
 
     const error = await braze
       .createSchedule({

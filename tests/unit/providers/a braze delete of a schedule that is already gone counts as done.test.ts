@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { UpstreamError } from "../../../src/shared/errors.ts";
-import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 describe("deleting a Braze schedule", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+    sim = await startBrazeWithClient({ clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
   });
   afterAll(() => sim.close());
 
   it("succeeds the first time and again when Braze answers not found", async () => {
-    const control = simClient(sim.url);
-    const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", sleep: async () => {} });
+    const control = sim.control;
+    const braze = sim.client({ sleep: async () => {} });
     const { scheduleId } = await braze.createSchedule({
       campaignId: "camp-1",
       sendAt: new Date("2030-01-02T15:00:00Z"),
@@ -29,7 +28,7 @@ describe("deleting a Braze schedule", () => {
   });
 
   it("does not swallow other refusals, such as a bad API key", async () => {
-    const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "wrong", sleep: async () => {} });
+    const braze = sim.client({ apiKey: "wrong", sleep: async () => {} });
     const error = await braze.deleteSchedule({ campaignId: "camp-1", scheduleId: "whatever" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ status: 401, outcome: "rejected" });

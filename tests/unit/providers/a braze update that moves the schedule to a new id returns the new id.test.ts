@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
-import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 describe("Braze answering an update with a new schedule id", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({ port: 0, clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
+    sim = await startBrazeWithClient({ clock: { start: "2030-01-01T00:00:00Z", frozen: true } });
   });
   afterAll(() => sim.close());
 
   it("hands the caller the id that is live now, and the old id no longer answers", async () => {
-    const control = simClient(sim.url);
-    const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", sleep: async () => {} });
+    const control = sim.control;
+    const braze = sim.client({ sleep: async () => {} });
     const { scheduleId: original } = await braze.createSchedule({
       campaignId: "camp-1",
       sendAt: new Date("2030-01-02T15:00:00Z"),

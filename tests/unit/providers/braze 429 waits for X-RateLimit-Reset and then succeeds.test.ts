@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
-import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 const START = Date.parse("2030-01-01T00:00:00Z");
 
 describe("Braze answering 429", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({ port: 0, clock: { start: new Date(START), frozen: true } });
+    sim = await startBrazeWithClient({ clock: { start: new Date(START), frozen: true } });
   });
   afterAll(() => sim.close());
 
   it("waits until X-RateLimit-Reset, then the same create goes through once", async () => {
-    const control = simClient(sim.url);
+    const control = sim.control;
     // The window is spent: every call is refused until the sim clock passes START + 30s.
     await control.faults({ rateLimit: { remaining: 0, resetSeconds: 30 } });
     let simNow = START;
     const sleeps: number[] = [];
-    const braze = createBrazeClient({
-      baseUrl: sim.url,
-      apiKey: "local-braze-key",
+    const braze = sim.client({
       maxAttempts: 2,
       random: () => 0,
       now: () => simNow,

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
-import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 describe("Braze answering 5xx to an update", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({
-      port: 0,
+    sim = await startBrazeWithClient({
       clock: { start: "2030-01-01T00:00:00Z", frozen: true },
       updateAppliesTriggerProperties: true,
     });
@@ -14,11 +12,9 @@ describe("Braze answering 5xx to an update", () => {
   afterAll(() => sim.close());
 
   it("retries with capped, jittered exponential backoff until the update lands", async () => {
-    const control = simClient(sim.url);
+    const control = sim.control;
     const sleeps: number[] = [];
-    const braze = createBrazeClient({
-      baseUrl: sim.url,
-      apiKey: "local-braze-key",
+    const braze = sim.client({
       baseDelayMs: 100,
       maxDelayMs: 150,
       maxAttempts: 4,
@@ -55,13 +51,8 @@ describe("Braze answering 5xx to an update", () => {
   });
 
   it("gives up after maxAttempts with an error that names the status", async () => {
-    const control = simClient(sim.url);
-    const braze = createBrazeClient({
-      baseUrl: sim.url,
-      apiKey: "local-braze-key",
-      maxAttempts: 2,
-      sleep: async () => {},
-    });
+    const control = sim.control;
+    const braze = sim.client({ maxAttempts: 2, sleep: async () => {} });
     const { scheduleId } = await braze.createSchedule({
       campaignId: "camp-2",
       sendAt: new Date("2030-01-02T15:00:00Z"),

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BrazeSimulator, simClient, startBrazeSimulator } from "../../../dev/sim/braze.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
+import { startBrazeWithClient } from "../../support/braze.ts";
 
 describe("listing Braze schedules", () => {
-  let sim: BrazeSimulator;
+  let sim: Awaited<ReturnType<typeof startBrazeWithClient>>;
   beforeAll(async () => {
-    sim = await startBrazeSimulator({
-      port: 0,
+    sim = await startBrazeWithClient({
       clock: { start: "2030-01-01T00:00:00Z", frozen: true },
       listApiTriggered: true,
     });
@@ -14,8 +13,8 @@ describe("listing Braze schedules", () => {
   afterAll(() => sim.close());
 
   it("returns schedule ids and attempt ids up to end_time, minus the ones younger than the lag", async () => {
-    const control = simClient(sim.url);
-    const braze = createBrazeClient({ baseUrl: sim.url, apiKey: "local-braze-key", sleep: async () => {} });
+    const control = sim.control;
+    const braze = sim.client({ sleep: async () => {} });
     const early = await braze.createSchedule({
       campaignId: "camp-1",
       sendAt: new Date("2030-01-02T15:00:00Z"),
