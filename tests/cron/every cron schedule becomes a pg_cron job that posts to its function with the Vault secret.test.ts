@@ -4,7 +4,7 @@
 // pg_net package for Debian), see tests/cron/supabase-stand-ins.sql.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { CRON_SECRET, type CronProject, PROJECT_URL, runJobCommand, startCronProject } from "./support.ts";
+import { CRON_SECRET, type CronProject, PROJECT_URL, runJobCommand, startCronProject } from "./stack.ts";
 
 describeWithSystemPackages(PG15_WITH_CRON)(
   "every cron schedule becomes a pg_cron job that posts to its function with the Vault secret",

@@ -10,7 +10,7 @@
 // signature and default.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, runJobCommand, startCronProject } from "./support.ts";
+import { type CronProject, runJobCommand, startCronProject } from "./stack.ts";
 
 const PLATFORM_REQUEST_IDLE_TIMEOUT_MS = 150_000;
 

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot } from "../../dev/postgres.ts";
 import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, startCronProject } from "./support.ts";
+import { type CronProject, startCronProject } from "./stack.ts";
 
 describeWithSystemPackages(PG15_WITH_CRON)(
   "on a server that offers no pg_net the cron migration does not try to create it",

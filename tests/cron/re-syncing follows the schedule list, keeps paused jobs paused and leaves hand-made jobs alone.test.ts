@@ -4,7 +4,7 @@
 // never touched. On Debian's PostgreSQL 15 with pg_cron (tests/support/pg15.ts).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, PROJECT_URL, runJobCommand, startCronProject } from "./support.ts";
+import { type CronProject, PROJECT_URL, runJobCommand, startCronProject } from "./stack.ts";
 
 describeWithSystemPackages(PG15_WITH_CRON)(
   "re-syncing follows the schedule list, keeps paused jobs paused and leaves hand-made jobs alone",

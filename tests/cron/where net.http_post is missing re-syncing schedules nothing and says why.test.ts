@@ -6,7 +6,7 @@
 // stand-in of net.http_post is dropped after the migrations scheduled the jobs.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, startCronProject } from "./support.ts";
+import { type CronProject, startCronProject } from "./stack.ts";
 
 describeWithSystemPackages(PG15_WITH_CRON)(
   "where net.http_post is missing re-syncing schedules nothing and says why",

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ConflictError } from "../../../src/shared/errors.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
+import { type BegunRow, createIntent, LEASE, takeLease } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

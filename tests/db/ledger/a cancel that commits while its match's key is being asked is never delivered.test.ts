@@ -7,8 +7,8 @@
 // held open in a transaction until the guard is seen waiting on its row.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, createdRow, guarded } from "../send-guard/support.ts";
-import { LEASE } from "./support.ts";
+import { ask, createdRow, guarded } from "../send-guard/fixtures.ts";
+import { LEASE } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

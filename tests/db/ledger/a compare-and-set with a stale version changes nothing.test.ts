@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
+import { type BegunRow, createIntent, LEASE, takeLease } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 // version alone does not say the row is still waiting for an answer.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
+import { type BegunRow, createIntent, LEASE, takeLease } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { fromPostgres } from "../../../src/shared/db/direct.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { type BegunRow, createIntent, LEASE, takeLease } from "./support.ts";
+import { type BegunRow, createIntent, LEASE, takeLease } from "./fixtures.ts";
 
 let t: TestDatabase;
 /** The lease helpers live in app_private (not exposed through PostgREST); tests call them directly. */

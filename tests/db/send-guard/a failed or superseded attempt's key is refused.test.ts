@@ -4,7 +4,7 @@
 // duplicate.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, begin, createdRow, dueNow, guarded, settle } from "./support.ts";
+import { ask, begin, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 // and must not use up the match's one delivery.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, createdRow, guarded } from "./support.ts";
+import { ask, createdRow, guarded } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

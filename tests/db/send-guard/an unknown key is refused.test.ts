@@ -2,7 +2,7 @@
 // ledger does not know was never sent to Braze by this project.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, createdRow, dueNow, guarded } from "./support.ts";
+import { ask, createdRow, dueNow, guarded } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

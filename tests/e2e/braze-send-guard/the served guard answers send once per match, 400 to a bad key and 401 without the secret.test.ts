@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LOCAL_SECRETS } from "../../../dev/local-env.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
-import { createdRow, dueNow, guarded } from "../../db/send-guard/support.ts";
+import { createdRow, dueNow, guarded } from "../../db/send-guard/fixtures.ts";
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { LeaseLostError } from "../../../src/shared/errors.ts";
 import { withLease } from "../../../src/shared/jobs/lease.ts";
-import { leaseDb } from "./support.ts";
+import { leaseDb } from "./fixtures.ts";
 
 it("aborts the run's signal when a renewal stays unanswered past its timeout, and finishes lease_lost", async () => {
   const { db, finish } = leaseDb(() => new Promise(() => {})); // the database never answers

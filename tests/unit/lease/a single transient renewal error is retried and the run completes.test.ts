@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { DbUnavailableError } from "../../../src/shared/errors.ts";
 import { withLease } from "../../../src/shared/jobs/lease.ts";
-import { granted, leaseDb, until } from "./support.ts";
+import { granted, leaseDb, until } from "./fixtures.ts";
 
 it("retries a renewal that failed with a network error once, keeps the lease, and records the run completed", async () => {
   const { db, finish, renewCount } = leaseDb(async (attempt) => {

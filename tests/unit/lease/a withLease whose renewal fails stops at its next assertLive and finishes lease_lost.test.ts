@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { DbUnavailableError, LeaseLostError } from "../../../src/shared/errors.ts";
 import { withLease } from "../../../src/shared/jobs/lease.ts";
-import { leaseDb, until } from "./support.ts";
+import { leaseDb, until } from "./fixtures.ts";
 
 it("throws LeaseLostError from the first assertLive after a refused renewal and records the run as lease_lost", async () => {
   const { db, finish, renewCount } = leaseDb(async () => {

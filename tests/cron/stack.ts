@@ -1,4 +1,4 @@
-// Shared by the tests/cron/ files: a PostgreSQL 15 cluster with pg_cron, built
+// The tests/cron/ files' stack: a PostgreSQL 15 cluster with pg_cron, built
 // the way a Supabase project is (platform bootstrap, Vault and pg_net
 // stand-ins, then every migration through the Supabase CLI).
 import { readFile } from "node:fs/promises";

@@ -1,5 +1,10 @@
+// Fixtures for the ledger's database tests: the campaign's lease taken through
+// begin_job_run, and a create intent as the scheduler writes it.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../../src/shared/ports.ts";
+
+/** ledger_begin's row, declared once with the data layer. */
+export type { BegunRow } from "../../../src/shared/data/ledger.ts";
 
 export const LEASE = "braze:campaign:c1";
 
@@ -24,11 +29,4 @@ export function createIntent(matchId: number, sendAt = "2030-01-01T14:00:00Z") {
     kickoff_at: sendAt,
     message: { match_id: matchId },
   };
-}
-
-export interface BegunRow {
-  id: number;
-  version: number;
-  match_id: number;
-  status: string;
 }

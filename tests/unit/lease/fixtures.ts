@@ -1,3 +1,4 @@
+// Fixtures for the lease unit tests: a fake Db whose renewals each test scripts.
 import type { Db } from "../../../src/shared/ports.ts";
 
 /** A Db that grants the lease and lets each test decide how renewals answer. */

@@ -3,7 +3,7 @@
 import type { Sql } from "postgres";
 import type { Db } from "../../../src/shared/ports.ts";
 import type { BegunRow } from "../../../src/shared/data/ledger.ts";
-import { createIntent, LEASE, takeLease } from "../ledger/support.ts";
+import { createIntent, LEASE, takeLease } from "../ledger/fixtures.ts";
 
 export interface Guarded {
   db: Db;
