@@ -398,20 +398,20 @@ $$;
 --     one is security definer with its own search_path, so never) is parsed
 --     and planned again on every call before PostgreSQL 18 (commit 0dca5d6,
 --     "Change SQL-language functions to use the plan cache", is 18's), and
---     supabase/config.toml pins major_version 15. Planning this statement
---     takes about 4 ms; on 15.18 the LANGUAGE sql version cost 2.4 ms a call
---     on an EMPTY database. PL/pgSQL prepares each statement on its first
---     run and keeps the plan for the session
+--     supabase/config.toml pins major_version 15. On 15.18 the LANGUAGE sql
+--     version cost 2.4 ms a call on an EMPTY database, nearly all of it
+--     planning. PL/pgSQL prepares each statement on its first run and keeps
+--     the plan for the session
 --     (https://www.postgresql.org/docs/15/plpgsql-implementation.html#PLPGSQL-PLAN-CACHING);
 --     the statement has no parameters, so it is a generic plan from the first
---     call: 0.12 ms empty on 15.18.
+--     call: 0.12 ms empty and 0.43 ms with a full page on 15.18.
 --   * json, not jsonb. The answer is built once and sent once as text: json
 --     values are text appended as they are built, while every jsonb level is
 --     converted into binary and walked again when nested into the next one
 --     and once more on output (https://www.postgresql.org/docs/current/datatype-json.html).
 --     The full page (50 runs, 48 hour buckets) went from 1.2-1.4 ms to
---     0.6-0.7 ms on 18 with the same content. json keeps keys in the order
---     written; nothing reads them by position.
+--     0.6-0.7 ms on 18 with the same content. (json keeps keys in the order
+--     written where jsonb sorted them; every reader looks keys up by name.)
 --   * The long lists aggregate their rows as they are (json_agg(r)): one
 --     output call per value, no per-row object built and copied.
 -- What is left when the history is full is the page itself: serializing its
@@ -460,12 +460,18 @@ begin
          limit 10
       ) r
   ),
-  -- The chart's 24 UTC hours, the current one last.
+  -- The chart's 24 UTC hours, the current one last. A primary-key range
+  -- with both ends, written with now() (the same instant as params.at: one
+  -- transaction) rather than through params: a value from another CTE is
+  -- unknown when the plan is made, the planner then guesses a third of the
+  -- table for an open-ended range, and with a year of hours not yet pruned
+  -- the cached plan was a sequential scan of all of them on every call.
   hourly as (
     select c.hour, c.key as outcome, sum(c.n) as runs
       from app_private.ops_hourly_counters c
      where c.scope = 'runs'
-       and c.hour >= pg_catalog.date_trunc('hour', (select at from params), 'UTC') - interval '23 hours'
+       and c.hour between pg_catalog.date_trunc('hour', now(), 'UTC') - interval '23 hours'
+                      and pg_catalog.date_trunc('hour', now(), 'UTC')
      group by 1, 2
     having sum(c.n) <> 0
   ),
@@ -527,7 +533,8 @@ begin
       'deliveries_24h', (
         select coalesce(sum(c.n), 0) from app_private.ops_hourly_counters c
          where c.scope = 'deliveries'
-           and c.hour >= pg_catalog.date_trunc('hour', (select at from params) - interval '24 hours', 'UTC')),
+           and c.hour between pg_catalog.date_trunc('hour', now() - interval '24 hours', 'UTC')
+                          and pg_catalog.date_trunc('hour', now(), 'UTC')),
       'last_received_at', (select max(c.last_at) from app_private.ops_counters c where c.scope = 'deliveries'),
       'by_event_type', (
         select coalesce(json_agg(json_build_object('event_type', e.key, 'deliveries', e.n, 'last_received_at', e.last_at)
