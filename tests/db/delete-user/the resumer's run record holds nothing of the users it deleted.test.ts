@@ -19,7 +19,8 @@ test("the run's answer lists the user; its stored record does not", async () => 
   const run = await resumeDeletions(s.ports, settings, "test");
   expect(run).toMatchObject({ claimed: 1, done: 1, items: [{ user_id: user.id, status: "done" }] });
 
-  const [stored] = await s.t.sql`select counts::text as counts, outcome from app_private.job_runs where id = ${run.run_id}`;
+  const [stored] = await s.t
+    .sql`select counts::text as counts, outcome from app_private.job_runs where id = ${run.run_id}`;
   expect(stored).toMatchObject({ outcome: "completed" });
   expect(JSON.parse(stored!.counts as string)).toMatchObject({ claimed: 1, done: 1 });
   const naming = await s.t.sql`select id from app_private.job_runs where job_runs::text ilike ${`%${user.id}%`}`;

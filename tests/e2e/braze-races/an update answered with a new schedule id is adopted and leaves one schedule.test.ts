@@ -12,9 +12,8 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 it("owns the new id, and a second run and reconcile change nothing", async () => {
-  const [before] = await stack.database.sql`select braze_schedule_id from app_private.schedule_ledger where match_id = ${
-    matches[0]!.id
-  }`;
+  const [before] = await stack.database
+    .sql`select braze_schedule_id from app_private.schedule_ledger where match_id = ${matches[0]!.id}`;
   const moved = { id: matches[0]!.id, utcDate: new Date(Date.parse(matches[0]!.utcDate) + 30 * 60_000).toISOString() };
   await stack.footballSim.patchMatch(moved.id, { utcDate: moved.utcDate });
   await stack.brazeSim.faults({ newIdOnUpdate: true });
