@@ -14,9 +14,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres, { type Sql } from "postgres";
+import { emailHistory } from "../src/shared/data/email-history.ts";
 import { fromPostgres } from "../src/shared/db/direct.ts";
 import { LOCAL_RESEND_WEBHOOK_SECRET } from "../src/shared/jobs/resend-webhook/env.ts";
-import { recordArgs, schemaFor } from "../src/shared/jobs/resend-webhook/event.ts";
+import { schemaFor, webhookRecord } from "../src/shared/jobs/resend-webhook/event.ts";
 import { emailEvent, signedHeaders } from "../src/shared/jobs/resend-webhook/sign.ts";
 import { startBenchStack } from "./support/stack.ts";
 
@@ -209,7 +210,7 @@ export async function main(args: string[] = []): Promise<Row[]> {
         email_id text primary key, opened_at timestamptz, open_count int not null default 0,
         link_clicks jsonb not null default '{"clicks": [], "totalClicks": 0}');`);
     const fnUrl = stack.functionUrl("resend-webhook");
-    const db = fromPostgres(sql);
+    const history = emailHistory(fromPostgres(sql));
     const rows: Row[] = [];
     const send = async (e: Event) => {
       // Signed just before sending, as Resend does; the signature is part of the cost.
@@ -266,12 +267,13 @@ export async function main(args: string[] = []): Promise<Row[]> {
       });
 
       const viaRpc = makeEvents(`rpc-${tag}`, n, emails);
-      const args = viaRpc.map((e) => {
+      // Parsed and reduced before the clock starts: this row times the one call alone.
+      const records = viaRpc.map((e) => {
         const payload = JSON.parse(e.body);
-        return recordArgs(e.svixId, schemaFor(payload).parse(payload), payload);
+        return webhookRecord(e.svixId, schemaFor(payload).parse(payload), payload);
       });
       console.error(`rpc alone, ${label} ...`);
-      const rpcSeconds = await timed(args, clients, async (a) => void (await db.rpc("record_resend_webhook", a)));
+      const rpcSeconds = await timed(records, clients, async (r) => void (await history.recordWebhook(r)));
       rows.push({
         scenario: `rpc alone, ${label}`,
         deliveries: n,
@@ -284,7 +286,7 @@ export async function main(args: string[] = []): Promise<Row[]> {
       const naiveSeconds = await timed(naive, clients, (e) => naiveDelivery(sql, e));
       const { lost, wrongFirstOpen, opened } = await lostNaive(sql, `naive-${tag}`, naive);
       rows.push({
-        scenario: `naive read-modify-write (seed), ${label}`,
+        scenario: `naive read-modify-write, ${label}`,
         deliveries: n,
         seconds: naiveSeconds,
         lost,

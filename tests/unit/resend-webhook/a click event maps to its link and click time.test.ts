@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { recordArgs, schemaFor } from "../../../src/shared/jobs/resend-webhook/event.ts";
+import { schemaFor, webhookRecord } from "../../../src/shared/jobs/resend-webhook/event.ts";
 
 it("sends the click's own timestamp, link, IP and user agent, and the recipients", () => {
   // The example payload of https://resend.com/docs/webhooks/emails/clicked, abridged.
@@ -21,16 +21,16 @@ it("sends the click's own timestamp, link, IP and user agent, and the recipients
     },
   };
   const event = schemaFor(payload).parse(payload);
-  expect(recordArgs("msg_1", event, payload)).toEqual({
-    p_svix_id: "msg_1",
-    p_event_type: "email.clicked",
-    p_payload: payload,
-    p_occurred_at: "2024-11-22T23:41:12.126Z",
-    p_email_id: "56761188-7520-42d8-8898-ff6fc54ce618",
-    p_to: ["fan@example.com"],
-    p_subject: "Sending this example",
-    p_tags: { category: "confirm_email" },
-    p_click: {
+  expect(webhookRecord("msg_1", event, payload)).toEqual({
+    svixId: "msg_1",
+    eventType: "email.clicked",
+    payload,
+    occurredAt: "2024-11-22T23:41:12.126Z",
+    emailId: "56761188-7520-42d8-8898-ff6fc54ce618",
+    to: ["fan@example.com"],
+    subject: "Sending this example",
+    tags: { category: "confirm_email" },
+    click: {
       link: "https://resend.com",
       timestamp: "2024-11-24T05:00:57.163Z",
       ip_address: "122.115.53.11",
@@ -45,5 +45,5 @@ it("accepts a single `to` string as one recipient", () => {
     created_at: "2024-11-22T23:41:12Z",
     data: { email_id: "e", to: "a@example.com" },
   };
-  expect(recordArgs("m", schemaFor(payload).parse(payload), payload).p_to).toEqual(["a@example.com"]);
+  expect(webhookRecord("m", schemaFor(payload).parse(payload), payload).to).toEqual(["a@example.com"]);
 });

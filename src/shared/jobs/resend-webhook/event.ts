@@ -2,7 +2,7 @@
 // reduced to the record the database applies (one call per delivery).
 // https://resend.com/docs/dashboard/webhooks/event-types
 import { z } from "zod";
-import { recordWebhookArgs, type WebhookRecord } from "../../data/email-history.ts";
+import type { WebhookRecord } from "../../data/email-history.ts";
 
 export const EMAIL_EVENT_TYPES = [
   "email.sent",
@@ -114,9 +114,4 @@ export function webhookRecord(svixId: string, payload: unknown, body: unknown): 
       }
       : null,
   };
-}
-
-/** The named arguments one delivery is recorded with (the webhook bench calls the entry point with them directly). */
-export function recordArgs(svixId: string, payload: unknown, body: unknown): Record<string, unknown> {
-  return recordWebhookArgs(webhookRecord(svixId, payload, body));
 }
