@@ -1,8 +1,8 @@
 // Building blocks for the "bad input, tried" property tests: hostile requests
 // written byte for byte on a raw socket (so duplicated headers, header
 // injection, invalid UTF-8 and bodies past the limit reach the server exactly
-// as sent), a cheap checksum of every table and sequence in the project's
-// schema, and a runner that sends batches concurrently and asserts every
+// as sent), a cheap checksum of every table and sequence in the database's
+// non-system schemas, and a runner that sends batches concurrently and asserts every
 // answer is a 4xx and nothing changed.
 import { appendFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -330,12 +330,17 @@ export function parsedBody(body: string | Uint8Array): { ok: true; value: unknow
 // State and the runner
 // ---------------------------------------------------------------------------
 
-/** md5 of every row of every table, and every sequence's position, in `public`. */
+/**
+ * md5 of every row of every table, and every sequence's position, keyed
+ * `schema.name`, in every schema but the system catalogs: public (what users
+ * read under RLS), app_private (every other table of the project) and the
+ * platform's (auth, supabase_migrations, ...), so a write anywhere shows.
+ */
 export async function databaseChecksum(sql: Sql): Promise<Record<string, string>> {
   // query_to_xml runs the per-table query; format('%I') quotes the names, so
   // nothing is pasted into SQL text.
   const rows = await sql<{ name: string; digest: string }[]>`
-    select c.relname as name,
+    select format('%s.%s', n.nspname, c.relname) as name,
            md5((query_to_xml(
              case when c.relkind = 'S'
                then format('select last_value, is_called from %I.%I', n.nspname, c.relname)
@@ -343,7 +348,8 @@ export async function databaseChecksum(sql: Sql): Promise<Record<string, string>
                            '|', '', n.nspname, c.relname)
              end, false, false, ''))::text) as digest
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = 'public' and c.relkind in ('r', 'p', 'S')
+     where n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
+       and c.relkind in ('r', 'p', 'S')
      order by 1`;
   return Object.fromEntries(rows.map((r) => [r.name, r.digest]));
 }
