@@ -2,21 +2,12 @@
 // migration applied by the Supabase CLI, then each scheduled job's command run
 // as pg_cron would run it. net.http_post is a recording stand-in (there is no
 // pg_net package for Debian), see tests/cron/supabase-stand-ins.sql.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { CRON_SECRET, type CronProject, PROJECT_URL, runJobCommand, startCronProject } from "./stack.ts";
+import { expect, it } from "vitest";
+import { CRON_SECRET, describeWithCronProject, PROJECT_URL, runJobCommand } from "./stack.ts";
 
-describeWithSystemPackages(PG15_WITH_CRON)(
+describeWithCronProject(
   "every cron schedule becomes a pg_cron job that posts to its function with the Vault secret",
-  () => {
-    let project: CronProject;
-    beforeAll(async () => {
-      project = await startCronProject();
-    });
-    afterAll(async () => {
-      await project?.stop();
-    });
-
+  (project) => {
     interface Schedule {
       name: string;
       schedule: string;

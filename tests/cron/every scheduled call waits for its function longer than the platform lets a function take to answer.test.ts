@@ -8,23 +8,14 @@
 // never happened. On Debian's PostgreSQL 15 with pg_cron; net.http_post is the
 // recording stand-in (tests/cron/supabase-stand-ins.sql), which has pg_net's
 // signature and default.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, runJobCommand, startCronProject } from "./stack.ts";
+import { expect, it } from "vitest";
+import { describeWithCronProject, runJobCommand } from "./stack.ts";
 
 const PLATFORM_REQUEST_IDLE_TIMEOUT_MS = 150_000;
 
-describeWithSystemPackages(PG15_WITH_CRON)(
+describeWithCronProject(
   "every scheduled call waits for its function longer than the platform lets a function take to answer",
-  () => {
-    let project: CronProject;
-    beforeAll(async () => {
-      project = await startCronProject();
-    });
-    afterAll(async () => {
-      await project?.stop();
-    });
-
+  (project) => {
     it("passes a timeout longer than the request idle timeout on every job, not pg_net's 5 s default", async () => {
       const rows = await project.sql<{ name: string }[]>`select name from app_private.cron_schedules order by name`;
       expect(rows.length).toBeGreaterThanOrEqual(4);

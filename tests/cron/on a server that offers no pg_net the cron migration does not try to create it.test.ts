@@ -8,22 +8,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import postgres from "postgres";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { repoRoot } from "../../dev/postgres.ts";
-import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, startCronProject } from "./stack.ts";
+import { describeWithCronProject } from "./stack.ts";
 
-describeWithSystemPackages(PG15_WITH_CRON)(
+describeWithCronProject(
   "on a server that offers no pg_net the cron migration does not try to create it",
-  () => {
-    let project: CronProject;
-    beforeAll(async () => {
-      project = await startCronProject();
-    });
-    afterAll(async () => {
-      await project?.stop();
-    });
-
+  (project) => {
     it("runs the extension step without a word about pg_net", async () => {
       const [row] = await project.sql`
         select exists (select from pg_extension where extname = 'pg_cron') as pg_cron,

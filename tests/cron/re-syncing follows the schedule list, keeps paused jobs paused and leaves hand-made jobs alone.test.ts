@@ -2,21 +2,12 @@
 // new rows get jobs, removed rows lose theirs, changed schedules are updated in
 // place, an operator's pause survives, and jobs the project did not create are
 // never touched. On Debian's PostgreSQL 15 with pg_cron (tests/support/pg15.ts).
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, PROJECT_URL, runJobCommand, startCronProject } from "./stack.ts";
+import { expect, it } from "vitest";
+import { describeWithCronProject, PROJECT_URL, runJobCommand } from "./stack.ts";
 
-describeWithSystemPackages(PG15_WITH_CRON)(
+describeWithCronProject(
   "re-syncing follows the schedule list, keeps paused jobs paused and leaves hand-made jobs alone",
-  () => {
-    let project: CronProject;
-    beforeAll(async () => {
-      project = await startCronProject();
-    });
-    afterAll(async () => {
-      await project?.stop();
-    });
-
+  (project) => {
     it("adds, updates and removes its own jobs, and only its own", async () => {
       const { sql } = project;
       const before = new Map(

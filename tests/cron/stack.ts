@@ -4,8 +4,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import postgres, { type Sql } from "postgres";
+import { afterAll, beforeAll } from "vitest";
 import { applyMigrations, applyPlatformBootstrap, repoRoot } from "../../dev/postgres.ts";
 import { type Pg15, startPg15WithCron } from "../support/pg15.ts";
+import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
 
 export const PROJECT_URL = "https://project-ref.supabase.co";
 export const CRON_SECRET = "cron-secret-from-vault";
@@ -42,6 +44,40 @@ export async function startCronProject(): Promise<CronProject> {
     throw e;
   }
   return { pg, sql, notices, stop };
+}
+
+/**
+ * A describe block with a cron project of its own, started before its tests
+ * and stopped after them; skipped with one line where the PostgreSQL 15
+ * packages are missing (tests/support/system-packages.ts). `project` reads the
+ * started project when a test runs.
+ */
+export function describeWithCronProject(name: string, body: (project: CronProject) => void): void {
+  describeWithSystemPackages(PG15_WITH_CRON)(name, () => {
+    let started: CronProject | undefined;
+    beforeAll(async () => {
+      started = await startCronProject();
+    });
+    afterAll(async () => {
+      await started?.stop();
+    });
+    const live = () => {
+      if (!started) throw new Error("the cron project has not started");
+      return started;
+    };
+    body({
+      get pg() {
+        return live().pg;
+      },
+      get sql() {
+        return live().sql;
+      },
+      get notices() {
+        return live().notices;
+      },
+      stop: () => live().stop(),
+    });
+  });
 }
 
 export interface RecordedCall {

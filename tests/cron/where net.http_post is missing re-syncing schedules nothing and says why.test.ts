@@ -4,21 +4,12 @@
 // cron.job_run_details) while the sync reported success. So the sync checks
 // for the function and answers skipped, changing no job. Here the recording
 // stand-in of net.http_post is dropped after the migrations scheduled the jobs.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithSystemPackages, PG15_WITH_CRON } from "../support/system-packages.ts";
-import { type CronProject, startCronProject } from "./stack.ts";
+import { expect, it } from "vitest";
+import { describeWithCronProject } from "./stack.ts";
 
-describeWithSystemPackages(PG15_WITH_CRON)(
+describeWithCronProject(
   "where net.http_post is missing re-syncing schedules nothing and says why",
-  () => {
-    let project: CronProject;
-    beforeAll(async () => {
-      project = await startCronProject();
-    });
-    afterAll(async () => {
-      await project?.stop();
-    });
-
+  (project) => {
     it("answers skipped and leaves cron.job as it was", async () => {
       const { sql } = project;
       const jobs = () => sql`select jobid, jobname, schedule, command, active from cron.job order by jobid`;
