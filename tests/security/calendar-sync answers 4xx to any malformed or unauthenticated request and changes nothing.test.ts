@@ -8,7 +8,6 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintAccessToken } from "../../dev/mint-token.ts";
 import { DEFAULT_MAX_CALENDARS, maxBodyBytes, syncRequestSchema } from "../../src/shared/jobs/calendar-sync/schema.ts";
 import { calendar, newUserId, sync } from "../support/calendars.ts";
-import type { TestDatabase } from "../support/db.ts";
 import { CRON_SECRET, startTestStack, type TestStack } from "../support/stack.ts";
 import {
   assertRefusesAll,
@@ -24,15 +23,16 @@ import {
 } from "./fuzz.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 const alice = newUserId();
 const bob = newUserId();
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
-  await sync(t.db, alice, [calendar("alice-work", { settings: { private: "dentist" } }), calendar("alice-home")]);
-  await sync(t.db, alice, [calendar("alice-work"), calendar("alice-home", { name: "Home" })]); // revision 2
-  await sync(t.db, bob, [calendar("bob-work")]);
+  await sync(stack.database.db, alice, [
+    calendar("alice-work", { settings: { private: "dentist" } }),
+    calendar("alice-home"),
+  ]);
+  await sync(stack.database.db, alice, [calendar("alice-work"), calendar("alice-home", { name: "Home" })]); // revision 2
+  await sync(stack.database.db, bob, [calendar("bob-work")]);
 });
 afterAll(() => stack?.close());
 
@@ -85,7 +85,7 @@ it("refuses every malformed or unauthenticated request, and changes nothing", as
   const sent = await assertRefusesAll({
     endpoint: "calendar-sync",
     url: stack.url("calendar-sync"),
-    sql: t.sql,
+    sql: stack.database.sql,
     attempts: fc.oneof(
       {
         weight: 3,

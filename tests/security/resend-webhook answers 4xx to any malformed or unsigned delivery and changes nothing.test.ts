@@ -9,7 +9,6 @@ import { MAX_BODY_BYTES } from "../../src/shared/jobs/resend-webhook/handle.ts";
 import { schemaFor, svixIdSchema } from "../../src/shared/jobs/resend-webhook/event.ts";
 import { emailEvent, signedHeaders } from "../../src/shared/jobs/resend-webhook/sign.ts";
 import { post, SECRET } from "../e2e/resend-webhook/deliveries.ts";
-import type { TestDatabase } from "../support/db.ts";
 import { startTestStack, type TestStack } from "../support/stack.ts";
 import {
   assertRefusesAll,
@@ -23,10 +22,8 @@ import {
 } from "./fuzz.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
   const now = new Date().toISOString();
   for (const [i, type] of ["email.delivered", "email.opened", "email.clicked"].entries()) {
     const click = type === "email.clicked" ? { click: { link: "https://example.com/a", timestamp: now } } : {};
@@ -138,7 +135,7 @@ it("refuses every forged, replayed or malformed delivery, and changes nothing", 
   const sent = await assertRefusesAll({
     endpoint: "resend-webhook",
     url: stack.url("resend-webhook"),
-    sql: t.sql,
+    sql: stack.database.sql,
     attempts,
     numRuns: 75,
   });

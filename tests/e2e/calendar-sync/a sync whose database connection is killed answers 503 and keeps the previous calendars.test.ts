@@ -5,15 +5,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, calendars, newUserId, storedCalendars, storedRevision, until } from "../../support/calendars.ts";
-import type { TestDatabase } from "../../support/db.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
 });
 afterAll(() => stack?.close());
 
@@ -30,10 +27,10 @@ it("answers 503 and leaves the calendars as they were", async () => {
     (await post({ calendars: [calendar("work", { settings: { alerts: "15m" } }), ...calendars(["home", "gym"])] }))
       .status,
   ).toBe(200);
-  const before = await storedCalendars(t.sql, user);
-  const revision = await storedRevision(t.sql, user);
+  const before = await storedCalendars(stack.database.sql, user);
+  const revision = await storedRevision(stack.database.sql, user);
 
-  const holder = await t.sql.reserve();
+  const holder = await stack.database.sql.reserve();
   await holder`begin`;
   await holder`select 1 from public.managed_calendar_revisions where user_id = ${user} for update`;
   const [{ pid: holderPid }] = (await holder`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
@@ -41,14 +38,14 @@ it("answers 503 and leaves the calendars as they were", async () => {
   const response = post({ calendars: [calendar("work", { name: "Work (new)" }), ...calendars(["travel"])] });
   let victim = 0;
   await until(async () => {
-    const rows = await t.sql`
+    const rows = await stack.database.sql`
       select pid from pg_stat_activity
        where datname = current_database() and query ilike '%sync_managed_calendars%'
          and ${holderPid}::int = any(pg_blocking_pids(pid))`;
     victim = (rows[0]?.pid as number | undefined) ?? 0;
     return victim !== 0;
   }, "the function's sync waits on the held revision row");
-  await t.sql`select pg_terminate_backend(${victim}::int)`;
+  await stack.database.sql`select pg_terminate_backend(${victim}::int)`;
 
   const res = await response;
   expect(res.status).toBe(503);
@@ -56,13 +53,13 @@ it("answers 503 and leaves the calendars as they were", async () => {
   await holder`rollback`;
   holder.release();
 
-  expect(await storedCalendars(t.sql, user)).toEqual(before);
-  expect(await storedRevision(t.sql, user)).toBe(revision);
+  expect(await storedCalendars(stack.database.sql, user)).toEqual(before);
+  expect(await storedRevision(stack.database.sql, user)).toBe(revision);
 
   // The function recovers: the same request now goes through.
   const retry = await post({ calendars: [calendar("work", { name: "Work (new)" }), ...calendars(["travel"])] });
   expect(await retry.json()).toEqual({ inserted: 1, updated: 1, deleted: 2, unchanged: 0, revision: revision + 1 });
-  expect((await storedCalendars(t.sql, user)).find((r) => r.calendar_id === "work")!.settings).toEqual({
+  expect((await storedCalendars(stack.database.sql, user)).find((r) => r.calendar_id === "work")!.settings).toEqual({
     alerts: "15m",
   });
 });

@@ -5,17 +5,14 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LOCAL_JWT_SECRET, mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, calendars, newUserId, storedCalendars, storedRevision } from "../../support/calendars.ts";
-import type { TestDatabase } from "../../support/db.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 const alice = newUserId();
 const bob = newUserId();
 
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
 });
 afterAll(() => stack?.close());
 
@@ -39,7 +36,7 @@ it("keeps each user's sync to their own calendars", async () => {
     status: 200,
     body: { inserted: 2, updated: 0, deleted: 0, unchanged: 0, revision: 1 },
   });
-  const bobBefore = await storedCalendars(t.sql, bob);
+  const bobBefore = await storedCalendars(stack.database.sql, bob);
 
   // Alice replaces "her" set with an empty one, and then with Bob's ids: it
   // is her set either way. Her counts say nothing about Bob's rows.
@@ -53,15 +50,15 @@ it("keeps each user's sync to their own calendars", async () => {
       updated: 0,
       deleted: 0,
     });
-  expect(await storedCalendars(t.sql, bob)).toEqual(bobBefore);
-  expect((await storedCalendars(t.sql, alice)).map((r) => r.name)).toEqual(["mine now", "mine now"]);
+  expect(await storedCalendars(stack.database.sql, bob)).toEqual(bobBefore);
+  expect((await storedCalendars(stack.database.sql, alice)).map((r) => r.name)).toEqual(["mine now", "mine now"]);
 
   // Naming Bob in the body is refused, not ignored.
   const named = await post(aliceToken, { calendars: [], user_id: bob });
   expect(named.status).toBe(400);
   expect(named.body.message).toMatch(/user_id/);
-  expect(await storedCalendars(t.sql, bob)).toEqual(bobBefore);
-  expect(await storedRevision(t.sql, alice)).toBe(1);
+  expect(await storedCalendars(stack.database.sql, bob)).toEqual(bobBefore);
+  expect(await storedRevision(stack.database.sql, alice)).toBe(1);
 });
 
 it.each([
@@ -84,9 +81,9 @@ it.each([
       ),
   ],
 ])("answers %s with 401 and changes nothing", async (_what, token) => {
-  const before = await storedCalendars(t.sql, bob);
+  const before = await storedCalendars(stack.database.sql, bob);
   const res = await post(await token(), { calendars: [] });
   expect(res.status).toBe(401);
   expect(res.body.error).toBe("unauthorized");
-  expect(await storedCalendars(t.sql, bob)).toEqual(before);
+  expect(await storedCalendars(stack.database.sql, bob)).toEqual(before);
 });

@@ -13,15 +13,12 @@ import {
   type SyncCounts,
   until,
 } from "../../support/calendars.ts";
-import type { TestDatabase } from "../../support/db.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
 });
 afterAll(() => stack?.close());
 
@@ -44,13 +41,13 @@ it("applies the twenty requests one after the other, never mixing two sets", asy
   };
   const sets = Array.from({ length: 20 }, (_, i) => setNumber(i + 1));
 
-  const holder = await t.sql.reserve();
+  const holder = await stack.database.sql.reserve();
   await holder`select pg_advisory_lock(hashtextextended('user_writes:' || ${user}, 0))`;
   const pending = sets.map((set) => post(set));
   // The function's pool has 5 connections: five syncs wait on the lock, the
   // other fifteen requests wait for a connection. All twenty are in flight.
   await until(async () => {
-    const [row] = await t.sql`
+    const [row] = await stack.database.sql`
       select count(*)::int as waiting from pg_locks
        where locktype = 'advisory' and not granted
          and database = (select oid from pg_database where datname = current_database())`;
@@ -67,7 +64,7 @@ it("applies the twenty requests one after the other, never mixing two sets", asy
     expect({ set, ...counts }).toEqual({ set, revision: counts.revision, ...expectedCounts(model, sets[set]!) });
     model = sets[set]!;
   }
-  const stored = (await storedCalendars(t.sql, user)).map((r) => [r.calendar_id, r.name]);
+  const stored = (await storedCalendars(stack.database.sql, user)).map((r) => [r.calendar_id, r.name]);
   const asRows = (set: CalendarPayload[]) => set.map((c) => [c.calendar_id, c.name]);
   expect(sets.filter((set) => JSON.stringify(asRows(set)) === JSON.stringify(stored))).toHaveLength(1);
   expect(stored).toEqual(asRows(model));

@@ -5,15 +5,12 @@
 // under exactly this load.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import type { TestDatabase } from "../../support/db.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
 import { post } from "./deliveries.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
 });
 afterAll(() => stack?.close());
 
@@ -98,11 +95,11 @@ it("counts every open and click exactly once and keeps the earliest open time", 
   expect(statuses).toHaveLength(2000);
   expect(duplicates).toBe(600);
 
-  const rows = await t.sql`
+  const rows = await stack.database.sql`
     select email_id, status, open_count, click_count, opened_at, last_opened_at, clicked_at, event_count
       from app_private.email_history order by email_id`;
   expect(rows).toHaveLength(20);
-  const perLink = await t.sql`
+  const perLink = await stack.database.sql`
     select email_id, link, count(*)::int as n from app_private.email_clicks group by email_id, link`;
   for (const row of rows) {
     const x = expected.get(row.email_id)!;
@@ -130,6 +127,6 @@ it("counts every open and click exactly once and keeps the earliest open time", 
     const links = Object.fromEntries(perLink.filter((r) => r.email_id === row.email_id).map((r) => [r.link, r.n]));
     expect(links).toEqual(Object.fromEntries(x.perLink));
   }
-  const [stored] = await t.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`;
+  const [stored] = await stack.database.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`;
   expect(stored!.n).toBe(1400);
 });

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import type { TestDatabase } from "../../support/db.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
 import { post } from "./deliveries.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
 });
 afterAll(() => stack?.close());
 
@@ -29,6 +26,7 @@ it("keeps status bounced when delivered arrives after bounced, and a redelivered
   const again = await post(url, { ...bounced, signedAt: new Date() });
   expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
 
-  const [row] = await t.sql`select status, event_count from app_private.email_history where email_id = 'e-b'`;
+  const [row] = await stack.database
+    .sql`select status, event_count from app_private.email_history where email_id = 'e-b'`;
   expect(row).toEqual({ status: "bounced", event_count: 2 });
 });

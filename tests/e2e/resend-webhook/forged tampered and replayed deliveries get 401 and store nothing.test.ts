@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { emailEvent, signedHeaders } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import type { TestDatabase } from "../../support/db.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
 import { post, SECRET } from "./deliveries.ts";
 
 let stack: TestStack;
-let t: TestDatabase;
 beforeAll(async () => {
   stack = await startTestStack();
-  t = stack.database;
 });
 afterAll(() => stack?.close());
 
 const stored = async () => ({
-  deliveries: (await t.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`)[0]!.n,
-  emails: (await t.sql`select count(*)::int as n from app_private.email_history`)[0]!.n,
+  deliveries: (await stack.database.sql`select count(*)::int as n from app_private.resend_webhook_deliveries`)[0]!.n,
+  emails: (await stack.database.sql`select count(*)::int as n from app_private.email_history`)[0]!.n,
 });
 
 it("answers 401 to a tampered body, a wrong secret and a 10-minute-old replay, and stores none of them", async () => {
