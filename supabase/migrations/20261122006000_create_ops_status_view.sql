@@ -5,9 +5,9 @@
 -- Read-only: like every entry point it runs as its owner (no API role can
 -- read app_private), and it writes nothing.
 --
--- Its cost must not grow with the history (bench/ops.ts holds it under 2x
--- between an empty database and 10 million deliveries and a year of runs), so
--- every part of it reads either a counter kept by the writes themselves or a
+-- Its cost must not grow with the history (bench/ops.ts times it on an empty
+-- database, on one day of traffic and on 10 million deliveries and a year of
+-- runs), so every part of it reads either a counter kept by the writes themselves or a
 -- bounded list served by an index whose rows are only the ones the page shows:
 --   leases               one row per lease name;
 --   last runs per job    loose index scan of job_runs (job, started_at desc), 10 per job;
