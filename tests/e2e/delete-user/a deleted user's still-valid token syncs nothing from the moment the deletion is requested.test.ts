@@ -11,30 +11,25 @@ import { calendar, until } from "../../support/calendars.ts";
 import { callFunction, type FunctionAnswer } from "../../support/functions.ts";
 import { AUDIENCE, type DeletionStack, startDeletionStack } from "./stack.ts";
 
-let t: DeletionStack["t"];
-let gotrue: DeletionStack["gotrue"];
-let resend: DeletionStack["resend"];
-let fns: DeletionStack["fns"];
-let stack: DeletionStack | undefined;
-
+let stack: DeletionStack;
 beforeAll(async () => {
   stack = await startDeletionStack();
-  ({ t, gotrue, resend, fns } = stack);
 });
 afterAll(() => stack?.close());
 
-const call = (name: string, token: string, body: unknown) => callFunction(fns.url(name), { token, body });
+const call = (name: string, token: string, body: unknown) => callFunction(stack.fns.url(name), { token, body });
 
 async function stored(userId: string) {
-  const rows = await t
+  const rows = await stack.t
     .sql`select calendar_id, name from public.managed_calendars where user_id = ${userId} order by calendar_id`;
-  const [rev] = await t.sql`select count(*)::int as n from public.managed_calendar_revisions where user_id = ${userId}`;
+  const [rev] = await stack.t
+    .sql`select count(*)::int as n from public.managed_calendar_revisions where user_id = ${userId}`;
   return { calendars: rows.map((r) => `${r.calendar_id}:${r.name}`), revisions: rev!.n as number };
 }
 
 async function userWithCalendars(email: string) {
-  const user = await goTrueSimClient(gotrue.url).createUser({ email });
-  await resendSimClient(resend.url).addContact(email, AUDIENCE);
+  const user = await goTrueSimClient(stack.gotrue.url).createUser({ email });
+  await resendSimClient(stack.resend.url).addContact(email, AUDIENCE);
   const token = await mintAccessToken({ sub: user.id, email });
   const first = await call("calendar-sync", token, {
     calendars: [calendar("c1", { name: "Work" }), calendar("c2", { name: "Home" })],
@@ -55,7 +50,7 @@ test.each(
   ] as const,
 )("%s, and after the deletion is done, the user's token syncs nothing", async (_when, endpoint, during, revisions) => {
   const user = await userWithCalendars(`${endpoint}@example.test`);
-  const sim = goTrueSimClient(gotrue.url);
+  const sim = goTrueSimClient(stack.gotrue.url);
   await sim.hold(endpoint, 1);
   const deletion = call("delete-user", user.token, {});
   await until(async () => (await sim.state()).held.length === 1, `the ${endpoint} call is held`);

@@ -6,26 +6,21 @@ import { callFunction } from "../../support/functions.ts";
 import { CRON_SECRET, SERVICE_ROLE_KEY } from "../../support/stack.ts";
 import { AUDIENCE, type DeletionStack, startDeletionStack } from "./stack.ts";
 
-let t: DeletionStack["t"];
-let gotrue: DeletionStack["gotrue"];
-let resend: DeletionStack["resend"];
-let fns: DeletionStack["fns"];
-let stack: DeletionStack | undefined;
-
+let stack: DeletionStack;
 beforeAll(async () => {
   stack = await startDeletionStack();
-  ({ t, gotrue, resend, fns } = stack);
 });
 afterAll(() => stack?.close());
 
 async function seed(email: string) {
-  const user = await goTrueSimClient(gotrue.url).createUser({ email });
-  await resendSimClient(resend.url).addContact(email, AUDIENCE);
-  await t.sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
+  const user = await goTrueSimClient(stack.gotrue.url).createUser({ email });
+  await resendSimClient(stack.resend.url).addContact(email, AUDIENCE);
+  await stack.t
+    .sql`insert into public.managed_calendars (user_id, calendar_id, name) values (${user.id}, 'c1', 'Work')`;
   return { ...user, token: await mintAccessToken({ sub: user.id, email }) };
 }
 
-const call = (name: string, token: string | null, body: unknown) => callFunction(fns.url(name), { token, body });
+const call = (name: string, token: string | null, body: unknown) => callFunction(stack.fns.url(name), { token, body });
 
 test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting herself is 202 done", async () => {
   const ada = await seed("ada@example.test");
@@ -33,8 +28,8 @@ test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting h
 
   const denied = await call("delete-user", ada.token, { user_id: grace.id });
   expect(denied.status).toBe(403);
-  expect(await t.sql`select 1 from app_private.user_deletions`).toHaveLength(0);
-  const auth = await goTrueSimClient(gotrue.url).state();
+  expect(await stack.t.sql`select 1 from app_private.user_deletions`).toHaveLength(0);
+  const auth = await goTrueSimClient(stack.gotrue.url).state();
   expect(auth.users.map((u) => u.id).sort()).toEqual([ada.id, grace.id].sort());
   expect(auth.calls.filter((c) => c.endpoint !== "create")).toEqual([]);
 
@@ -51,10 +46,12 @@ test("Ada's token naming Grace is 403 and Grace keeps everything; Ada deleting h
       last_error: null,
     },
   });
-  const after = await goTrueSimClient(gotrue.url).state();
+  const after = await goTrueSimClient(stack.gotrue.url).state();
   expect(after.users.map((u) => u.id)).toEqual([grace.id]);
-  expect((await resendSimClient(resend.url).state()).contacts.map((c) => c.email)).toEqual(["grace@example.test"]);
-  const calendars = await t.sql`select user_id from public.managed_calendars`;
+  expect((await resendSimClient(stack.resend.url).state()).contacts.map((c) => c.email)).toEqual([
+    "grace@example.test",
+  ]);
+  const calendars = await stack.t.sql`select user_id from public.managed_calendars`;
   expect(calendars.map((r) => r.user_id)).toEqual([grace.id]);
 });
 
