@@ -65,7 +65,13 @@ export class Runner {
 
   start(): void {
     this.spawn();
+    let lastTick = Date.now();
     this.watchdog = setInterval(() => {
+      // This process itself was held up (a loaded machine, a long synchronous
+      // step): the runner's heartbeats wait unread in the channel, so its
+      // silence says nothing about it. Start counting again.
+      if (Date.now() - lastTick > 2 * 1000) this.lastSeen = Date.now();
+      lastTick = Date.now();
       if (!this.child || Date.now() - this.lastSeen < HUNG_AFTER_MS) return;
       const ranFor = this.busy
         ? `${Math.round((Date.now() - this.runStartedAt) / 1000)} s into run ${this.holder}`
@@ -96,6 +102,12 @@ export class Runner {
         const counts = m.counts as Record<string, unknown> | undefined;
         for (const [k, n] of Object.entries(counts ?? {})) {
           if (typeof n === "number" && n > 0) this.hooks.counts?.add(`${this.config.kind}:${k}`, n);
+          // Why work was skipped ({"skip_reasons": {"unresolved_row": 2}}), by reason.
+          else if (k === "skip_reasons" && n && typeof n === "object") {
+            for (const [reason, m] of Object.entries(n)) {
+              if (typeof m === "number" && m > 0) this.hooks.counts?.add(`${this.config.kind}:skipped:${reason}`, m);
+            }
+          }
         }
       } else if (m.type === "fault") this.hooks.faults.add(String(m.kind));
       else if (m.type === "log") this.hooks.log(String(m.line));

@@ -36,7 +36,47 @@ export interface ProductionChaosOptions {
   reconcilers?: number;
   /** Matches whose push goes out during the run; a few more are days ahead. */
   matches?: number;
+  /** When pushes go out and how the feed may change them; absent: DEFAULT_TIMING. */
+  timing?: Partial<ProductionTiming>;
 }
+
+export const LEASE_TTL_SECONDS = 5;
+
+/** The run's clock plan, in ms from the start. */
+export interface ProductionTiming {
+  /** The first pushes go out this long after the start: time for the first runs to create them. */
+  firstSendAfterMs: number;
+  /** The last push goes out at least this long after the start (or 30 s after the faults stop, if later). */
+  lastSendAfterMs: number;
+  /** No change touches a push this close, or sets one this close (see ProductionFeed). */
+  freezeMs: number;
+  /** A moved send time moves at least this far: more than the guard's tolerance. */
+  minMoveMs: number;
+  /** After the last push: how long the runners go on, so every due push has fired and rendered. */
+  drainMs: number;
+  /**
+   * The least time between two faults that take the lease out of play (a
+   * killed holder, dropped connections, a stall past the TTL, a failed
+   * renewal, the lease expired under its holder). Each leaves the lease
+   * unusable for up to a TTL; back to back they would leave no run any time
+   * to act, and no push would be owed. Other faults are not spaced.
+   */
+  leaseFaultGapMs: number;
+}
+
+/**
+ * The guard's tolerance at its minimum (60 s), the update buffer one minute,
+ * the create margin 30 s: the feed freezes a match 150 s before its push, so a
+ * change has 90 s under faults to reach Braze before the buffer closes.
+ */
+export const DEFAULT_TIMING: ProductionTiming = {
+  firstSendAfterMs: 90_000,
+  lastSendAfterMs: 270_000,
+  freezeMs: 150_000,
+  minMoveMs: 3 * 60_000,
+  drainMs: 45_000,
+  leaseFaultGapMs: 2 * LEASE_TTL_SECONDS * 1000,
+};
 
 export interface ProductionChaosReport {
   mode: "production";
@@ -59,17 +99,9 @@ export interface ProductionChaosReport {
   violations: string[];
 }
 
-export const LEASE_TTL_SECONDS = 5;
 const CAMPAIGN = "chaos-campaign";
 const CONCURRENCY = 4;
-/**
- * The guard's tolerance at its minimum (60 s), the update buffer one minute,
- * the create margin 30 s: the feed freezes a match 150 s before its push, so a
- * change has 90 s under faults to reach Braze before the buffer closes.
- */
 const GUARD_TOLERANCE_SECONDS = 60;
-const FREEZE_MS = 150_000;
-const MIN_MOVE_MS = 3 * 60_000;
 
 export async function runProductionChaos(options: ProductionChaosOptions): Promise<ProductionChaosReport> {
   const log = options.log ?? (() => {});
@@ -79,6 +111,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
   const feedTally = new Tally();
   const counts = new Tally();
   const started = Date.now();
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
 
   const functionsPort = await freePort();
   const guardUrl = `http://127.0.0.1:${functionsPort}/functions/v1/braze-send-guard`;
@@ -106,12 +139,12 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
   const admin = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
   try {
     const feed = new ProductionFeed(simFootballClient(footballUrl), rng, feedTally, {
-      firstSendMs: started + 90_000,
-      // At least three minutes of pushes, so a short run still has some to check.
-      lastSendMs: Math.max(started + options.durationMs + 30_000, started + 270_000),
+      firstSendMs: started + timing.firstSendAfterMs,
+      // Pushes for at least lastSendAfterMs, so a short run still has some to check.
+      lastSendMs: Math.max(started + options.durationMs + 30_000, started + timing.lastSendAfterMs),
       leadMinutes: 60,
-      freezeMs: FREEZE_MS,
-      minMoveMs: MIN_MOVE_MS,
+      freezeMs: timing.freezeMs,
+      minMoveMs: timing.minMoveMs,
     });
     await feed.seed(options.matches ?? 40, 6);
     const scheduler = schedulerSettingsSchema.parse({
@@ -296,16 +329,20 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
     };
 
     const deadline = started + options.durationMs;
+    let leaseFaultsFrom = 0;
     let ticks = 0;
     while (Date.now() < deadline) {
       ticks++;
-      await sleep(rng.int(100, 400));
+      await sleep(rng.int(50, 250));
       const roll = rng.next();
       if (roll < 0.25) {
         for (let n = rng.int(1, 2); n > 0; n--) await feed.change();
       } else if (roll < 0.6) await brazeFault();
       else if (roll < 0.67) await translatorFault();
-      else await hitRunner(rng.next());
+      else if (Date.now() >= leaseFaultsFrom) {
+        await hitRunner(rng.next());
+        leaseFaultsFrom = Date.now() + rng.int(timing.leaseFaultGapMs, 2 * timing.leaseFaultGapMs);
+      } else await brazeFault();
       if (ticks % 50 === 0) {
         const st = await brazeSim.state();
         log(
@@ -321,7 +358,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
     await translatorSim.faults({});
     for (const r of runners) r.send({ type: "faults", latencyMs: 0, lag: 0 });
     const lastSend = feed.times.lastSendMs;
-    while (Date.now() < lastSend + 45_000) await sleep(1000);
+    while (Date.now() < lastSend + timing.drainMs) await sleep(1000);
     await Promise.all(runners.map((r) => r.stop(60_000)));
     // Requests sent by killed runners land before judging (the longest injected latency is 9 s).
     await sleep(10_000);

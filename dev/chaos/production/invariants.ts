@@ -96,6 +96,21 @@ export async function checkDeliveries(input: {
     }
   }
   const lastDue = input.observedUntilMs - 30_000;
+  /** What Braze saw of a match: its creates (time, status, fault) and every fire's outcome. */
+  const trail = (id: number) => {
+    const creates = state.calls.filter((c) => {
+      const body = c.body as { trigger_properties?: { match_id?: unknown } } | null;
+      return c.endpoint.endsWith("/create") && String(body?.trigger_properties?.match_id) === String(id);
+    }).map((c) =>
+      `${c.at.slice(11, 19)} ${c.status}${c.fault ? ` ${c.fault}` : ""}${c.client_aborted ? " client gone" : ""}`
+    );
+    const fires = ours.filter((d) => d.match_id === String(id)).map((d) =>
+      `${d.send_at.slice(11, 16)} fired ${d.fired_at.slice(11, 19)} ${d.outcome}${
+        d.outcome === "aborted" ? ` (${JSON.stringify(d.guard_asks.map((a) => a.answer ?? a.error))})` : ""
+      }`
+    );
+    return `Braze creates [${creates.join(", ")}], fires [${fires.join(", ")}]`;
+  };
   let expectedCount = 0;
 
   for (const id of feed.everSeen) {
@@ -117,7 +132,7 @@ export async function checkDeliveries(input: {
       const at = mine.filter((d) => Date.parse(d.send_at) === s);
       const when = new Date(s).toISOString();
       if (at.length !== 1) {
-        v.push(`match ${id}: ${at.length} deliveries for its push at ${when}, expected exactly 1`);
+        v.push(`match ${id}: ${at.length} deliveries for its push at ${when}, expected exactly 1; ${trail(id)}`);
         continue;
       }
       const d = at[0]!;
