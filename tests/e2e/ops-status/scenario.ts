@@ -40,14 +40,15 @@ export interface Scenario {
 
 export async function startScenario(): Promise<Scenario> {
   const matches = upcomingMatches(5);
-  // Braze waits 10 minutes here, so a held create keeps its run inside Braze
-  // (and the lease held) for as long as the test looks.
+  // Braze waits 2 minutes here (the longest BRAZE_TIMEOUT_MS allows), so a
+  // held create keeps its run inside Braze (and the lease held) for as long as
+  // the test looks.
   const stack = await startTestStack({
     env: {
       CRON_SECRET,
       BRAZE_CAMPAIGN_ID: CAMPAIGN_ID,
       BRAZE_LIST_LAG_SECONDS: "0",
-      BRAZE_TIMEOUT_MS: "600000",
+      BRAZE_TIMEOUT_MS: "120000",
     },
     simulators: { football: { fixtures: matches.slice(0, 4).map((m) => fixture(m)) } },
   });
@@ -86,8 +87,8 @@ export async function startScenario(): Promise<Scenario> {
   // 4. What only time makes: a create intent nobody finished 25 minutes ago,
   //    a reconcile run that crashed two hours ago, one that failed three hours ago.
   await sql`
-    insert into app_private.schedule_ledger (campaign_id, match_id, status, attempt_id, signature, send_at, kickoff_at, fencing_token, created_at, updated_at)
-    values (${CAMPAIGN_ID}, ${STUCK_MATCH_ID}, 'creating', gen_random_uuid(), 'sig', now() + interval '3 days',
+    insert into app_private.schedule_ledger (campaign_id, match_id, status, attempt_id, guard_key, signature, send_at, kickoff_at, fencing_token, created_at, updated_at)
+    values (${CAMPAIGN_ID}, ${STUCK_MATCH_ID}, 'creating', gen_random_uuid(), gen_random_uuid(), 'sig', now() + interval '3 days',
             now() + interval '3 days 1 hour', 0, now() - interval '25 minutes', now() - interval '25 minutes')`;
   await sql`
     insert into app_private.job_runs (job, lease, holder, fencing_token, started_at)
