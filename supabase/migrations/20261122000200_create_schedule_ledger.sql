@@ -542,6 +542,7 @@ declare
   v_state        text;
   v_ledger_id    bigint;
   v_status       text;
+  v_uncertain_op text;
   v_send_at      timestamptz;
   v_delivered_by uuid;
   v_claimed      uuid;
@@ -551,8 +552,8 @@ begin
       message = 'braze_send_guard: a key and a non-negative tolerance are required';
   end if;
 
-  select a.state, l.id, l.status, l.send_at, l.delivered_by
-    into v_state, v_ledger_id, v_status, v_send_at, v_delivered_by
+  select a.state, l.id, l.status, l.uncertain_op, l.send_at, l.delivered_by
+    into v_state, v_ledger_id, v_status, v_uncertain_op, v_send_at, v_delivered_by
     from app_private.schedule_attempts a
     join app_private.schedule_ledger l on l.id = a.ledger_id
    where a.guard_key = p_key;
@@ -585,6 +586,13 @@ begin
     return jsonb_build_object('send', false, 'reason', 'match cancelled');
   end if;
 
+  -- Guard: nor one whose delete went unanswered (uncertain about its
+  -- cancel): the ledger still means to cancel it, and the schedule fires if
+  -- the delete never landed.
+  if v_uncertain_op = 'cancel' then
+    return jsonb_build_object('send', false, 'reason', 'match cancelled');
+  end if;
+
   -- Guard: the schedule fires when the ledger says, on the database's clock.
   -- A schedule whose move never reached Braze fires at its old time, at
   -- least the update buffer away, and is refused.
@@ -600,6 +608,7 @@ begin
      set status = 'sent', uncertain_op = null, delivered_by = p_key, delivered_at = now(),
          version = version + 1, updated_at = now()
    where id = v_ledger_id and delivered_by is null and status not in ('cancelled', 'cancelling')
+     and uncertain_op is distinct from 'cancel'
   returning delivered_by into v_claimed;
 
   if v_claimed is not null then

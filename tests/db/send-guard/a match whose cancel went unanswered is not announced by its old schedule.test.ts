@@ -1,0 +1,36 @@
+// A match removed, postponed or cancelled in the feed is cancelled in the
+// ledger and its schedule deleted at Braze. When the delete goes unanswered
+// (a timeout, a 5xx that may have been applied), the row is uncertain about
+// its cancel: the ledger's intent is still that the match is not announced,
+// and the schedule, if the delete never landed, still fires. Its key must be
+// refused like a cancelling row's. Seen in production-mode chaos: a removed
+// match delivered at its old time after its delete timed out.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { ask, begin, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+it("refuses the key of a row whose cancel is uncertain and claims nothing", async () => {
+  const g = await guarded(t.db);
+  const row = await createdRow(g, 4, "ok");
+  const [cancel] = await begin(g, [{
+    action: "cancel",
+    match_id: 4,
+    id: row.id,
+    version: row.version,
+    attempt_id: crypto.randomUUID(),
+  }]);
+  await settle(g, [{ id: cancel!.id, version: cancel!.version, outcome: "uncertain" }]);
+  const [uncertain] = await t.sql`select status, uncertain_op from app_private.schedule_ledger where id = ${row.id}`;
+  expect(uncertain).toEqual({ status: "uncertain", uncertain_op: "cancel" });
+  await dueNow(t.sql, row.id);
+
+  expect(await ask(t.db, row.key)).toEqual({ send: false, reason: "match cancelled" });
+  const [after] = await t.sql`select status, delivered_by from app_private.schedule_ledger where id = ${row.id}`;
+  expect(after).toEqual({ status: "uncertain", delivered_by: null });
+});
