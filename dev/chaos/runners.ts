@@ -44,6 +44,12 @@ export interface RunnerHooks {
 }
 
 const HUNG_AFTER_MS = 10_000;
+/**
+ * A fresh process first loads tsx and compiles the cores: on a loaded 2-core
+ * machine that took over a minute. Silence before its first message is
+ * start-up, not a hang.
+ */
+const STARTUP_MS = 120_000;
 const script = fileURLToPath(new URL("./runner-process.ts", import.meta.url));
 
 export class Runner {
@@ -56,6 +62,11 @@ export class Runner {
   private stopping = false;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private exited: Promise<void> = Promise.resolve();
+  /** The current process has sent at least one message. */
+  private heard = false;
+  private markReady: () => void = () => {};
+  /** Resolves once the first process has started and reported. */
+  readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
 
   constructor(readonly config: RunnerConfig, private readonly hooks: RunnerHooks) {}
 
@@ -72,7 +83,7 @@ export class Runner {
       // silence says nothing about it. Start counting again.
       if (Date.now() - lastTick > 2 * 1000) this.lastSeen = Date.now();
       lastTick = Date.now();
-      if (!this.child || Date.now() - this.lastSeen < HUNG_AFTER_MS) return;
+      if (!this.child || Date.now() - this.lastSeen < (this.heard ? HUNG_AFTER_MS : STARTUP_MS)) return;
       const ranFor = this.busy
         ? `${Math.round((Date.now() - this.runStartedAt) / 1000)} s into run ${this.holder}`
         : "between runs";
@@ -94,9 +105,12 @@ export class Runner {
     });
     this.child = child;
     this.lastSeen = Date.now();
+    this.heard = false;
     child.on("error", () => {}); // a send racing a kill; the exit handler restarts the runner
     child.on("message", (m: Record<string, unknown>) => {
       this.lastSeen = Date.now();
+      this.heard = true;
+      this.markReady();
       if (m.type === "run") {
         this.hooks.runs.add(String(m.outcome));
         const counts = m.counts as Record<string, unknown> | undefined;

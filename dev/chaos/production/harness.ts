@@ -110,7 +110,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
   const faults = new Tally();
   const feedTally = new Tally();
   const counts = new Tally();
-  const started = Date.now();
+  let started = Date.now();
   const timing = { ...DEFAULT_TIMING, ...options.timing };
 
   const functionsPort = await freePort();
@@ -146,7 +146,6 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       freezeMs: timing.freezeMs,
       minMoveMs: timing.minMoveMs,
     });
-    await feed.seed(options.matches ?? 40, 6);
     const scheduler = schedulerSettingsSchema.parse({
       campaignId: CAMPAIGN,
       competitions: ["PL", "PD"],
@@ -215,6 +214,15 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       ),
     ];
     for (const r of runners) r.start();
+    // The clock plan starts once every runner is up: the first pushes are due
+    // firstSendAfterMs after that, whatever start-up cost on a loaded machine.
+    await Promise.all(runners.map((r) => r.ready));
+    started = Date.now();
+    Object.assign(feed.times, {
+      firstSendMs: started + timing.firstSendAfterMs,
+      lastSendMs: Math.max(started + options.durationMs + 30_000, started + timing.lastSendAfterMs),
+    });
+    await feed.seed(options.matches ?? 40, 6);
     log(`production chaos seed ${options.seed}: ${runners.length} runners, faults for ${options.durationMs / 1000} s`);
 
     /** The lease holder most of the time: killing a runner that only waits for the lock proves little. */
