@@ -6,9 +6,13 @@
 //    runs and 24 hour buckets) and on a simulated year, in one run. The three
 //    databases live in one throwaway server and the samples alternate between
 //    them, so a machine busy with something else slows all alike; each
-//    figure is the median. The year against the day is what the history
-//    costs; the day against empty is what showing a full page costs. Exits
-//    non-zero when the year / empty ratio is 2 or more.
+//    figure is the median wall time of a call, and beside it the server
+//    backend's own CPU time per call (the mean over the samples, from
+//    /proc/<pid>/schedstat), which leaves out the waits for a CPU that a
+//    loaded machine adds to the wall time. The year against the day is what
+//    the history costs; the day against empty is what showing a full page
+//    costs. Exits non-zero when the year / empty ratio of the wall time is 2
+//    or more.
 // 2. Then the maintenance job (the real core, runMaintenance, over a direct
 //    connection, with the documented default retentions) runs until it defers
 //    nothing, and a table shows, per table it prunes, the rows before and
@@ -24,7 +28,7 @@
 // tables, so every counter trigger runs for every statement as it would in
 // production, in statements of 250,000 rows. Then VACUUM ANALYZE, which
 // autovacuum does in production.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres, { type Sql } from "postgres";
@@ -45,18 +49,63 @@ function option(args: string[], name: string, fallback: number): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Median wall time of `samples` snapshots on each database, alternating (after one untimed warm-up each). */
-async function snapshotMs(dbs: Sql[], samples: number): Promise<number[]> {
-  for (const sql of dbs) await sql`select public.ops_status_snapshot()`;
-  const times = dbs.map(() => [] as number[]);
-  for (let i = 0; i < samples; i++) {
-    for (const [k, sql] of dbs.entries()) {
-      const started = performance.now();
-      await sql`select public.ops_status_snapshot()`;
-      times[k]!.push(performance.now() - started);
-    }
+/** Nanoseconds a local process has spent on a CPU (Linux: first field of /proc/<pid>/schedstat), or null. */
+async function cpuNs(pid: number): Promise<number | null> {
+  try {
+    return Number((await readFile(`/proc/${pid}/schedstat`, "utf8")).split(" ")[0]);
+  } catch {
+    return null;
   }
-  return times.map(median);
+}
+
+interface SnapshotCost {
+  /** Median wall time of one call as the client sees it (round trip included). */
+  wallMs: number;
+  /** Median on-CPU time of the server backend per call; null where /proc is not readable. */
+  cpuMs: number | null;
+}
+
+/**
+ * Each database is timed through its own fresh connection, not the one that
+ * wrote its history, so every side is measured the same way. Samples
+ * alternate between the databases (after one untimed warm-up each, which
+ * also prepares the function's plan), so a machine busy with something else
+ * slows all alike. Beside the wall time, the backend's own CPU time per call
+ * (the server is local, so /proc/<pid>/schedstat is readable): on a loaded
+ * machine the wall time also holds the waits for a CPU, which the CPU time
+ * leaves out.
+ */
+async function snapshotCosts(urls: string[], samples: number): Promise<SnapshotCost[]> {
+  const conns = await Promise.all(urls.map(async (url) => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const pid = row!.pid;
+    await sql`select public.ops_status_snapshot()`;
+    return { sql, pid };
+  }));
+  try {
+    const wall = conns.map(() => [] as number[]);
+    const cpuBefore = await Promise.all(conns.map(({ pid }) => cpuNs(pid)));
+    for (let i = 0; i < samples; i++) {
+      for (const [k, { sql }] of conns.entries()) {
+        const started = performance.now();
+        await sql`select public.ops_status_snapshot()`;
+        wall[k]!.push(performance.now() - started);
+      }
+    }
+    // The total over all samples: a backend's time is only added up when it
+    // leaves the CPU, so one call's share can land in the next reading.
+    const cpuAfter = await Promise.all(conns.map(({ pid }) => cpuNs(pid)));
+    return conns.map((_, k) => {
+      const [before, after] = [cpuBefore[k], cpuAfter[k]];
+      return {
+        wallMs: median(wall[k]!),
+        cpuMs: before == null || after == null ? null : (after - before) / 1e6 / samples,
+      };
+    });
+  } finally {
+    await Promise.all(conns.map(({ sql }) => sql.end({ timeout: 5 })));
+  }
 }
 
 /** Inserts in statements of `batch` rows, so no single statement holds a year of rows in memory. */
@@ -139,7 +188,7 @@ export async function main(args: string[] = []): Promise<void> {
   const days = option(args, "days", 365);
   const deliveries = option(args, "deliveries", 10_000_000);
   const emails = option(args, "emails", Math.max(1, Math.floor(deliveries / 5)));
-  const samples = option(args, "samples", 21);
+  const samples = option(args, "samples", 201);
   const prune = !args.includes("--no-prune");
   const dir = await mkdtemp(join(tmpdir(), "bench-ops-"));
   await chmod(dir, 0o755); // the cluster runs as the unprivileged postgres user when we are root
@@ -165,20 +214,38 @@ export async function main(args: string[] = []): Promise<void> {
     const dayEmails = Math.max(1, Math.round(emails / Math.max(1, days)));
     const dayRuns = await generateYear(day, { days: 1, deliveries: dayDeliveries, emails: dayEmails });
     const year = await generateYear(sql, { days, deliveries, emails });
-    const [emptyMs, dayMs, fullMs] = await snapshotMs([empty, day, sql], samples);
-    const ratio = fullMs! / emptyMs!;
+    const [empty_, day_, full_] = await snapshotCosts([pg.url("ops_empty"), pg.url("ops_day"), pg.url()], samples);
+    const [emptyMs, dayMs, fullMs] = [empty_!.wallMs, day_!.wallMs, full_!.wallMs];
+    const cpu = (c: SnapshotCost) => (c.cpuMs === null ? "-" : `${c.cpuMs.toFixed(3)} ms`);
+    const cpuRatio = (a: SnapshotCost, b: SnapshotCost) =>
+      a.cpuMs === null || b.cpuMs === null ? "-" : `${(a.cpuMs / b.cpuMs).toFixed(2)}x`;
+    const ratio = fullMs / emptyMs;
     console.log(
       formatTable(
-        ["database", "runs", "deliveries", "emails", `snapshot (median of ${samples})`, "vs empty", "vs a day"],
         [
-          ["empty", "0", "0", "0", `${emptyMs!.toFixed(2)} ms`, "1.00x", ""],
+          "database",
+          "runs",
+          "deliveries",
+          "emails",
+          `snapshot (median of ${samples})`,
+          "vs empty",
+          "vs a day",
+          "server CPU per call",
+          "CPU vs empty",
+          "CPU vs a day",
+        ],
+        [
+          ["empty", "0", "0", "0", `${emptyMs.toFixed(2)} ms`, "1.00x", "", cpu(empty_!), "1.00x", ""],
           [
             "a day (a full page)",
             String(dayRuns.runs),
             String(dayDeliveries),
             String(dayEmails),
-            `${dayMs!.toFixed(2)} ms`,
-            `${(dayMs! / emptyMs!).toFixed(2)}x`,
+            `${dayMs.toFixed(2)} ms`,
+            `${(dayMs / emptyMs).toFixed(2)}x`,
+            "1.00x",
+            cpu(day_!),
+            cpuRatio(day_!, empty_!),
             "1.00x",
           ],
           [
@@ -186,9 +253,12 @@ export async function main(args: string[] = []): Promise<void> {
             String(year.runs),
             String(deliveries),
             String(emails),
-            `${fullMs!.toFixed(2)} ms`,
+            `${fullMs.toFixed(2)} ms`,
             `${ratio.toFixed(2)}x`,
-            `${(fullMs! / dayMs!).toFixed(2)}x`,
+            `${(fullMs / dayMs).toFixed(2)}x`,
+            cpu(full_!),
+            cpuRatio(full_!, empty_!),
+            cpuRatio(full_!, day_!),
           ],
         ],
       ),
@@ -242,8 +312,12 @@ export async function main(args: string[] = []): Promise<void> {
     console.log(
       `maintenance: ${runs} runs, ${seconds.toFixed(0)} s (job_runs: every job's latest run is kept and not counted)`,
     );
-    const [emptyAgain, prunedMs] = await snapshotMs([empty, sql], samples);
-    console.log(`snapshot after pruning: ${prunedMs!.toFixed(2)} ms (empty ${emptyAgain!.toFixed(2)} ms)`);
+    const [emptyAgain, pruned] = await snapshotCosts([pg.url("ops_empty"), pg.url()], samples);
+    console.log(
+      `snapshot after pruning: ${pruned!.wallMs.toFixed(2)} ms, server CPU ${
+        pruned!.cpuMs?.toFixed(3) ?? "-"
+      } ms (empty ${emptyAgain!.wallMs.toFixed(2)} ms, CPU ${emptyAgain!.cpuMs?.toFixed(3) ?? "-"} ms)`,
+    );
   } finally {
     await sql.end({ timeout: 5 });
     await empty.end({ timeout: 5 });
