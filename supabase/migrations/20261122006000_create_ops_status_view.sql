@@ -417,7 +417,20 @@ $$;
 -- What is left when the history is full is the page itself: serializing its
 -- ~650 values (runs, hour buckets) costs about as much as the rest of the
 -- call. bench/ops.ts shows it: a database holding a single day (the same
--- full page) costs what a year does.
+-- full page) costs what a year does. Measured on 18.4 (auto_explain with
+-- buffers; the backend's CPU per call from /proc/<pid>/schedstat, 1,000
+-- calls; perf on the backend):
+--   * the history's only trace is the height of job_runs (job, started_at
+--     desc): 2.6 million runs make its 11 descents (6 for the job names, 5
+--     for each job's ten) one level deeper, 71 buffer hits a call against 43
+--     for a day, about 0.07 ms (year 0.87 ms, a day 0.80 ms). Ten million
+--     deliveries and two million emails add nothing (0.63-0.68 ms against a
+--     day's 0.64-0.77 in the same server): no statement here reads them.
+--   * a full page costs 2-2.5 times an empty one in CPU (0.70-0.80 ms
+--     against 0.25-0.35): the 50 runs' json 0.25-0.3 ms (composite_to_json
+--     and its per-column type lookups), the 48 hour buckets about 0.1 ms;
+--     setting up the plan's ~100 nodes (a fifth of a call) is paid empty or
+--     full.
 create function public.ops_status_snapshot()
 returns json
 language plpgsql
