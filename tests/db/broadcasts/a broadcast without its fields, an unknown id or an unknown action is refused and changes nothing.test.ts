@@ -5,6 +5,7 @@
 // locked or touched.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { draft } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -33,13 +34,9 @@ it("an unknown broadcast id is not found", async () => {
 });
 
 it("an unknown action is invalid input and leaves the draft as it was", async () => {
-  const draft = await t.db.rpc<{ id: string }>("broadcast_create", {
-    p_subject: "News",
-    p_content_html: "<p>hi</p>",
-    p_audience_id: "aud",
-  });
+  const row = await draft(t.db);
   const before = await rows();
-  await expect(t.db.rpc("broadcast_begin", { p_id: draft.id, p_action: "explode" })).rejects.toMatchObject({
+  await expect(t.db.rpc("broadcast_begin", { p_id: row.id, p_action: "explode" })).rejects.toMatchObject({
     name: "InvalidInputError",
   });
   expect(await rows()).toEqual(before);

@@ -4,8 +4,10 @@
 // refused as a conflict and the row keeps the first id. Recording the same id
 // again (a retried write) is accepted.
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BroadcastRow } from "../../../src/shared/data/broadcasts.ts";
 import { ConflictError } from "../../../src/shared/errors.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { owner, recorded } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -13,41 +15,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.drop());
 
-interface Row {
-  id: string;
-  version: number;
-  operation_key: string;
-  provider_broadcast_id: string | null;
-}
-
 test("a different id is a conflict; the same id again is accepted", async () => {
-  const created = await t.db.rpc<Row>("broadcast_create", {
-    p_subject: "Weekly",
-    p_content_html: "<p>x</p>",
-    p_audience_id: "aud",
-  });
-  const begun = await t.db.rpc<{ row: Row }>("broadcast_begin", { p_id: created.id, p_action: "send" });
-  const first = await t.db.rpc<Row>("broadcast_record_provider_id", {
-    p_id: created.id,
-    p_version: begun.row.version,
-    p_key: begun.row.operation_key,
-    p_provider_broadcast_id: "b_first",
-  });
+  const first = await recorded(t.db, "b_first");
 
-  const second = t.db.rpc("broadcast_record_provider_id", {
-    p_id: created.id,
-    p_version: first.version,
-    p_key: first.operation_key,
-    p_provider_broadcast_id: "b_second",
-  });
+  const second = t.db.rpc("broadcast_record_provider_id", { ...owner(first), p_provider_broadcast_id: "b_second" });
   await expect(second).rejects.toBeInstanceOf(ConflictError);
   await expect(second).rejects.toThrow(/already has provider broadcast b_first/);
-  expect(await t.db.rpc<Row>("broadcast_get", { p_id: created.id })).toEqual(first);
+  expect(await t.db.rpc<BroadcastRow>("broadcast_get", { p_id: first.id })).toEqual(first);
 
-  const again = await t.db.rpc<Row>("broadcast_record_provider_id", {
-    p_id: created.id,
-    p_version: first.version,
-    p_key: first.operation_key,
+  const again = await t.db.rpc<BroadcastRow>("broadcast_record_provider_id", {
+    ...owner(first),
     p_provider_broadcast_id: "b_first",
   });
   expect(again.provider_broadcast_id).toBe("b_first");

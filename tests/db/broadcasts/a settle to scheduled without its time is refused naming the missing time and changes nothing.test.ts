@@ -3,8 +3,10 @@
 // The settle is refused as invalid input that says the time is missing (the
 // resolver reports that message for the run), and the row stays claimed.
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BroadcastRow } from "../../../src/shared/data/broadcasts.ts";
 import { InvalidInputError } from "../../../src/shared/errors.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { begun, inHours, owner } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -12,33 +14,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.drop());
 
-interface Row {
-  id: string;
-  version: number;
-  operation_key: string;
-}
-
 test("scheduled without scheduled_at is refused, named, and the row is unchanged", async () => {
-  const created = await t.db.rpc<Row>("broadcast_create", {
-    p_subject: "Weekly",
-    p_content_html: "<p>x</p>",
-    p_audience_id: "aud",
-  });
-  const begun = await t.db.rpc<{ row: Row }>("broadcast_begin", {
-    p_id: created.id,
-    p_action: "schedule",
-    p_publish_at: new Date(Date.now() + 7_200_000).toISOString(),
-  });
+  const row = await begun(t.db, { action: "schedule", publishAt: inHours(2) });
 
   const settle = t.db.rpc("broadcast_settle_to_provider", {
-    p_id: created.id,
-    p_version: begun.row.version,
-    p_key: begun.row.operation_key,
+    ...owner(row),
     p_provider_broadcast_id: "b_1",
     p_provider_status: "scheduled",
     p_scheduled_at: null,
   });
   await expect(settle).rejects.toBeInstanceOf(InvalidInputError);
   await expect(settle).rejects.toThrow(/scheduled broadcast needs its scheduled_at/);
-  expect(await t.db.rpc<Row>("broadcast_get", { p_id: created.id })).toEqual(begun.row);
+  expect(await t.db.rpc<BroadcastRow>("broadcast_get", { p_id: row.id })).toEqual(row);
 });

@@ -5,7 +5,9 @@
 // provider and requeue it) rather than a generic "cannot X a broadcast that is
 // unresolved". The row is left exactly as it was.
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BroadcastRow } from "../../../src/shared/data/broadcasts.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { inHours, unresolved } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -13,33 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.drop());
 
-interface Row {
-  id: string;
-  send_status: string;
-  version: number;
-  operation_key: string;
-}
-const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 const REASON = "could not read the provider's state; check the broadcast at Resend, then requeue it";
-
-async function unresolved(): Promise<Row> {
-  const created = await t.db.rpc<Row>("broadcast_create", {
-    p_subject: "Weekly",
-    p_content_html: "<p>x</p>",
-    p_audience_id: "aud",
-  });
-  const begun = await t.db.rpc<{ row: Row }>("broadcast_begin", {
-    p_id: created.id,
-    p_action: "schedule",
-    p_publish_at: inHours(2),
-  });
-  return await t.db.rpc<Row>("broadcast_mark_unresolved", {
-    p_id: created.id,
-    p_version: begun.row.version,
-    p_key: begun.row.operation_key,
-    p_reason: REASON,
-  });
-}
 
 test.each(
   [
@@ -49,7 +25,7 @@ test.each(
     ["cancel", {}],
   ] as const,
 )("%s is refused with the resolver's reason and changes nothing", async (action, args) => {
-  const row = await unresolved();
+  const row = await unresolved(t.db, REASON);
   expect(row.send_status).toBe("unresolved");
   const answer = await t.db.rpc<{ started: boolean; reason: string }>("broadcast_begin", {
     p_id: row.id,
@@ -58,5 +34,5 @@ test.each(
   });
   expect(answer.started).toBe(false);
   expect(answer.reason).toBe(`broadcast is unresolved after schedule: ${REASON}`);
-  expect(await t.db.rpc<Row>("broadcast_get", { p_id: row.id })).toEqual(row);
+  expect(await t.db.rpc<BroadcastRow>("broadcast_get", { p_id: row.id })).toEqual(row);
 });

@@ -5,19 +5,16 @@
 // batch in one transaction. Both are refused as invalid input and nothing is
 // claimed.
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BroadcastRow } from "../../../src/shared/data/broadcasts.ts";
 import { InvalidInputError } from "../../../src/shared/errors.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { begun } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
 });
 afterAll(() => t?.drop());
-
-interface Row {
-  id: string;
-  version: number;
-}
 
 test.each([
   ["a negative grace", { p_grace_seconds: -600, p_limit: 100 }],
@@ -26,12 +23,7 @@ test.each([
   ["a zero limit", { p_grace_seconds: 0, p_limit: 0 }],
   ["a limit over 1000", { p_grace_seconds: 0, p_limit: 1001 }],
 ])("%s is refused and the in-flight row keeps its version", async (_what, args) => {
-  const created = await t.db.rpc<Row>("broadcast_create", {
-    p_subject: "Weekly",
-    p_content_html: "<p>x</p>",
-    p_audience_id: "aud",
-  });
-  const begun = await t.db.rpc<{ row: Row }>("broadcast_begin", { p_id: created.id, p_action: "send" });
+  const row = await begun(t.db);
   await expect(t.db.rpc("broadcast_claim_stuck", args)).rejects.toBeInstanceOf(InvalidInputError);
-  expect(await t.db.rpc<Row>("broadcast_get", { p_id: created.id })).toEqual(begun.row);
+  expect(await t.db.rpc<BroadcastRow>("broadcast_get", { p_id: row.id })).toEqual(row);
 });

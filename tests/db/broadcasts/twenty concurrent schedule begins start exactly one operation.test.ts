@@ -4,6 +4,7 @@
 // the row as draft before the first one's update and all twenty would start.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
+import { draft, inHours } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -12,12 +13,8 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 test("twenty concurrent schedule begins: one starts, nineteen see it in flight", async () => {
-  const created = await t.db.rpc<{ id: string }>("broadcast_create", {
-    p_subject: "Hello",
-    p_content_html: "<p>hi</p>",
-    p_audience_id: "aud_1",
-  });
-  const publishAt = new Date(Date.now() + 86_400_000).toISOString();
+  const created = await draft(t.db);
+  const publishAt = inHours(24);
 
   // Hold the row (as an editor's slow transaction would) on a reserved connection.
   const holder = await t.sql.reserve();
