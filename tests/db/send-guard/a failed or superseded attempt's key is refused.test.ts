@@ -4,7 +4,7 @@
 // duplicate.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, begin, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
+import { ask, beginOn, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -22,15 +22,9 @@ it("refuses a failed attempt's key", async () => {
 it("refuses an uncertain attempt's key once a later attempt of the row is confirmed, and lets the confirmed one deliver", async () => {
   const g = await guarded(t.db);
   const first = await createdRow(g, 2, "uncertain");
-  const [retry] = await begin(g, [{
-    action: "retry_create",
-    match_id: 2,
-    id: first.id,
-    version: first.version,
-    attempt_id: crypto.randomUUID(),
-  }]);
-  await settle(g, [{ id: retry!.id, version: retry!.version, outcome: "ok", braze_schedule_id: "s-2b" }]);
+  const retry = await beginOn(g, first, "retry_create");
+  await settle(g, [{ id: retry.id, version: retry.version, outcome: "ok", braze_schedule_id: "s-2b" }]);
   await dueNow(t.sql, first.id);
   expect(await ask(t.db, first.key)).toEqual({ send: false, reason: "attempt superseded" });
-  expect(await ask(t.db, retry!.guard_key)).toEqual({ send: true, reason: "delivery claimed" });
+  expect(await ask(t.db, retry.guard_key)).toEqual({ send: true, reason: "delivery claimed" });
 });

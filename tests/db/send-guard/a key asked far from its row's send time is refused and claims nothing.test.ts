@@ -4,7 +4,7 @@
 // and must not use up the match's one delivery.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, createdRow, guarded } from "./fixtures.ts";
+import { ask, createdRow, delivery, guarded } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -17,8 +17,7 @@ it("refuses a key asked twenty minutes before its row's send time, and the row s
   const row = await createdRow(g, 4, "ok");
   await t.sql`update app_private.schedule_ledger set send_at = now() + interval '20 minutes' where id = ${row.id}`;
   expect(await ask(t.db, row.key, 600)).toEqual({ send: false, reason: "not the send time" });
-  const [after] = await t.sql`select status, delivered_by from app_private.schedule_ledger where id = ${row.id}`;
-  expect(after).toEqual({ status: "scheduled", delivered_by: null });
+  expect(await delivery(t.sql, row.id)).toEqual({ status: "scheduled", delivered_by: null });
   // At its time the same key delivers.
   await t.sql`update app_private.schedule_ledger set send_at = now() - interval '1 minute' where id = ${row.id}`;
   expect(await ask(t.db, row.key, 600)).toEqual({ send: true, reason: "delivery claimed" });

@@ -7,7 +7,7 @@
 // match delivered at its old time after its delete timed out.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, begin, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
+import { ask, beginOn, createdRow, delivery, dueNow, guarded, settle } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -18,19 +18,12 @@ afterAll(() => t.drop());
 it("refuses the key of a row whose cancel is uncertain and claims nothing", async () => {
   const g = await guarded(t.db);
   const row = await createdRow(g, 4, "ok");
-  const [cancel] = await begin(g, [{
-    action: "cancel",
-    match_id: 4,
-    id: row.id,
-    version: row.version,
-    attempt_id: crypto.randomUUID(),
-  }]);
-  await settle(g, [{ id: cancel!.id, version: cancel!.version, outcome: "uncertain" }]);
+  const cancel = await beginOn(g, row, "cancel");
+  await settle(g, [{ id: cancel.id, version: cancel.version, outcome: "uncertain" }]);
   const [uncertain] = await t.sql`select status, uncertain_op from app_private.schedule_ledger where id = ${row.id}`;
   expect(uncertain).toEqual({ status: "uncertain", uncertain_op: "cancel" });
   await dueNow(t.sql, row.id);
 
   expect(await ask(t.db, row.key)).toEqual({ send: false, reason: "match cancelled" });
-  const [after] = await t.sql`select status, delivered_by from app_private.schedule_ledger where id = ${row.id}`;
-  expect(after).toEqual({ status: "uncertain", delivered_by: null });
+  expect(await delivery(t.sql, row.id)).toEqual({ status: "uncertain", delivered_by: null });
 });

@@ -45,7 +45,28 @@ export async function createdRow(g: Guarded, matchId: number, outcome: "ok" | "u
     outcome,
     ...(outcome === "ok" ? { braze_schedule_id: `s-${matchId}` } : {}),
   }]);
-  return { id: row!.id, key: row!.guard_key, version: row!.version + 1 };
+  return { id: row!.id, matchId, key: row!.guard_key, version: row!.version + 1 };
+}
+
+export type CreatedRow = Awaited<ReturnType<typeof createdRow>>;
+
+/** A later attempt on a created row (its cancel, or a create made again under a new key), begun: ledger_begin's row. */
+export async function beginOn(g: Guarded, row: CreatedRow, action: "cancel" | "retry_create"): Promise<BegunRow> {
+  const [begun] = await begin(g, [{
+    action,
+    match_id: row.matchId,
+    id: row.id,
+    version: row.version,
+    attempt_id: crypto.randomUUID(),
+  }]);
+  return begun!;
+}
+
+/** Whether a row is delivered, and by which key: what a guard answer may change. */
+export async function delivery(sql: Sql, id: number): Promise<{ status: string; delivered_by: string | null }> {
+  const [row] = await sql<{ status: string; delivered_by: string | null }[]>`
+    select status, delivered_by::text from app_private.schedule_ledger where id = ${id}`;
+  return row!;
 }
 
 /** Moves a row's send time to the database's now: the moment Braze fires it. */

@@ -5,7 +5,7 @@
 // claim and aborts.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, begin, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
+import { ask, beginOn, createdRow, delivery, dueNow, guarded, settle } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -16,16 +16,10 @@ afterAll(() => t.drop());
 it("gives the first key the delivery, keeps its yes for every later ask, and refuses the other key", async () => {
   const g = await guarded(t.db);
   const first = await createdRow(g, 7, "uncertain");
-  const [retry] = await begin(g, [{
-    action: "retry_create",
-    match_id: 7,
-    id: first.id,
-    version: first.version,
-    attempt_id: crypto.randomUUID(),
-  }]);
+  const retry = await beginOn(g, first, "retry_create");
   expect(retry).toMatchObject({ status: "creating" });
-  await settle(g, [{ id: retry!.id, version: retry!.version, outcome: "uncertain" }]);
-  expect(retry!.guard_key).not.toBe(first.key);
+  await settle(g, [{ id: retry.id, version: retry.version, outcome: "uncertain" }]);
+  expect(retry.guard_key).not.toBe(first.key);
   await dueNow(t.sql, first.id);
 
   // Key A asks inside a transaction that is held open after its claim.
@@ -39,7 +33,7 @@ it("gives the first key the delivery, keeps its yes for every later ask, and ref
 
     // Key B asks meanwhile: it must wait for A's claim, not decide on its own.
     const settled: string[] = [];
-    second = ask(t.db, retry!.guard_key).then((answer) => (settled.push("b"), answer));
+    second = ask(t.db, retry.guard_key).then((answer) => (settled.push("b"), answer));
     for (;;) {
       const [{ waiting }] = (await t.sql<{ waiting: number }[]>`
         select count(*)::int as waiting from pg_stat_activity
@@ -58,7 +52,6 @@ it("gives the first key the delivery, keeps its yes for every later ask, and ref
 
   // Every later recipient: the same answers.
   expect((await ask(t.db, first.key)).send).toBe(true);
-  expect((await ask(t.db, retry!.guard_key)).send).toBe(false);
-  const [row] = await t.sql`select status, delivered_by::text from app_private.schedule_ledger where id = ${first.id}`;
-  expect(row).toEqual({ status: "sent", delivered_by: first.key });
+  expect((await ask(t.db, retry.guard_key)).send).toBe(false);
+  expect(await delivery(t.sql, first.id)).toEqual({ status: "sent", delivered_by: first.key });
 });
