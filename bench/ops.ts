@@ -87,7 +87,11 @@ async function snapshotCosts(urls: string[], samples: number): Promise<SnapshotC
     const wall = conns.map(() => [] as number[]);
     const cpuBefore = await Promise.all(conns.map(({ pid }) => cpuNs(pid)));
     for (let i = 0; i < samples; i++) {
-      for (const [k, { sql }] of conns.entries()) {
+      // Each sample starts with the next database, so none always runs right
+      // after the same one.
+      for (let j = 0; j < conns.length; j++) {
+        const k = (i + j) % conns.length;
+        const { sql } = conns[k]!;
         const started = performance.now();
         await sql`select public.ops_status_snapshot()`;
         wall[k]!.push(performance.now() - started);

@@ -479,12 +479,21 @@ begin
   -- unknown when the plan is made, the planner then guesses a third of the
   -- table for an open-ended range, and with a year of hours not yet pruned
   -- the cached plan was a sequential scan of all of them on every call.
+  -- Each bound is a scalar subquery, computed once per call: written bare,
+  -- date_trunc(..., 'UTC') is stable, not immutable, so a sequential scan
+  -- (the plan for a small table, a day's ~75 rows) evaluated it twice for
+  -- every row (backend CPU per call, bench/ops.ts --days 2: a day's full
+  -- page 2.25-2.29x an empty one, 1.90-2.03x with the bounds computed once;
+  -- two runs each on a loaded machine). Two unknown bounds are a closed range, which
+  -- the planner estimates at 0.5% of the rows (DEFAULT_RANGE_INEQ_SEL), so a
+  -- year of 26,000 hour rows is still read through the primary key (seen
+  -- with auto_explain: Bitmap Index Scan on ops_hourly_counters_pkey).
   hourly as (
     select c.hour, c.key as outcome, sum(c.n) as runs
       from app_private.ops_hourly_counters c
      where c.scope = 'runs'
-       and c.hour between pg_catalog.date_trunc('hour', now(), 'UTC') - interval '23 hours'
-                      and pg_catalog.date_trunc('hour', now(), 'UTC')
+       and c.hour between (select pg_catalog.date_trunc('hour', now(), 'UTC') - interval '23 hours')
+                      and (select pg_catalog.date_trunc('hour', now(), 'UTC'))
      group by 1, 2
     having sum(c.n) <> 0
   ),
@@ -546,8 +555,8 @@ begin
       'deliveries_24h', (
         select coalesce(sum(c.n), 0) from app_private.ops_hourly_counters c
          where c.scope = 'deliveries'
-           and c.hour between pg_catalog.date_trunc('hour', now() - interval '24 hours', 'UTC')
-                          and pg_catalog.date_trunc('hour', now(), 'UTC')),
+           and c.hour between (select pg_catalog.date_trunc('hour', now() - interval '24 hours', 'UTC'))
+                          and (select pg_catalog.date_trunc('hour', now(), 'UTC'))),
       'last_received_at', (select max(c.last_at) from app_private.ops_counters c where c.scope = 'deliveries'),
       'by_event_type', (
         select coalesce(json_agg(json_build_object('event_type', e.key, 'deliveries', e.n, 'last_received_at', e.last_at)
