@@ -10,6 +10,7 @@
 // skips the pg_cron files with one line each and passes.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Browser } from "playwright-core";
 import { describe } from "vitest";
 
 export interface SystemPackage {
@@ -69,4 +70,29 @@ export function describeWithSystemPackages(...pkgs: SystemPackage[]): typeof des
   if (decision.run) return describe;
   for (const line of decision.lines) console.warn(line);
   return describe.skip as unknown as typeof describe;
+}
+
+/**
+ * The installed Chromium (CHROMIUM), headless, for the browser tests. Flags:
+ * no sandbox (the tests may run as root, where Chromium refuses its sandbox),
+ * no GPU, QUIC or first-run work, and none of the background, component-update
+ * or sync traffic a fresh profile starts, so the browser talks only to the
+ * test's own servers. playwright-core is loaded here, not at the top, so the
+ * files that import this module for the package checks alone do not load it.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import("playwright-core");
+  return await chromium.launch({
+    executablePath: installedPath(CHROMIUM.files[0]!),
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 }

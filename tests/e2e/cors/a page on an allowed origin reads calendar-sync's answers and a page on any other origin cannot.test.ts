@@ -4,12 +4,12 @@
 // token included. A page on an origin not in the list cannot: the browser
 // refuses to send the request, and nothing changes.
 import { createServer, type Server } from "node:http";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mintAccessToken } from "../../../dev/mint-token.ts";
 import { calendar, newUserId } from "../../support/calendars.ts";
 import { startTestStack, type TestStack } from "../../support/stack.ts";
-import { CHROMIUM, describeWithSystemPackages, installedPath } from "../../support/system-packages.ts";
+import { CHROMIUM, describeWithSystemPackages, launchChromium } from "../../support/system-packages.ts";
 
 /** An empty page on its own origin (a free port on 127.0.0.1). */
 async function servePage(): Promise<{ origin: string; close: () => Promise<void> }> {
@@ -50,19 +50,7 @@ describeWithSystemPackages(CHROMIUM)("calendar-sync from a browser on another or
     allowed = await servePage();
     other = await servePage();
     stack = await startTestStack({ env: { CORS_ALLOWED_ORIGINS: `https://app.example.test, ${allowed.origin}` } });
-    browser = await chromium.launch({
-      executablePath: installedPath(CHROMIUM.files[0]!),
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -5,10 +5,10 @@
 // .local/artifacts/ops-status.png.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot } from "../../../dev/postgres.ts";
-import { CHROMIUM, describeWithSystemPackages, installedPath } from "../../support/system-packages.ts";
+import { CHROMIUM, describeWithSystemPackages, launchChromium } from "../../support/system-packages.ts";
 import { projectUrlOf, type ServedPage, serveOpsPage } from "./ops-cli.ts";
 import {
   BROADCAST_SUBJECT,
@@ -33,19 +33,7 @@ describeWithSystemPackages(CHROMIUM)(
 
     beforeAll(async () => {
       scenario = await startScenario();
-      browser = await chromium.launch({
-        executablePath: installedPath(CHROMIUM.files[0]!),
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       served = await serveOpsPage(projectUrlOf(scenario.functions.url("ops-status")), CRON_SECRET);
       const response = await page.goto(served.url);
