@@ -11,7 +11,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { LOCAL_RESEND_WEBHOOK_SECRET } from "../src/shared/jobs/resend-webhook/env.ts";
+import { LOCAL_SECRETS } from "./local-secrets.ts";
 import { LOCAL_ISSUER } from "./mint-token.ts";
 import { freePort } from "./ports.ts";
 import { applyMigrations, applyPlatformBootstrap, repoRoot, startPostgres } from "./postgres.ts";
@@ -36,14 +36,7 @@ export const LOCAL_PORTS = {
   resend: 54344,
 } as const;
 
-export const LOCAL_SECRETS = {
-  cron: "local-cron-secret",
-  serviceRole: "local-service-role-key",
-  anon: "local-anon-key",
-  /** The password Braze's Connected Content sends to braze-send-guard (`:basic_auth`). */
-  brazeGuard: "local-braze-guard-secret",
-  resendWebhook: LOCAL_RESEND_WEBHOOK_SECRET,
-} as const;
+export { LOCAL_SECRETS };
 
 /** The outside services, each with the variable that points the functions at it. */
 export const SERVICE_URL_VARS = {

@@ -24,9 +24,9 @@ import { parseArgs } from "node:util";
 import { PAGE_HEADERS, renderPage } from "../src/shared/jobs/ops-status/page.ts";
 import type { OpsSnapshot } from "../src/shared/data/operations.ts";
 import { renderText } from "../src/shared/jobs/ops-status/text.ts";
+import { LOCAL_SECRETS } from "./local-secrets.ts";
 
 const LOCAL_URL = `http://127.0.0.1:${process.env.FUNCTIONS_PORT ?? "54321"}`;
-const LOCAL_CRON_SECRET = "local-cron-secret";
 const DEFAULT_PORT = 54350;
 const FETCH_TIMEOUT_MS = 30_000;
 
@@ -69,7 +69,7 @@ export function opsOptions(argv: string[], env: Record<string, string | undefine
     throw new OpsError("--url must carry no query and no credentials");
   }
   const local = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost";
-  const secret = env.CRON_SECRET || env.SUPABASE_SERVICE_ROLE_KEY || (local ? LOCAL_CRON_SECRET : "");
+  const secret = env.CRON_SECRET || env.SUPABASE_SERVICE_ROLE_KEY || (local ? LOCAL_SECRETS.cron : "");
   if (!secret) {
     throw new OpsError(`set CRON_SECRET (or SUPABASE_SERVICE_ROLE_KEY) in the environment to read ${projectUrl}`);
   }
