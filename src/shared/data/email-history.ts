@@ -47,7 +47,7 @@ export interface WebhookOutcome {
 }
 
 /** The named arguments record_resend_webhook takes for `record`. */
-export function recordWebhookArgs(record: WebhookRecord): Record<string, unknown> {
+function recordWebhookArgs(record: WebhookRecord): Record<string, unknown> {
   return {
     p_svix_id: record.svixId,
     p_event_type: record.eventType,
