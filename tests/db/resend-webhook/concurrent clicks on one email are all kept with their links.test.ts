@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { record, shuffle, times } from "./events.ts";
+import { record, shuffle, times } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

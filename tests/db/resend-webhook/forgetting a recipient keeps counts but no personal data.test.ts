@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { record } from "./events.ts";
+import { record } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

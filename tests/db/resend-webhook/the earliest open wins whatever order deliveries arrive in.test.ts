@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { record, shuffle, times } from "./events.ts";
+import { record, shuffle, times } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EMAIL_EVENT_TYPES } from "../../../src/shared/jobs/resend-webhook/event.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { record } from "./events.ts";
+import { record } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -7,7 +7,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { newSvixId, record } from "./events.ts";
+import { newSvixId, record } from "./fixtures.ts";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { renderPage } from "../../../src/shared/jobs/ops-status/page.ts";
-import { NOW, snapshot } from "./fixture.ts";
+import { NOW, snapshot } from "./fixtures.ts";
 
 const EVIL = `"><script>alert(1)</script><img src=x onerror=alert(2)>&amp;'`;
 const ESCAPED = `&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;&#39;`;

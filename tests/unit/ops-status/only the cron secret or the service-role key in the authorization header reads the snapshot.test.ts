@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { opsStatusHandler } from "../../../src/shared/jobs/ops-status/http.ts";
 import type { Db } from "../../../src/shared/ports.ts";
-import { snapshot } from "./fixture.ts";
+import { snapshot } from "./fixtures.ts";
 
 const secrets = { cronSecret: "cron-secret-of-sixteen+", serviceRoleKey: "service-role-key" };
 const URL_ = "http://127.0.0.1/functions/v1/ops-status";

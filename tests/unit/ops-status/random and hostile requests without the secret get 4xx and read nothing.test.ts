@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { opsStatusHandler } from "../../../src/shared/jobs/ops-status/http.ts";
 import type { Db } from "../../../src/shared/ports.ts";
-import { snapshot } from "./fixture.ts";
+import { snapshot } from "./fixtures.ts";
 
 const secrets = { cronSecret: "cron-secret-of-sixteen+", serviceRoleKey: "service-role-key" };
 const near = fc.constantFrom(secrets.cronSecret, secrets.serviceRoleKey).chain((s) =>

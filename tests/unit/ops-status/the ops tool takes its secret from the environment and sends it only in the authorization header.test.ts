@@ -3,7 +3,7 @@
 // never in the URL it fetches.
 import { expect, it } from "vitest";
 import { fetchSnapshot, OpsError, opsOptions } from "../../../dev/ops.ts";
-import { snapshot } from "./fixture.ts";
+import { snapshot } from "./fixtures.ts";
 
 const REMOTE = "https://project-ref.supabase.co";
 

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { renderPage, SECTION_TITLES } from "../../../src/shared/jobs/ops-status/page.ts";
 import { renderText } from "../../../src/shared/jobs/ops-status/text.ts";
-import { NOW, snapshot } from "./fixture.ts";
+import { NOW, snapshot } from "./fixtures.ts";
 
 it("titles the page's sections and the text's sections alike", () => {
   const page = [...renderPage(snapshot()).matchAll(/<section id="[^"]+"><h2>([^<]+)<\/h2>/g)].map((m) =>

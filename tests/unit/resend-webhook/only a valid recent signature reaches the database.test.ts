@@ -4,7 +4,7 @@ import { LOCAL_RESEND_WEBHOOK_SECRET } from "../../../src/shared/jobs/resend-web
 import { resendWebhookHandler } from "../../../src/shared/jobs/resend-webhook/handle.ts";
 import { emailEvent, signedHeaders, signedRequest } from "../../../src/shared/jobs/resend-webhook/sign.ts";
 import { deliveryVerifier } from "../../../src/shared/jobs/resend-webhook/verify.ts";
-import { recordingDb } from "./fake-db.ts";
+import { recordingDb } from "./fixtures.ts";
 
 const URL = "http://127.0.0.1/functions/v1/resend-webhook";
 const CURRENT = LOCAL_RESEND_WEBHOOK_SECRET;
