@@ -1,17 +1,10 @@
 // A match that was postponed or cancelled must not be announced, even by a
 // schedule whose delete has not reached Braze (or was answered ambiguously).
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, beginOn, createdRow, delivery, dueNow, guarded, settle } from "./fixtures.ts";
+import { expect } from "vitest";
+import { ask, beginOn, createdRow, delivery, dueNow, settle } from "./fixtures.ts";
+import { test } from "./stack.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t.drop());
-
-it("refuses the key while the cancel is in flight and after it, and claims nothing", async () => {
-  const g = await guarded(t.db);
+test("refuses the key while the cancel is in flight and after it, and claims nothing", async ({ t, g }) => {
   const row = await createdRow(g, 3, "ok");
   const cancel = await beginOn(g, row, "cancel");
   expect(cancel).toMatchObject({ status: "cancelling" });

@@ -2,25 +2,17 @@
 // refused made nothing worth sending, and once a later attempt of the row is
 // confirmed, an earlier uncertain one (which may exist at Braze too) is a
 // duplicate.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, beginOn, createdRow, dueNow, guarded, settle } from "./fixtures.ts";
+import { expect } from "vitest";
+import { ask, beginOn, createdRow, dueNow, settle } from "./fixtures.ts";
+import { test } from "./stack.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t.drop());
-
-it("refuses a failed attempt's key", async () => {
-  const g = await guarded(t.db);
+test("refuses a failed attempt's key", async ({ t, g }) => {
   const row = await createdRow(g, 1, "failed");
   await dueNow(t.sql, row.id);
   expect(await ask(t.db, row.key)).toEqual({ send: false, reason: "attempt failed" });
 });
 
-it("refuses an uncertain attempt's key once a later attempt of the row is confirmed, and lets the confirmed one deliver", async () => {
-  const g = await guarded(t.db);
+test("refuses an uncertain attempt's key once a later attempt of the row is confirmed, and lets the confirmed one deliver", async ({ t, g }) => {
   const first = await createdRow(g, 2, "uncertain");
   const retry = await beginOn(g, first, "retry_create");
   await settle(g, [{ id: retry.id, version: retry.version, outcome: "ok", braze_schedule_id: "s-2b" }]);

@@ -2,18 +2,11 @@
 // schedule whose move (a time-only update) never reached Braze fires at its
 // old time, at least the update buffer away from the row's: it must abort,
 // and must not use up the match's one delivery.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, createdRow, delivery, guarded } from "./fixtures.ts";
+import { expect } from "vitest";
+import { ask, createdRow, delivery } from "./fixtures.ts";
+import { test } from "./stack.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t.drop());
-
-it("refuses a key asked twenty minutes before its row's send time, and the row stays claimable", async () => {
-  const g = await guarded(t.db);
+test("refuses a key asked twenty minutes before its row's send time, and the row stays claimable", async ({ t, g }) => {
   const row = await createdRow(g, 4, "ok");
   await t.sql`update app_private.schedule_ledger set send_at = now() + interval '20 minutes' where id = ${row.id}`;
   expect(await ask(t.db, row.key, 600)).toEqual({ send: false, reason: "not the send time" });

@@ -5,18 +5,11 @@
 // and the schedule, if the delete never landed, still fires. Its key must be
 // refused like a cancelling row's. Seen in production-mode chaos: a removed
 // match delivered at its old time after its delete timed out.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, beginOn, createdRow, delivery, dueNow, guarded, settle } from "./fixtures.ts";
+import { expect } from "vitest";
+import { ask, beginOn, createdRow, delivery, dueNow, settle } from "./fixtures.ts";
+import { test } from "./stack.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t.drop());
-
-it("refuses the key of a row whose cancel is uncertain and claims nothing", async () => {
-  const g = await guarded(t.db);
+test("refuses the key of a row whose cancel is uncertain and claims nothing", async ({ t, g }) => {
   const row = await createdRow(g, 4, "ok");
   const cancel = await beginOn(g, row, "cancel");
   await settle(g, [{ id: cancel.id, version: cancel.version, outcome: "uncertain" }]);

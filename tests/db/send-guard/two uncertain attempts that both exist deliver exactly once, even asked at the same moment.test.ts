@@ -3,18 +3,11 @@
 // guard must let exactly one deliver, also when both keys ask at once: the
 // first claim holds the row while the second waits, then the second sees the
 // claim and aborts.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
-import { ask, beginOn, createdRow, delivery, dueNow, guarded, settle } from "./fixtures.ts";
+import { expect } from "vitest";
+import { ask, beginOn, createdRow, delivery, dueNow, settle } from "./fixtures.ts";
+import { test } from "./stack.ts";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(() => t.drop());
-
-it("gives the first key the delivery, keeps its yes for every later ask, and refuses the other key", async () => {
-  const g = await guarded(t.db);
+test("gives the first key the delivery, keeps its yes for every later ask, and refuses the other key", async ({ t, g }) => {
   const first = await createdRow(g, 7, "uncertain");
   const retry = await beginOn(g, first, "retry_create");
   expect(retry).toMatchObject({ status: "creating" });
