@@ -454,15 +454,21 @@ begin
     )
     select job from j where job is not null
   ),
+  -- Only the columns a page or the terminal summary shows (RunRow in
+  -- src/shared/data/operations.ts): the 50 rows are turned into json column
+  -- by column (composite_to_json looks up each column's output function for
+  -- every row), and a run's id, lease name and fencing token are read here
+  -- for lease_live but shown nowhere.
   last_runs as (
     select r.*
       from jobs
       cross join lateral (
-        select r.id, r.job, r.lease, r.holder, r.fencing_token, r.started_at, r.finished_at,
+        select r.job, r.holder, r.started_at, r.finished_at,
                r.outcome, r.counts, left(r.error, 500) as error,
                -- Unfinished runs: still running while their lease is live;
                -- a crashed run keeps finished_at null after its lease lapsed.
-               round(extract(epoch from (coalesce(r.finished_at, (select at from params)) - r.started_at)) * 1000)::bigint
+               -- (numeric to bigint rounds half away from zero, as round() would.)
+               (extract(epoch from (coalesce(r.finished_at, (select at from params)) - r.started_at)) * 1000)::bigint
                  as duration_ms,
                exists (select 1 from app_private.job_leases l
                         where l.job = r.lease and l.token = r.fencing_token and l.expires_at > (select at from params))

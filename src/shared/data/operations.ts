@@ -29,12 +29,10 @@ export interface LeaseRow {
   live: boolean;
 }
 
+/** A run as the page shows it: the snapshot leaves out what no page reads (the run's id, lease name, fencing token). */
 export interface RunRow {
-  id: string;
   job: string;
-  lease: string;
   holder: string;
-  fencing_token: number | null;
   started_at: string;
   finished_at: string | null;
   outcome: "completed" | "failed" | "locked" | "lease_lost" | null;

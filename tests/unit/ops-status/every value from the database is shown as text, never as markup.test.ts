@@ -10,11 +10,8 @@ it("escapes holders, errors, subjects, event types, counts and campaign ids wher
     snapshot({
       leases: [{ job: EVIL, holder: EVIL, token: 1, acquired_at: NOW, expires_at: NOW, live: true }],
       runs: [{
-        id: "r1",
         job: EVIL,
-        lease: EVIL,
         holder: EVIL,
-        fencing_token: 1,
         started_at: NOW,
         finished_at: NOW,
         outcome: "failed",
