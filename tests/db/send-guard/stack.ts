@@ -7,7 +7,7 @@ import { test as base } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/db.ts";
 import { type Guarded, guarded } from "./fixtures.ts";
 
-export const test = base.extend<object, { t: TestDatabase; g: Guarded }>({
+export const test = base.extend<{ t: TestDatabase; g: Guarded }>({
   t: [
     // deno-lint-ignore no-empty-pattern -- Vitest reads a fixture's dependencies from this destructuring.
     async ({}, use) => {
