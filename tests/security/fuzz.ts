@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import fc from "fast-check";
 import { SignJWT } from "jose";
 import type { Sql } from "postgres";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { exportJWK, generateKeyPair } from "jose";
 import { LOCAL_ISSUER, LOCAL_JWT_SECRET, mintAccessToken } from "../../dev/mint-token.ts";
 import { LOCAL_SIGNING_KID } from "../../dev/sim/auth-tokens.ts";
@@ -454,4 +454,45 @@ export async function assertRefusesAll(run: RefusalRun): Promise<number> {
     );
   }
   return sent;
+}
+
+/** A served function under test, with the state a refused request must leave unchanged. */
+export interface ServedStack {
+  url: (fn: string) => string;
+  sql: Sql;
+  /** State outside the database that must not change either (a simulator's calls). */
+  outside?: () => Promise<unknown>;
+  close: () => unknown;
+}
+
+/**
+ * The property as a test file states it: starts the stack once for the file,
+ * sends `attempts` to `endpoint` in 75 batches of 4 (FUZZ_RUNS for
+ * `npm run fuzz`), and checks every answer is a 4xx and nothing changed.
+ * `behaviour` names the test; it starts with "refuses every", which is how
+ * tests/security/run-fuzz.ts selects these tests.
+ */
+export function itRefusesAll<S extends ServedStack>(options: {
+  endpoint: string;
+  stack: () => Promise<S>;
+  attempts: (stack: S) => fc.Arbitrary<Attempt> | Promise<fc.Arbitrary<Attempt>>;
+  behaviour?: string;
+}): void {
+  let stack: S | undefined;
+  beforeAll(async () => {
+    stack = await options.stack();
+  });
+  afterAll(() => stack?.close());
+  it(options.behaviour ?? "refuses every malformed or unauthenticated request, and changes nothing", async () => {
+    const served = stack!;
+    const sent = await assertRefusesAll({
+      endpoint: options.endpoint,
+      url: served.url(options.endpoint),
+      sql: served.sql,
+      attempts: await options.attempts(served),
+      numRuns: 75,
+      outside: served.outside,
+    });
+    expect(sent).toBeGreaterThanOrEqual(fuzzRuns(75) * 4);
+  });
 }

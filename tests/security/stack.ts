@@ -17,7 +17,7 @@ export async function startBrazeStack() {
     url: stack.url,
     sql: stack.database.sql,
     /** Every call Braze received, so a refused request that still reached it shows. */
-    brazeCalls: async () => (await stack.brazeSim.state()).calls.length,
+    outside: async () => (await stack.brazeSim.state()).calls.length,
     close: stack.close,
   };
 }
