@@ -168,6 +168,10 @@ const T = {
     "tests/db/send-guard/two uncertain attempts that both exist deliver exactly once, even asked at the same moment.test.ts",
   guardCancelRace:
     "tests/db/ledger/a cancel that commits while its match's key is being asked is never delivered.test.ts",
+  guardUncertainCancel:
+    "tests/db/send-guard/a match whose cancel went unanswered is not announced by its old schedule.test.ts",
+  guardUncertainCancelRace:
+    "tests/db/send-guard/a cancel that goes unanswered while its match's key is being asked is never delivered.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -415,6 +419,28 @@ export const mutants: Mutant[] = [
     replace: "   where id = v_ledger_id and delivered_by is null",
     banner: "Guard: a cancelled match (or one being cancelled) is not announced, even",
     tests: [T.guardCancelRace, T.guardCancelled],
+  },
+  {
+    id: "send-guard-uncertain-cancel",
+    guard: "a match whose cancel went unanswered is not announced by its old schedule",
+    file: LEDGER,
+    find:
+      "  if v_uncertain_op = 'cancel' then\n    return jsonb_build_object('send', false, 'reason', 'match cancelled');",
+    replace: "  if false then\n    return jsonb_build_object('send', false, 'reason', 'match cancelled');",
+    banner: "Guard: nor one whose delete went unanswered (uncertain about its",
+    tests: [T.guardUncertainCancel, T.guardUncertainCancelRace],
+    expect: "equivalent",
+    why:
+      "equivalent: the claim's update refuses a row uncertain about its cancel too, and the fresh read then answers 'match cancelled'; send-guard-claim-not-uncertain-cancel removes that condition",
+  },
+  {
+    id: "send-guard-claim-not-uncertain-cancel",
+    guard: "the claim refuses a row uncertain about its cancel",
+    file: LEDGER,
+    find: "     and uncertain_op is distinct from 'cancel'\n",
+    replace: "",
+    banner: "Guard: nor one whose delete went unanswered (uncertain about its",
+    tests: [T.guardUncertainCancelRace, T.guardUncertainCancel],
   },
   {
     id: "send-guard-send-time",
