@@ -4,7 +4,7 @@ import { z } from "zod";
 import { flag, intIn, optional, perIsolate } from "../../config.ts";
 import { dbFromEnv } from "../../db/from-env.ts";
 import { systemClock } from "../../ports.ts";
-import { brazeClientFrom, brazeEnvSchema } from "../braze/env.ts";
+import { brazeEnvSchema, withRunBrazeClient } from "../braze/env.ts";
 import type { ReconcilePorts } from "./run.ts";
 import { type ReconcileSettings, reconcileSettingsSchema } from "./settings.ts";
 
@@ -40,21 +40,13 @@ const perIsolateConfig = perIsolate(
   },
 );
 
-/**
- * The settings, database and feed clients once per isolate; the Braze client
- * (and so its create pacer) fresh for every run. The pacer learns what is left
- * from Braze's X-RateLimit-Remaining/-Reset on the run's own answers; carried
- * across runs it would keep judging an old reset time (Braze's clock) against
- * this function's clock.
- */
+/** The job's configuration with a Braze client of the run's own (withRunBrazeClient says why). */
 export function reconcileFromEnv(
   source?: Record<string, string | undefined>,
 ): { env: ReconcileEnv; settings: ReconcileSettings; ports: ReconcilePorts } {
-  const config = perIsolateConfig(source);
-  const client = brazeClientFrom(config.env);
   // Without the listing capability the core resolves rows from the ledger alone.
-  return {
-    ...config,
-    ports: { ...config.ports, braze: config.env.BRAZE_LISTING ? client : { ...client, listSchedules: undefined } },
-  };
+  return withRunBrazeClient(
+    perIsolateConfig(source),
+    (client, env) => env.BRAZE_LISTING ? client : { ...client, listSchedules: undefined },
+  );
 }

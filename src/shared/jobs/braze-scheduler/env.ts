@@ -1,6 +1,6 @@
 // braze-scheduler's environment: validated, mapped to settings and adapters
-// once per isolate (perIsolate), so the Braze client's pacer and the database
-// pool outlive a single request.
+// once per isolate (perIsolate), so the database pool outlives a single
+// request; the Braze client is the run's own (withRunBrazeClient).
 import { z } from "zod";
 import { csv, httpUrl, intIn, optional, perIsolate, secret } from "../../config.ts";
 import { dbFromEnv } from "../../db/from-env.ts";
@@ -8,7 +8,7 @@ import { ConfigError } from "../../errors.ts";
 import { createDeepLClient } from "../../providers/deepl/client.ts";
 import { createFootballDataClient } from "../../providers/football-data/client.ts";
 import { systemClock } from "../../ports.ts";
-import { brazeClientFrom, brazeEnvSchema } from "../braze/env.ts";
+import { brazeEnvSchema, withRunBrazeClient } from "../braze/env.ts";
 import type { SchedulerPorts } from "./run.ts";
 import { type SchedulerSettings, schedulerSettingsSchema } from "./settings.ts";
 
@@ -64,17 +64,9 @@ const perIsolateConfig = perIsolate(
   },
 );
 
-/**
- * The settings, database and feed clients once per isolate; the Braze client
- * (and so its create pacer) fresh for every run. The pacer learns what is left
- * from Braze's X-RateLimit-Remaining/-Reset on the run's own answers; carried
- * across runs it would keep judging an old reset time (Braze's clock) against
- * this function's clock.
- */
+/** The job's configuration with a Braze client of the run's own (withRunBrazeClient says why). */
 export function schedulerFromEnv(
   source?: Record<string, string | undefined>,
 ): { env: SchedulerEnv; settings: SchedulerSettings; ports: SchedulerPorts } {
-  const config = perIsolateConfig(source);
-  const client = brazeClientFrom(config.env);
-  return { ...config, ports: { ...config.ports, braze: client } };
+  return withRunBrazeClient(perIsolateConfig(source));
 }

@@ -28,3 +28,18 @@ export function brazeClientFrom(env: BrazeEnv): BrazeClient {
     createsPerMinute: env.BRAZE_CREATES_PER_MINUTE,
   });
 }
+
+/**
+ * A Braze job's configuration for one run: `config` (settings, database and
+ * feed clients) is built once per isolate, the Braze client (and so its create
+ * pacer) fresh here for every run. The pacer learns what is left from Braze's
+ * X-RateLimit-Remaining/-Reset on the run's own answers; carried across runs
+ * it would keep judging an old reset time (Braze's clock) against this
+ * function's clock. `adapt` narrows the client to what the job may use.
+ */
+export function withRunBrazeClient<T extends { env: BrazeEnv; ports: object }, B = BrazeClient>(
+  config: T,
+  adapt: (client: BrazeClient, env: T["env"]) => B = (client) => client as B,
+): Omit<T, "ports"> & { ports: T["ports"] & { braze: B } } {
+  return { ...config, ports: { ...config.ports, braze: adapt(brazeClientFrom(config.env), config.env) } };
+}
