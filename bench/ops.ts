@@ -9,13 +9,16 @@
 //    figure is the median wall time of a call, and beside it the server
 //    backend's own CPU time per call (the mean over the samples, from
 //    /proc/<pid>/schedstat), which leaves out the waits for a CPU that a
-//    loaded machine adds to the wall time. The year against the day is what
+//    loaded machine adds to the wall time, and the shared buffers one call
+//    touches, which no load changes. The year against the day is what
 //    the history costs; the day against empty is what showing a full page
 //    costs. Exits non-zero when the year / empty ratio of the wall time is 2
 //    or more.
 // 2. Then the maintenance job (the real core, runMaintenance, over a direct
 //    connection, with the documented default retentions) runs until it defers
-//    nothing, and a table shows, per table it prunes, the rows before and
+//    nothing (then VACUUM ANALYZE and a CHECKPOINT, so the pruned database
+//    is not timed while the deletes are still being written out), and a
+//    table shows, per table it prunes, the rows before and
 //    after and the oldest row left against its retention setting. Exits
 //    non-zero when a table keeps a row past its retention (other than a job's
 //    latest run, which is kept on purpose).
@@ -368,11 +371,9 @@ export async function main(args: string[] = []): Promise<void> {
     );
     const [emptyAgain, pruned] = await snapshotCosts([pg.url("ops_empty"), pg.url()], samples);
     console.log(
-      `snapshot after pruning: ${pruned!.wallMs.toFixed(2)} ms, server CPU ${
-        pruned!.cpuMs?.toFixed(3) ?? "-"
-      } ms, ${prunedBuffers ?? "-"} buffers (empty ${emptyAgain!.wallMs.toFixed(2)} ms, CPU ${
-        emptyAgain!.cpuMs?.toFixed(3) ?? "-"
-      } ms)`,
+      `snapshot after pruning: ${pruned!.wallMs.toFixed(2)} ms, server CPU ${pruned!.cpuMs?.toFixed(3) ?? "-"} ms, ${
+        prunedBuffers ?? "-"
+      } buffers (empty ${emptyAgain!.wallMs.toFixed(2)} ms, CPU ${emptyAgain!.cpuMs?.toFixed(3) ?? "-"} ms)`,
     );
   } finally {
     await sql.end({ timeout: 5 });
