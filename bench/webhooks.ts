@@ -14,9 +14,9 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres, { type Sql } from "postgres";
+import { LOCAL_SECRETS } from "../dev/local-secrets.ts";
 import { emailHistory } from "../src/shared/data/email-history.ts";
 import { fromPostgres } from "../src/shared/db/direct.ts";
-import { LOCAL_RESEND_WEBHOOK_SECRET } from "../src/shared/jobs/resend-webhook/env.ts";
 import { schemaFor, webhookRecord } from "../src/shared/jobs/resend-webhook/event.ts";
 import { emailEvent, signedHeaders } from "../src/shared/jobs/resend-webhook/sign.ts";
 import { startBenchStack } from "./support/stack.ts";
@@ -214,7 +214,7 @@ export async function main(args: string[] = []): Promise<Row[]> {
     const rows: Row[] = [];
     const send = async (e: Event) => {
       // Signed just before sending, as Resend does; the signature is part of the cost.
-      const headers = signedHeaders(LOCAL_RESEND_WEBHOOK_SECRET, {
+      const headers = signedHeaders(LOCAL_SECRETS.resendWebhook, {
         svixId: e.svixId,
         body: e.body,
         signedAt: new Date(),

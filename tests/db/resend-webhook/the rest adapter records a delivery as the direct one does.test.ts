@@ -4,8 +4,8 @@
 import { createClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { LOCAL_SECRETS } from "../../../dev/local-secrets.ts";
 import { fromSupabase } from "../../../src/shared/db/rest.ts";
-import { LOCAL_RESEND_WEBHOOK_SECRET as SECRET } from "../../../src/shared/jobs/resend-webhook/env.ts";
 import { resendWebhookHandler } from "../../../src/shared/jobs/resend-webhook/handle.ts";
 import { emailEvent, signedRequest } from "../../../src/shared/jobs/resend-webhook/sign.ts";
 import { deliveryVerifier } from "../../../src/shared/jobs/resend-webhook/verify.ts";
@@ -40,10 +40,14 @@ it("stores the same history, click and delivery through PostgREST as through a d
     userAgent: "Mail",
   };
   for (const [db, emailId] of [[t.db, "e-direct"], [rest, "e-rest"]] as const) {
-    const handler = resendWebhookHandler(() => ({ db, verify: deliveryVerifier([SECRET]) }));
+    const handler = resendWebhookHandler(() => ({ db, verify: deliveryVerifier([LOCAL_SECRETS.resendWebhook]) }));
     const body = emailEvent("email.clicked", "2026-03-01T12:00:04.000Z", emailId, { to: ["Fan@Example.com"], click });
     const request = () =>
-      signedRequest("http://x/resend-webhook", SECRET, { svixId: `msg-${emailId}`, body, signedAt: new Date() });
+      signedRequest("http://x/resend-webhook", LOCAL_SECRETS.resendWebhook, {
+        svixId: `msg-${emailId}`,
+        body,
+        signedAt: new Date(),
+      });
     expect((await handler(request())).status).toBe(200);
     expect(await (await handler(request())).json()).toMatchObject({ duplicate: true });
   }

@@ -3,9 +3,8 @@
 // states are reached through their own SQL functions (what their functions
 // call), and only what needs the passage of time (a row untouched for 25
 // minutes, a run that crashed two hours ago) is written directly.
-import { LOCAL_RESEND_WEBHOOK_SECRET } from "../../../src/shared/jobs/resend-webhook/env.ts";
 import { emailEvent, signedHeaders } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import { serveFunctions } from "../../../dev/local-env.ts";
+import { LOCAL_SECRETS, serveFunctions } from "../../../dev/local-env.ts";
 import { simClient } from "../../../dev/sim/braze.ts";
 import { fixture } from "../../../dev/sim/fixtures.ts";
 import { simFootballClient } from "../../../dev/sim/football-data.ts";
@@ -100,7 +99,7 @@ export async function startScenario(): Promise<Scenario> {
 
   // 5. Webhooks: an open and a click for one email, and a forged delivery (refused, stored nowhere).
   const webhookStatuses: number[] = [];
-  const deliver = async (svixId: string, body: string, secret = LOCAL_RESEND_WEBHOOK_SECRET) => {
+  const deliver = async (svixId: string, body: string, secret: string = LOCAL_SECRETS.resendWebhook) => {
     const res = await fetch(functions.url("resend-webhook"), {
       method: "POST",
       headers: signedHeaders(secret, { svixId, body, signedAt: new Date() }),

@@ -1,13 +1,13 @@
 import { Webhook } from "svix";
 import { describe, expect, it } from "vitest";
-import { LOCAL_RESEND_WEBHOOK_SECRET } from "../../../src/shared/jobs/resend-webhook/env.ts";
+import { LOCAL_SECRETS } from "../../../dev/local-secrets.ts";
 import { resendWebhookHandler } from "../../../src/shared/jobs/resend-webhook/handle.ts";
 import { emailEvent, signedHeaders, signedRequest } from "../../../src/shared/jobs/resend-webhook/sign.ts";
 import { deliveryVerifier } from "../../../src/shared/jobs/resend-webhook/verify.ts";
 import { recordingDb } from "./fixtures.ts";
 
 const URL = "http://127.0.0.1/functions/v1/resend-webhook";
-const CURRENT = LOCAL_RESEND_WEBHOOK_SECRET;
+const CURRENT = LOCAL_SECRETS.resendWebhook;
 const PREVIOUS = "whsec_cHJldmlvdXMtcmVzZW5kLXNlY3JldC1rZXktMzI=";
 const OTHER = "whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQta2V5LTEyMzQ=";
 

@@ -16,9 +16,6 @@ export const webhookEnvSchema = z.object({
   RESEND_WEBHOOK_SECRET_PREVIOUS: optional(signingSecret),
 });
 
-/** The fixed local-stack secret (base64 of "local-resend-webhook-secret-key!"). Never a real one. */
-export const LOCAL_RESEND_WEBHOOK_SECRET = "whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0LWtleSE=";
-
 /** One verifier and one Db per isolate: the environment does not change under it. */
 export const webhookFromEnv: (source?: Record<string, string | undefined>) => WebhookPorts = perIsolate(
   webhookEnvSchema,
