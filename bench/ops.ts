@@ -257,7 +257,7 @@ export async function main(args: string[] = []): Promise<void> {
     const [emptyBuf, dayBuf, fullBuf] = await Promise.all(
       [pg.url("ops_empty"), pg.url("ops_day"), pg.url()].map(snapshotBuffers),
     );
-    const buf = (n: number | null) => (n === null ? "-" : String(n));
+    const buf = (n: number | null | undefined) => (n == null ? "-" : String(n));
     const [emptyMs, dayMs, fullMs] = [empty_!.wallMs, day_!.wallMs, full_!.wallMs];
     const cpu = (c: SnapshotCost) => (c.cpuMs === null ? "-" : `${c.cpuMs.toFixed(3)} ms`);
     const cpuRatio = (a: SnapshotCost, b: SnapshotCost) =>
