@@ -5,17 +5,13 @@
 // then sees a broken pipe instead of a 401. The handler reads what is left of
 // a refused body (up to its limit) before answering.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ServedFunctions, serveFunctions } from "../support/functions.ts";
+import type { ServedFunctions } from "../support/functions.ts";
 import { rawSend } from "./fuzz.ts";
-import { CRON_SECRET } from "./stack.ts";
+import { serveWithAuthSettingsOnly } from "./stack.ts";
 
 let fns: ServedFunctions;
 beforeAll(async () => {
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none",
-    CRON_SECRET,
-  });
+  fns = await serveWithAuthSettingsOnly();
 });
 afterAll(() => fns?.close());
 

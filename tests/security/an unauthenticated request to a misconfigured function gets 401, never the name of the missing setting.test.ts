@@ -3,17 +3,13 @@
 // and only then is the function's configuration loaded. The operator holding
 // the cron secret still gets the 500 that names the variable (never its value).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ServedFunctions, serveFunctions } from "../support/functions.ts";
-import { CRON_SECRET } from "./stack.ts";
+import type { ServedFunctions } from "../support/functions.ts";
+import { CRON_SECRET, serveWithAuthSettingsOnly } from "./stack.ts";
 
 let fns: ServedFunctions;
 beforeAll(async () => {
   // No Braze, football-data or Resend settings at all.
-  fns = await serveFunctions({
-    DB_ADAPTER: "direct",
-    SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none",
-    CRON_SECRET,
-  });
+  fns = await serveWithAuthSettingsOnly();
 });
 afterAll(() => fns?.close());
 

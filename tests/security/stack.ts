@@ -4,6 +4,7 @@ import { mintAccessToken } from "../../dev/mint-token.ts";
 import { goTrueSimClient } from "../../dev/sim/gotrue.ts";
 import { resendSimClient } from "../../dev/sim/resend.ts";
 import { AUDIENCE, startDeletionStack } from "../e2e/delete-user/stack.ts";
+import { serveFunctions } from "../support/functions.ts";
 import { CRON_SECRET, SERVICE_ROLE_KEY, startSchedulerStack, upcomingMatches } from "../support/scheduler-stack.ts";
 
 export { CRON_SECRET, SERVICE_ROLE_KEY };
@@ -45,4 +46,17 @@ export async function startDeleteUserStack() {
     }),
     close,
   };
+}
+
+/**
+ * The functions served with the auth settings alone (the cron secret) and a
+ * database address nothing listens on: whatever a request reaches past the
+ * caller check fails, so a test sees what is decided before it.
+ */
+export function serveWithAuthSettingsOnly() {
+  return serveFunctions({
+    DB_ADAPTER: "direct",
+    SUPABASE_DB_URL: "postgresql://unused@127.0.0.1:1/none",
+    CRON_SECRET,
+  });
 }
