@@ -25,7 +25,8 @@ import { syncCalendars } from "../../../src/shared/jobs/calendar-sync/run.ts";
 import { deleteUserFromEnv } from "../../../src/shared/jobs/delete-user/env.ts";
 import { requestDeletion, resumeDeletions } from "../../../src/shared/jobs/delete-user/run.ts";
 import type { DeletionPorts } from "../../../src/shared/jobs/delete-user/types.ts";
-import { LOCAL_RESEND_WEBHOOK_SECRET, webhookFromEnv } from "../../../src/shared/jobs/resend-webhook/env.ts";
+import { webhookFromEnv } from "../../../src/shared/jobs/resend-webhook/env.ts";
+import { LOCAL_SECRETS } from "../../local-secrets.ts";
 import { handleResendWebhook } from "../../../src/shared/jobs/resend-webhook/handle.ts";
 import { emailEvent, signedRequest } from "../../../src/shared/jobs/resend-webhook/sign.ts";
 import type { Db } from "../../../src/shared/ports.ts";
@@ -124,13 +125,13 @@ export async function runDeleteUserChaos(
     DELETE_USER_BACKOFF_CAP_SECONDS: "1",
     DELETE_USER_LEASE_TTL_SECONDS: "5",
   });
-  const webhook = webhookFromEnv({ ...common, RESEND_WEBHOOK_SECRET: LOCAL_RESEND_WEBHOOK_SECRET });
+  const webhook = webhookFromEnv({ ...common, RESEND_WEBHOOK_SECRET: LOCAL_SECRETS.resendWebhook });
   const violations: string[] = [];
   let resumerRuns = 0;
   let deliveries = 0;
 
   const deliver = async (body: string) => {
-    const req = signedRequest("http://chaos.local/resend-webhook", LOCAL_RESEND_WEBHOOK_SECRET, {
+    const req = signedRequest("http://chaos.local/resend-webhook", LOCAL_SECRETS.resendWebhook, {
       svixId: `msg_${seed}_${deliveries++}`,
       body,
       signedAt: new Date(),
