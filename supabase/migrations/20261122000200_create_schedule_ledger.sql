@@ -260,10 +260,18 @@ begin
       -- A create whose outcome is unknown (in flight at a crash, or
       -- unanswered), made again under a new guard key. Its earlier attempts
       -- stay eligible at the guard until one is confirmed, so whichever of
-      -- their schedules exists delivers, and only once.
+      -- their schedules exists delivers, and only once. The scheduler sends
+      -- the feed's current target (a re-dated or renamed match must not wait
+      -- for the unknown create to resolve); an earlier attempt's schedule, if
+      -- Braze has it, fires at its old time and the guard refuses it as far
+      -- from the row's send_at. Reconcile sends no target: the row keeps its own.
       update app_private.schedule_ledger
          set status = 'creating', uncertain_op = null, version = version + 1,
              attempt_id = (v_intent ->> 'attempt_id')::uuid, guard_key = (v_intent ->> 'attempt_id')::uuid,
+             signature = coalesce(v_intent ->> 'signature', signature),
+             send_at = coalesce((v_intent ->> 'send_at')::timestamptz, send_at),
+             kickoff_at = coalesce((v_intent ->> 'kickoff_at')::timestamptz, kickoff_at),
+             message = coalesce(v_intent -> 'message', message),
              last_error = null, fencing_token = p_token, updated_at = now()
        where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
          and version = (v_intent ->> 'version')::integer
@@ -286,11 +294,21 @@ begin
 
     elsif v_action = 'cancel' then
       -- A failed row owns nothing at Braze: it is cancelled without a call.
+      -- So is a create whose outcome is unknown (uncertain, or left creating
+      -- by a crash) and that holds no schedule id: there is no id to delete
+      -- (Braze cannot list API-triggered schedules), and once the row is
+      -- cancelled the guard refuses every key of the match, so a schedule
+      -- that may exist aborts at send time. Waiting for the unknown create to
+      -- resolve would let a removed match deliver at its old time.
       update app_private.schedule_ledger
-         set status = case when status = 'failed' then 'cancelled' else 'cancelling' end,
+         set status = case when status = 'scheduled' then 'cancelling' else 'cancelled' end,
+             uncertain_op = null,
              version = version + 1, last_error = null, fencing_token = p_token, updated_at = now()
        where id = (v_intent ->> 'id')::bigint and campaign_id = p_campaign_id
-         and version = (v_intent ->> 'version')::integer and status in ('scheduled', 'failed')
+         and version = (v_intent ->> 'version')::integer
+         and (status in ('scheduled', 'failed')
+              or (braze_schedule_id is null
+                  and (status = 'creating' or (status = 'uncertain' and uncertain_op = 'create'))))
          and fencing_token <= p_token
       returning * into v_row;
 

@@ -32,6 +32,8 @@ export interface LedgerRow {
   signature: string;
   send_at: string;
   message: Record<string, unknown>;
+  /** While uncertain: which operation's outcome is unknown. */
+  uncertain_op?: "create" | "update" | "cancel" | null;
 }
 
 /** A row as ledger_load_unresolved returns it, for reconcile. */
@@ -47,8 +49,9 @@ export interface ReconcileRow extends LedgerRow {
  * failed one); `replace` makes a new schedule for a scheduled row whose
  * content changed (the old one is deleted once the new one exists);
  * `retry_create` makes a fresh attempt, under a new guard key, for a create
- * whose outcome is unknown; `recreate` makes a new schedule for a row whose
- * schedule Braze lost; `update` moves a schedule's time; `cancel` removes it.
+ * whose outcome is unknown (with the feed's current target, from the scheduler); `recreate` makes a new schedule for a row whose
+ * schedule Braze lost; `update` moves a schedule's time; `cancel` removes it (in the ledger alone for
+ * a failed row, or an unknown create holding no schedule id).
  */
 export type LedgerIntent =
   | {
@@ -68,6 +71,18 @@ export type LedgerIntent =
     id: number;
     version: number;
     attempt_id: string;
+  }
+  | {
+    /** The scheduler's retry: the unknown create made again with the feed's current target. */
+    action: "retry_create";
+    match_id: number;
+    id: number;
+    version: number;
+    attempt_id: string;
+    signature: string;
+    send_at: string;
+    kickoff_at: string;
+    message: Record<string, unknown>;
   };
 
 /** ledger_begin's answer per intent, in order. */

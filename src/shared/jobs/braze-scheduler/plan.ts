@@ -17,7 +17,16 @@ export type SkipReason =
   | "missing_teams";
 
 export type PlannedAction =
-  | { kind: "create"; notification: MatchNotification; revive?: LedgerRow }
+  | {
+    kind: "create";
+    notification: MatchNotification;
+    revive?: LedgerRow;
+    /**
+     * A create whose outcome is unknown, made again under a new guard key
+     * with the feed's current target (ledger_begin's retry_create).
+     */
+    retry?: LedgerRow;
+  }
   /** Only the send time changed: Braze's update moves the schedule. */
   | { kind: "update"; notification: MatchNotification; row: LedgerRow }
   /**
@@ -37,6 +46,21 @@ export type PlannedAction =
 const MINUTE = 60_000;
 const INTERMEDIATE = new Set(["creating", "updating", "cancelling", "uncertain"]);
 
+/**
+ * A create whose outcome is unknown (answer lost, or left creating by a
+ * crash) and that holds no earlier schedule. Braze cannot list API-triggered
+ * schedules nor make a create idempotent, so waiting cannot resolve it; the
+ * delivery guard makes acting on it safe: a cancelled row's keys are all
+ * refused, and of two schedules of one row at most one claims the delivery.
+ * A replacement whose create is unknown still holds the old schedule's id and
+ * is left to reconcile. Only without a listing (SchedulerSettings.listing):
+ * with one, reconcile adopts the schedule by its attempt id instead.
+ */
+export function isUnknownCreate(row: LedgerRow): boolean {
+  return row.braze_schedule_id == null &&
+    (row.status === "creating" || (row.status === "uncertain" && row.uncertain_op === "create"));
+}
+
 export function planSchedules(
   matches: Match[],
   rows: LedgerRow[],
@@ -48,8 +72,11 @@ export function planSchedules(
     >
     & {
       locales?: string[];
+      /** Absent or true: unknown creates are left to reconcile (SchedulerSettings.listing says why). */
+      listing?: boolean;
     },
 ): PlannedAction[] {
+  const actOnUnknown = (row: LedgerRow) => settings.listing === false && isUnknownCreate(row);
   const actions: PlannedAction[] = [];
   const rowsByMatch = new Map(rows.map((row) => [Number(row.match_id), row]));
   const windowEnd = now.getTime() + settings.windowDays * 24 * 60 * MINUTE;
@@ -86,9 +113,21 @@ export function planSchedules(
       } else {
         actions.push({ kind: "create", notification, ...(row ? { revive: row } : {}) });
       }
+    } else if (actOnUnknown(row)) {
+      // Made again now with the feed's current time and content: a match
+      // re-dated while its create was unknown must not keep the old time. The
+      // earlier attempt's schedule, if Braze has it, fires at the old time
+      // and is refused as far from send_at, or at the same time and only one
+      // of the two claims the delivery.
+      if (sendAt < now.getTime() + settings.createMarginSeconds * 1000) {
+        actions.push({ kind: "skip", matchId: match.id, reason: "too_late_to_create" });
+      } else {
+        actions.push({ kind: "create", notification, retry: row });
+      }
     } else if (INTERMEDIATE.has(row.status)) {
-      // Left by a crash or an unknown outcome: reconcile resolves it from the
-      // attempt id; acting on it here could create a second schedule.
+      // Left by a crash or an unknown update or cancel: reconcile resolves it
+      // from the attempt id; acting on it here could move or keep the wrong
+      // schedule.
       actions.push({ kind: "skip", matchId: match.id, reason: "unresolved_row" });
     } else if (row.signature === notification.signature) {
       actions.push({ kind: "unchanged", matchId: match.id });
@@ -116,7 +155,7 @@ export function planSchedules(
   for (const row of rows) {
     const matchId = Number(row.match_id);
     if (wanted.has(matchId)) continue;
-    if (INTERMEDIATE.has(row.status)) {
+    if (INTERMEDIATE.has(row.status) && !actOnUnknown(row)) {
       actions.push({ kind: "skip", matchId, reason: "unresolved_row" });
       continue;
     }

@@ -230,17 +230,19 @@ function intentFor(action: Write, attemptId: string): LedgerIntent {
     };
   }
   const n = action.notification;
-  const target = action.kind === "create" ? action.revive : action.row;
-  return {
-    action: action.kind,
+  const content = {
     match_id: n.matchId,
-    ...(target ? { id: target.id, version: target.version } : {}),
     attempt_id: attemptId,
     signature: n.signature,
     send_at: n.sendAt.toISOString(),
     kickoff_at: n.kickoffAt.toISOString(),
     message: n.message,
   };
+  if (action.kind === "create" && action.retry) {
+    return { action: "retry_create", id: action.retry.id, version: action.retry.version, ...content };
+  }
+  const target = action.kind === "create" ? action.revive : action.row;
+  return { action: action.kind, ...(target ? { id: target.id, version: target.version } : {}), ...content };
 }
 
 async function callBraze(

@@ -32,6 +32,19 @@ export const schedulerSettingsSchema = z.object({
   runDeadlineSeconds: z.number().int().min(5).max(3600).default(110),
   /** A schedule must start at least this far ahead for Braze to accept and send it. */
   createMarginSeconds: z.number().int().min(0).max(3600).default(60),
+  /**
+   * Whether reconcile can look a create up by its attempt id in Braze's
+   * listing (BRAZE_LISTING). Then an unknown create is left to reconcile,
+   * which adopts the schedule if Braze made it, without a second one. Braze
+   * documents that its listing shows only dashboard-made schedules
+   * (https://www.braze.com/docs/api/endpoints/messaging/schedule_messages/get_messages_scheduled/),
+   * so in production (false) nothing can ever resolve an unknown create: the
+   * scheduler itself cancels it (in the ledger alone) when the feed no longer
+   * wants the match, or makes it again with the feed's current target, and
+   * the delivery guard keeps a schedule that may exist from a wrong delivery.
+   * Defaults to true until the scheduler's environment maps BRAZE_LISTING here.
+   */
+  listing: z.boolean().default(true),
 });
 
 export type SchedulerSettings = z.infer<typeof schedulerSettingsSchema>;
