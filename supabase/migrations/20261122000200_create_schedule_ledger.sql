@@ -334,6 +334,15 @@ begin
       insert into app_private.schedule_attempts (guard_key, ledger_id) values (v_row.guard_key, v_row.id);
     end if;
 
+    -- A content change: from now on the old text must not deliver. Its
+    -- schedule stays at Braze until the new one exists, and if the new
+    -- create goes unanswered the old one would otherwise stay eligible at the
+    -- guard. A refused replacement confirms the old key again (ledger_settle).
+    if v_action = 'replace' then
+      update app_private.schedule_attempts set state = 'superseded', updated_at = now()
+       where ledger_id = v_row.id and guard_key <> v_row.guard_key and state in ('pending', 'confirmed');
+    end if;
+
     v_out := v_out || jsonb_build_object('match_id', v_row.match_id, 'id', v_row.id,
                                          'version', v_row.version, 'status', v_row.status,
                                          'attempt_id', v_row.attempt_id, 'guard_key', v_row.guard_key);
@@ -447,6 +456,13 @@ begin
     elsif (v_from = 'creating' and v_outcome = 'failed') or v_outcome = 'lost' then
       update app_private.schedule_attempts set state = 'failed', updated_at = now()
        where guard_key = v_row.guard_key;
+    end if;
+    -- A refused replacement: the old schedule, still at Braze, is the
+    -- match's again, so its key (superseded when the replace began) may
+    -- deliver again.
+    if v_from = 'creating' and v_outcome = 'failed' and v_row.previous ->> 'guard_key' is not null then
+      update app_private.schedule_attempts set state = 'confirmed', updated_at = now()
+       where guard_key = (v_row.previous ->> 'guard_key')::uuid and state = 'superseded';
     end if;
 
     update app_private.schedule_ledger
