@@ -13,7 +13,7 @@ const future = match(1, "2026-11-25T15:00:00Z");
 const unknownCreate = scheduledRow(future, { status: "uncertain", uncertain_op: "create", braze_schedule_id: null });
 
 describe("an unknown create without a listing", () => {
-  it("is cancelled when the match left the feed, is postponed, or left the window", () => {
+  it("is cancelled when the match left the feed or is postponed, and when a crash left it creating", () => {
     expect(planSchedules([], [unknownCreate], NOW, LEDGER_ONLY)).toEqual([
       { kind: "cancel", row: unknownCreate, reason: "left_feed" },
     ]);
