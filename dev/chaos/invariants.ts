@@ -1,56 +1,24 @@
 // The end state: with faults off, run scheduler and reconcile until a round
 // changes nothing, then check what a user would check, and fire everything.
-import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import { fromPostgres } from "../../src/shared/db/direct.ts";
-import { LockedError } from "../../src/shared/errors.ts";
-import { runBrazeReconcile } from "../../src/shared/jobs/braze-reconcile/run.ts";
 import type { ReconcileSettings } from "../../src/shared/jobs/braze-reconcile/settings.ts";
-import { runBrazeScheduler } from "../../src/shared/jobs/braze-scheduler/run.ts";
 import { SCHEDULABLE_STATUSES } from "../../src/shared/jobs/braze-scheduler/plan.ts";
 import type { SchedulerSettings } from "../../src/shared/jobs/braze-scheduler/settings.ts";
 import { notificationFor } from "../../src/shared/jobs/braze-scheduler/signature.ts";
-import { type Braze, type FootballData, type Match, systemClock } from "../../src/shared/ports.ts";
+import { type Braze, type FootballData, type Match } from "../../src/shared/ports.ts";
 import type { BrazeSimClient } from "../sim/braze.ts";
+import { type Settle, settleRounds } from "./shared/settle.ts";
 import type { V4Match } from "../sim/fixtures.ts";
-import { sleep } from "./prng.ts";
-
-export interface Settled {
-  rounds: number;
-  converged: boolean;
-  lastRound: string;
-}
 
 /** Alternates scheduler and reconcile until one full round does nothing (bounded). */
-export async function settle(
-  sql: Sql,
-  ports: { braze: Braze; football: FootballData },
-  settings: { scheduler: SchedulerSettings; reconcile: ReconcileSettings },
-  maxMs: number,
-): Promise<Settled> {
-  const base = { db: fromPostgres(sql), ...ports, clock: systemClock, newId: randomUUID };
-  const deadline = Date.now() + maxMs;
-  let rounds = 0;
-  let lastRound = "";
-  while (Date.now() < deadline) {
-    rounds++;
-    try {
-      const s = await runBrazeScheduler(base, settings.scheduler, `settle-${rounds}`);
-      const r = await runBrazeReconcile(base, settings.reconcile, `settle-${rounds}`);
-      lastRound = JSON.stringify({ scheduler: s, reconcile: r });
-      const busy = s.created + s.updated + s.cancelled + s.failed + s.uncertain + s.skipped +
-        r.adopted + r.cancelled + r.recreated + r.reset + ((r as { unresolvable?: number }).unresolvable ?? 0) +
-        r.lost_reported + r.orphans_waiting +
-        r.failed;
-      if (busy === 0) return { rounds, converged: true, lastRound };
-    } catch (e) {
-      // A killed runner's lease expires within its TTL.
-      lastRound = `${e instanceof LockedError ? "locked" : "error"}: ${(e as Error).message}`;
-    }
-    await sleep(1000);
-  }
-  return { rounds, converged: false, lastRound };
-}
+export const settle: Settle = (sql, ports, settings, maxMs) =>
+  settleRounds(sql, ports, settings, maxMs, (s, r) => {
+    const busy = s.created + s.updated + s.cancelled + s.failed + s.uncertain + s.skipped +
+      r.adopted + r.cancelled + r.recreated + r.reset + ((r as { unresolvable?: number }).unresolvable ?? 0) +
+      r.lost_reported + r.orphans_waiting +
+      r.failed;
+    return busy === 0;
+  });
 
 interface LedgerRow {
   match_id: string;

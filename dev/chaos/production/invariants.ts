@@ -1,18 +1,13 @@
 // What production-mode chaos checks, from what users got (the Braze
 // simulator's deliveries, each rendered from the campaign's template through
 // the served guard) and what the feed said at each send time.
-import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import { fromPostgres } from "../../../src/shared/db/direct.ts";
-import { LockedError } from "../../../src/shared/errors.ts";
-import { runBrazeReconcile } from "../../../src/shared/jobs/braze-reconcile/run.ts";
 import type { ReconcileSettings } from "../../../src/shared/jobs/braze-reconcile/settings.ts";
-import { runBrazeScheduler } from "../../../src/shared/jobs/braze-scheduler/run.ts";
 import type { SchedulerSettings } from "../../../src/shared/jobs/braze-scheduler/settings.ts";
 import { normalizeTeamName, notificationFor } from "../../../src/shared/jobs/braze-scheduler/signature.ts";
-import { type Braze, type FootballData, type Match, systemClock } from "../../../src/shared/ports.ts";
+import { type Braze, type FootballData, type Match } from "../../../src/shared/ports.ts";
 import type { BrazeSimClient } from "../../sim/braze.ts";
-import { sleep } from "../prng.ts";
+import { type Settle, settleRounds } from "../shared/settle.ts";
 import { isSchedulable, type ProductionFeed } from "./feed.ts";
 
 const MINUTE = 60_000;
@@ -34,44 +29,18 @@ const WORK = [
   "orphans_waiting",
 ];
 
-export interface Settled {
-  rounds: number;
-  converged: boolean;
-  lastRound: string;
-}
-
 /** Alternates scheduler and reconcile (ledger-only) until a round does nothing and no row is unresolved. */
-export async function settleLedger(
-  sql: Sql,
-  ports: { braze: Braze; football: FootballData },
-  settings: { scheduler: SchedulerSettings; reconcile: ReconcileSettings },
-  maxMs: number,
-): Promise<Settled> {
-  const base = { db: fromPostgres(sql), ...ports, clock: systemClock, newId: randomUUID };
-  const deadline = Date.now() + maxMs;
-  let rounds = 0;
-  let lastRound = "";
-  while (Date.now() < deadline) {
-    rounds++;
-    try {
-      const s = await runBrazeScheduler(base, settings.scheduler, `settle-${rounds}`);
-      const r = await runBrazeReconcile(base, settings.reconcile, `settle-${rounds}`);
-      lastRound = JSON.stringify({ scheduler: s, reconcile: r });
-      const busy = [s, r].reduce(
-        (n, c) => n + WORK.reduce((m, k) => m + Number((c as Record<string, unknown>)[k] ?? 0), 0),
-        0,
-      );
-      const [unresolved] = await sql<{ n: number }[]>`
-        select count(*)::int as n from app_private.schedule_ledger
-        where campaign_id = ${settings.scheduler.campaignId} and status in ${sql(UNRESOLVED)}`;
-      if (busy === 0 && (unresolved?.n ?? 0) === 0) return { rounds, converged: true, lastRound };
-    } catch (e) {
-      lastRound = `${e instanceof LockedError ? "locked" : "error"}: ${(e as Error).message}`;
-    }
-    await sleep(1000);
-  }
-  return { rounds, converged: false, lastRound };
-}
+export const settleLedger: Settle = (sql, ports, settings, maxMs) =>
+  settleRounds(sql, ports, settings, maxMs, async (s, r) => {
+    const busy = [s, r].reduce(
+      (n, c) => n + WORK.reduce((m, k) => m + Number((c as Record<string, unknown>)[k] ?? 0), 0),
+      0,
+    );
+    const [unresolved] = await sql<{ n: number }[]>`
+      select count(*)::int as n from app_private.schedule_ledger
+      where campaign_id = ${settings.scheduler.campaignId} and status in ${sql(UNRESOLVED)}`;
+    return busy === 0 && (unresolved?.n ?? 0) === 0;
+  });
 
 export async function checkDeliveries(input: {
   sql: Sql;
