@@ -3,12 +3,11 @@
 // wobbles, postponements, cancellations, renames, matches added and removed).
 // Kickoffs stay 2-10 days ahead or jump to 20+ days (out of the 14-day
 // window), never near a boundary, so the expected end state is unambiguous.
-import { fixture, LA_LIGA, type MatchPatch, PREMIER_LEAGUE } from "../sim/fixtures.ts";
+import { fixture, type MatchPatch } from "../sim/fixtures.ts";
 import type { FootballSimClient } from "../sim/football-data.ts";
 import type { Prng, Tally } from "./prng.ts";
+import { inPlacePatch, kickoffDaysAhead, randomMatch } from "./shared/feed.ts";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 export const FIRST_MATCH_ID = 900_000;
 
 export class ChaosFeed {
@@ -19,26 +18,13 @@ export class ChaosFeed {
 
   constructor(private readonly sim: FootballSimClient, private readonly rng: Prng, private readonly tally: Tally) {}
 
-  /** A fresh whole-minute kickoff 2-10 days ahead (hours 11-21 UTC). */
+  /** A fresh kickoff 2-10 days ahead. */
   private kickoff(): string {
-    const base = Math.floor(Date.now() / DAY) * DAY + this.rng.int(2, 10) * DAY;
-    return iso(base + this.rng.int(11, 21) * HOUR + this.rng.pick([0, 15, 30, 45]) * 60_000);
+    return kickoffDaysAhead(this.rng);
   }
 
   private newMatch(): MatchPatch {
-    const id = this.nextId++;
-    const league = this.rng.chance(0.5) ? PREMIER_LEAGUE : LA_LIGA;
-    const home = this.rng.pick(league.teams);
-    const away = this.rng.pick(league.teams.filter((t) => t.id !== home.id));
-    return {
-      id,
-      utcDate: this.kickoff(),
-      status: this.rng.pick(["TIMED", "SCHEDULED"]),
-      area: league.area,
-      competition: league.competition,
-      homeTeam: home,
-      awayTeam: away,
-    };
+    return randomMatch(this.rng, this.nextId++, () => this.kickoff());
   }
 
   async seed(count: number): Promise<void> {
@@ -89,18 +75,6 @@ export class ChaosFeed {
       case "move":
         await this.sim.patchMatch(id, { utcDate: this.kickoff() });
         break;
-      case "wobble": {
-        // Same minute, different second: must not change the notification.
-        const minute = Math.floor(Date.parse(current.utcDate) / 60_000) * 60_000;
-        await this.sim.patchMatch(id, { utcDate: iso(minute + this.rng.int(0, 59) * 1000) });
-        break;
-      }
-      case "postpone":
-        await this.sim.patchMatch(id, { status: "POSTPONED" });
-        break;
-      case "cancel":
-        await this.sim.patchMatch(id, { status: "CANCELLED" });
-        break;
       case "suspend":
         await this.sim.patchMatch(id, { status: "SUSPENDED" });
         break;
@@ -110,29 +84,10 @@ export class ChaosFeed {
           utcDate: this.rng.chance(0.5) ? this.kickoff() : current.utcDate,
         });
         break;
-      case "rename": {
-        const side = this.rng.chance(0.5) ? "homeTeam" : "awayTeam";
-        await this.sim.patchMatch(id, {
-          [side]: { name: `${current[side].name?.trim().split(" (")[0]} (${this.rng.int(1, 99)})` },
-        });
-        break;
-      }
-      case "respace": {
-        // Whitespace only: normalized away, must not change the notification.
-        const side = this.rng.chance(0.5) ? "homeTeam" : "awayTeam";
-        const name = current[side].name?.trim() ?? "";
-        await this.sim.patchMatch(id, {
-          [side]: { name: this.rng.chance(0.5) ? ` ${name.replace(" ", "  ")}` : `${name} ` },
-        });
-        break;
-      }
-      case "out_of_window":
-        await this.sim.patchMatch(id, { utcDate: iso(Date.now() + this.rng.int(20, 30) * DAY) });
-        break;
+      default:
+        await this.sim.patchMatch(id, inPlacePatch(this.rng, kind, current));
     }
     this.tally.add(`feed:${kind}`);
     return kind;
   }
 }
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");

@@ -11,12 +11,12 @@
 // guard's tolerance, so a schedule whose update was lost fires outside it.
 import { notificationFor } from "../../../src/shared/jobs/braze-scheduler/signature.ts";
 import type { Match } from "../../../src/shared/ports.ts";
-import { fixture, LA_LIGA, type MatchPatch, PREMIER_LEAGUE, type V4Match } from "../../sim/fixtures.ts";
+import { fixture, type MatchPatch, type V4Match } from "../../sim/fixtures.ts";
 import type { FootballSimClient } from "../../sim/football-data.ts";
 import type { Prng, Tally } from "../prng.ts";
+import { inPlacePatch, iso, kickoffDaysAhead, randomMatch } from "../shared/feed.ts";
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 export const FIRST_MATCH_ID = 950_000;
 
 export interface FeedTimes {
@@ -69,24 +69,11 @@ export class ProductionFeed {
 
   /** Days ahead: scheduled during the run, sent long after it. */
   private kickoffDaysAhead(): string {
-    const base = Math.floor(Date.now() / DAY) * DAY + this.rng.int(2, 10) * DAY;
-    return iso(base + this.rng.int(11, 21) * 3_600_000 + this.rng.pick([0, 15, 30, 45]) * MINUTE);
+    return kickoffDaysAhead(this.rng);
   }
 
   private newMatch(utcDate: string): MatchPatch {
-    const id = this.nextId++;
-    const league = this.rng.chance(0.5) ? PREMIER_LEAGUE : LA_LIGA;
-    const home = this.rng.pick(league.teams);
-    const away = this.rng.pick(league.teams.filter((t) => t.id !== home.id));
-    return {
-      id,
-      utcDate,
-      status: this.rng.pick(["TIMED", "SCHEDULED"]),
-      area: league.area,
-      competition: league.competition,
-      homeTeam: home,
-      awayTeam: away,
-    };
+    return randomMatch(this.rng, this.nextId++, () => utcDate);
   }
 
   async seed(count: number, daysAhead: number): Promise<void> {
@@ -177,17 +164,6 @@ export class ProductionFeed {
         await this.sim.patchMatch(id, { utcDate: to, ...(kind === "redate_after_push" ? { status: "TIMED" } : {}) });
         break;
       }
-      case "wobble": {
-        const minute = Math.floor(Date.parse(m.utcDate) / MINUTE) * MINUTE;
-        await this.sim.patchMatch(id, { utcDate: iso(minute + this.rng.int(0, 59) * 1000) });
-        break;
-      }
-      case "postpone":
-        await this.sim.patchMatch(id, { status: "POSTPONED" });
-        break;
-      case "cancel":
-        await this.sim.patchMatch(id, { status: "CANCELLED" });
-        break;
       case "restore": {
         // Back on, at its old time only when that is still far enough ahead.
         if (schedulable) return "none";
@@ -196,24 +172,8 @@ export class ProductionFeed {
         await this.sim.patchMatch(id, { status: "TIMED", utcDate: to });
         break;
       }
-      case "rename": {
-        const side = this.rng.chance(0.5) ? "homeTeam" : "awayTeam";
-        await this.sim.patchMatch(id, {
-          [side]: { name: `${m[side].name?.trim().split(" (")[0]} (${this.rng.int(1, 99)})` },
-        });
-        break;
-      }
-      case "respace": {
-        const side = this.rng.chance(0.5) ? "homeTeam" : "awayTeam";
-        const name = m[side].name?.trim() ?? "";
-        await this.sim.patchMatch(id, {
-          [side]: { name: this.rng.chance(0.5) ? ` ${name.replace(" ", "  ")}` : `${name} ` },
-        });
-        break;
-      }
-      case "out_of_window":
-        await this.sim.patchMatch(id, { utcDate: iso(Date.now() + this.rng.int(20, 30) * DAY) });
-        break;
+      default:
+        await this.sim.patchMatch(id, inPlacePatch(this.rng, kind, m));
     }
     await this.record(id);
     this.tally.add(`feed:${kind}`);
@@ -231,5 +191,3 @@ export class ProductionFeed {
 export function isSchedulable(m: V4Match): boolean {
   return m.status === "TIMED" || m.status === "SCHEDULED";
 }
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
