@@ -3,42 +3,27 @@
 // killing runners, dropping and stalling their database connections and
 // changing the feed; then faults off, settle, and check the invariants.
 import postgres from "postgres";
-import { reconcileSettingsSchema } from "../../src/shared/jobs/braze-reconcile/settings.ts";
 import { schedulerSettingsSchema } from "../../src/shared/jobs/braze-scheduler/settings.ts";
 import { createBrazeClient } from "../../src/shared/providers/braze/client.ts";
 import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
-import { DEFAULT_BRAZE_API_KEY, simClient, startBrazeSimulator } from "../sim/braze.ts";
-import { DEFAULT_FOOTBALL_TOKEN, simFootballClient, startFootballDataSimulator } from "../sim/football-data.ts";
+import { simClient, startBrazeSimulator } from "../sim/braze.ts";
+import { simFootballClient, startFootballDataSimulator } from "../sim/football-data.ts";
 import { ChaosFeed } from "./feed.ts";
 import { checkInvariants, settle } from "./invariants.ts";
 import { prng, sleep, Tally } from "./prng.ts";
-import { Runner } from "./runners.ts";
+import type { Runner } from "./runners.ts";
+import * as shared from "./shared/harness.ts";
 
-export interface ChaosOptions {
-  seed: number;
-  durationMs: number;
-  databaseUrl: string;
-  log?: (line: string) => void;
-  schedulers?: number;
-  reconcilers?: number;
+export interface ChaosOptions extends shared.ChaosRunOptions {
   matches?: number;
 }
 
-export interface ChaosReport {
-  seed: number;
-  durationMs: number;
-  runs: Record<string, number>;
-  runnersKilled: number;
-  faults: Record<string, number>;
-  faultsTotal: number;
-  feedChanges: Record<string, number>;
-  settled: { rounds: number; converged: boolean; lastRound: string };
+export interface ChaosReport extends shared.CommonReport {
   expectedMatches: number;
   fired: number;
   violations: string[];
 }
 
-export const LEASE_TTL_SECONDS = 5;
 const CAMPAIGN = "chaos-campaign";
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -64,45 +49,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const scheduler = schedulerSettingsSchema.parse({
       campaignId: CAMPAIGN,
       competitions: ["PL", "PD"],
-      leaseTtlSeconds: LEASE_TTL_SECONDS,
+      leaseTtlSeconds: shared.LEASE_TTL_SECONDS,
       concurrency: 4,
     });
-    const reconcile = reconcileSettingsSchema.parse({
-      campaignId: CAMPAIGN,
-      graceSeconds: 5,
-      listLagSeconds: 4,
-      leaseTtlSeconds: LEASE_TTL_SECONDS,
-      concurrency: 4,
-    });
-    const brazeTuning = {
-      baseUrl: brazeServer.url,
-      apiKey: DEFAULT_BRAZE_API_KEY,
-      timeoutMs: 8_000,
-      maxAttempts: 3,
-      baseDelayMs: 50,
-      maxDelayMs: 500,
-      maxRateLimitWaitMs: 3_000,
-    };
-    const footballTuning = {
-      baseUrl: footballServer.url,
-      apiToken: DEFAULT_FOOTBALL_TOKEN,
-      timeoutMs: 8_000,
-      baseDelayMs: 50,
-    };
+    const reconcile = shared.chaosReconcileSettings(CAMPAIGN, 4);
+    const brazeTuning = shared.brazeTuning(brazeServer.url);
+    const footballTuning = shared.footballTuning(footballServer.url);
     const football = createFootballDataClient(footballTuning);
 
     const client = createBrazeClient(brazeTuning);
     const active = { latencyMs: 0, lag: 0, newId: false };
-    const hung: string[] = [];
-    const hooks = {
-      runs,
-      faults,
-      log,
-      onHung: (name: string, detail: string) => {
-        hung.push(`runner ${name} hung: ${detail}`);
-        log(`HUNG ${name}: ${detail}`);
-      },
-    };
     const base = {
       databaseUrl: options.databaseUrl,
       braze: brazeTuning,
@@ -110,17 +66,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       scheduler,
       reconcile,
     };
-    const runners = [
-      ...Array.from(
-        { length: options.schedulers ?? 3 },
-        (_, i) => new Runner({ ...base, name: `scheduler-${i + 1}`, kind: "scheduler" }, hooks),
-      ),
-      ...Array.from(
-        { length: options.reconcilers ?? 2 },
-        (_, i) => new Runner({ ...base, name: `reconcile-${i + 1}`, kind: "reconcile" }, hooks),
-      ),
-    ];
-    for (const r of runners) r.start();
+    const { runners, hung } = shared.startRunners(base, { runs, faults, log }, options);
     log(`chaos seed ${options.seed}: ${runners.length} runners for ${Math.round(options.durationMs / 1000)} s`);
 
     const deadline = Date.now() + options.durationMs;
@@ -155,15 +101,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const target = await victim();
       if (roll < 0.8) {
         if (target.kill()) faults.add("runner:killed");
-      } else if (roll < 0.9) {
-        const dropped =
-          await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
-        if (dropped.length) faults.add("db:connectionDropped", dropped.length);
-      } else {
-        // A paused process: its database calls wait past the lease TTL.
-        target.send({ type: "stall", forMs: rng.int(500, 3000), delayMs: (LEASE_TTL_SECONDS + rng.int(1, 3)) * 1000 });
-        faults.add("db:stalledBeyondTtl");
-      }
+      } else if (roll < 0.9) await shared.dropConnections(admin, target, faults);
+      else shared.stallBeyondTtl(target, rng, faults);
     }
 
     // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
@@ -182,28 +121,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         ] as const,
       );
       switch (kind) {
-        case "latency": {
-          const ms = rng.pick([0, 100, 500, 2_000, 6_000, 9_000]);
-          active.latencyMs = ms;
-          await brazeSim.faults({ latencyMs: ms || null });
-          break;
-        }
-        case "rateLimit":
-          await brazeSim.faults({ rateLimit: { next: rng.int(1, 4), resetSeconds: 1 } });
-          break;
-        case "errors5xx":
-          await brazeSim.faults({ errors5xx: { next: rng.int(1, 4), status: rng.pick([500, 502, 503]) } });
-          break;
-        case "errors5xxAfterCommit":
-          await brazeSim.faults({ errors5xx: { next: rng.int(1, 3), afterCommit: true } });
-          break;
-        case "timeoutAfterCommit":
-          await brazeSim.faults({ timeoutAfterCommit: { next: rng.int(1, 2) } });
-          break;
-        case "newIdOnUpdate":
-          active.newId = !active.newId;
-          await brazeSim.faults({ newIdOnUpdate: active.newId || null });
-          break;
         case "listLag":
           active.lag = rng.int(0, reconcile.listLagSeconds - 1);
           await brazeSim.faults({ listLagSeconds: active.lag || null });
@@ -212,25 +129,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           Object.assign(active, { latencyMs: 0, lag: 0, newId: false });
           await brazeSim.clearFaults();
           break;
+        default:
+          await shared.applyBrazeFault(brazeSim, rng, active, kind);
       }
     }
 
     log("stopping runners");
     await brazeSim.clearFaults();
     Object.assign(active, { latencyMs: 0, lag: 0, newId: false });
-    await Promise.all(runners.map((r) => r.stop(60_000)));
-    // Requests already sent (also by killed runners) land before we judge:
-    // the longest injected latency is 9 s.
-    await sleep(10_000);
-
-    // Faults that took effect at Braze, as the simulator recorded them.
-    for (const call of (await brazeSim.state()).calls) if (call.fault) faults.add(`braze:${call.fault}`);
+    await shared.stopRunners(runners, brazeSim, faults);
 
     log("settling with faults off");
-    const settleSql = postgres(options.databaseUrl, { max: 3, onnotice: () => {} });
-    try {
+    return await shared.withSettleSql(options.databaseUrl, async (settleSql) => {
       const settled = await settle(settleSql, { braze: client, football }, { scheduler, reconcile }, 120_000);
-      log(`settled after ${settled.rounds} round(s): ${settled.converged ? "converged" : "NOT converged"}`);
+      const notSettled = shared.settledViolations(settled, log);
       const check = await checkInvariants({
         sql: settleSql,
         brazeSim,
@@ -238,27 +150,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         everSeen: feed.everSeen,
         scheduler,
       });
-      const violations = [
-        ...hung,
-        ...(settled.converged ? [] : [`did not converge: ${settled.lastRound}`]),
-        ...check.violations,
-      ];
       return {
-        seed: options.seed,
-        durationMs: options.durationMs,
-        runs: runs.counts,
-        runnersKilled: faults.counts["runner:killed"] ?? 0,
-        faults: faults.counts,
-        faultsTotal: faults.total,
-        feedChanges: feedTally.counts,
-        settled,
+        ...shared.commonReport({ ...options, runs, faults, feedTally, settled }),
         expectedMatches: check.expected,
         fired: check.fired,
-        violations,
+        violations: [...hung, ...notSettled, ...check.violations],
       };
-    } finally {
-      await settleSql.end({ timeout: 5 });
-    }
+    });
   } finally {
     await admin.end({ timeout: 5 });
     await brazeServer.close();

@@ -1,11 +1,10 @@
 // The end state: with faults off, run scheduler and reconcile until a round
 // changes nothing, then check what a user would check, and fire everything.
 import type { Sql } from "postgres";
-import type { ReconcileSettings } from "../../src/shared/jobs/braze-reconcile/settings.ts";
 import { SCHEDULABLE_STATUSES } from "../../src/shared/jobs/braze-scheduler/plan.ts";
 import type { SchedulerSettings } from "../../src/shared/jobs/braze-scheduler/settings.ts";
 import { notificationFor } from "../../src/shared/jobs/braze-scheduler/signature.ts";
-import { type Braze, type FootballData, type Match } from "../../src/shared/ports.ts";
+import type { Match } from "../../src/shared/ports.ts";
 import type { BrazeSimClient } from "../sim/braze.ts";
 import { type Settle, settleRounds } from "./shared/settle.ts";
 import type { V4Match } from "../sim/fixtures.ts";

@@ -13,34 +13,26 @@
 // run's duration; the runners go on until the last push of the window has
 // gone out; then the ledger is settled and every delivery is checked.
 import postgres from "postgres";
-import { reconcileSettingsSchema } from "../../../src/shared/jobs/braze-reconcile/settings.ts";
 import { schedulerSettingsSchema } from "../../../src/shared/jobs/braze-scheduler/settings.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 import { createFootballDataClient } from "../../../src/shared/providers/football-data/client.ts";
 import { LOCAL_SECRETS, startLocalStack } from "../../local-env.ts";
 import { freePort } from "../../ports.ts";
-import { DEFAULT_BRAZE_API_KEY, simClient } from "../../sim/braze.ts";
-import { DEFAULT_FOOTBALL_TOKEN, simFootballClient } from "../../sim/football-data.ts";
+import { simClient } from "../../sim/braze.ts";
+import { simFootballClient } from "../../sim/football-data.ts";
 import { DEFAULT_DEEPL_KEY, simTranslatorClient } from "../../sim/translator.ts";
 import { prng, sleep, Tally } from "../prng.ts";
-import { Runner } from "../runners.ts";
+import type { Runner } from "../runners.ts";
+import * as shared from "../shared/harness.ts";
 import { ProductionFeed } from "./feed.ts";
 import { checkDeliveries, settleLedger } from "./invariants.ts";
 
-export interface ProductionChaosOptions {
-  seed: number;
-  durationMs: number;
-  databaseUrl: string;
-  log?: (line: string) => void;
-  schedulers?: number;
-  reconcilers?: number;
+export interface ProductionChaosOptions extends shared.ChaosRunOptions {
   /** Matches whose push goes out during the run; a few more are days ahead. */
   matches?: number;
   /** When pushes go out and how the feed may change them; absent: DEFAULT_TIMING. */
   timing?: Partial<ProductionTiming>;
 }
-
-export const LEASE_TTL_SECONDS = 5;
 
 /** The run's clock plan, in ms from the start. */
 export interface ProductionTiming {
@@ -75,20 +67,12 @@ export const DEFAULT_TIMING: ProductionTiming = {
   freezeMs: 150_000,
   minMoveMs: 3 * 60_000,
   drainMs: 45_000,
-  leaseFaultGapMs: 2 * LEASE_TTL_SECONDS * 1000,
+  leaseFaultGapMs: 2 * shared.LEASE_TTL_SECONDS * 1000,
 };
 
-export interface ProductionChaosReport {
+export interface ProductionChaosReport extends shared.CommonReport {
   mode: "production";
-  seed: number;
-  durationMs: number;
-  runs: Record<string, number>;
-  runnersKilled: number;
-  faults: Record<string, number>;
-  faultsTotal: number;
-  feedChanges: Record<string, number>;
   counts: Record<string, number>;
-  settled: { rounds: number; converged: boolean; lastRound: string };
   expectedDeliveries: number;
   deliveries: number;
   aborted: number;
@@ -149,51 +133,21 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
     const scheduler = schedulerSettingsSchema.parse({
       campaignId: CAMPAIGN,
       competitions: ["PL", "PD"],
-      leaseTtlSeconds: LEASE_TTL_SECONDS,
+      leaseTtlSeconds: shared.LEASE_TTL_SECONDS,
       concurrency: CONCURRENCY,
       updateBufferMinutes: 1,
       createMarginSeconds: 30,
       locales: ["en", "de"],
       translationBudgetSeconds: 2,
     });
-    const reconcile = reconcileSettingsSchema.parse({
-      campaignId: CAMPAIGN,
-      graceSeconds: 5,
-      listLagSeconds: 4,
-      leaseTtlSeconds: LEASE_TTL_SECONDS,
-      concurrency: CONCURRENCY,
-    });
-    const brazeTuning = {
-      baseUrl: brazeUrl,
-      apiKey: DEFAULT_BRAZE_API_KEY,
-      timeoutMs: 8_000,
-      maxAttempts: 3,
-      baseDelayMs: 50,
-      maxDelayMs: 500,
-      maxRateLimitWaitMs: 3_000,
-    };
-    const footballTuning = {
-      baseUrl: footballUrl,
-      apiToken: DEFAULT_FOOTBALL_TOKEN,
-      timeoutMs: 8_000,
-      baseDelayMs: 50,
-    };
+    const reconcile = shared.chaosReconcileSettings(CAMPAIGN, CONCURRENCY);
+    const brazeTuning = shared.brazeTuning(brazeUrl);
+    const footballTuning = shared.footballTuning(footballUrl);
     const translatorTuning = { baseUrl: translatorUrl, apiKey: DEFAULT_DEEPL_KEY, timeoutMs: 2_000, baseDelayMs: 50 };
 
     const active = { latencyMs: 0, newId: false };
-    const hung: string[] = [];
     const unknownBound: string[] = [];
     const crash = { max: 0, crashes: 0 };
-    const hooks = {
-      runs,
-      faults,
-      counts,
-      log,
-      onHung: (name: string, detail: string) => {
-        hung.push(`runner ${name} hung: ${detail}`);
-        log(`HUNG ${name}: ${detail}`);
-      },
-    };
     const base = {
       databaseUrl: options.databaseUrl,
       braze: brazeTuning,
@@ -203,17 +157,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       reconcile,
       listing: false,
     };
-    const runners = [
-      ...Array.from(
-        { length: options.schedulers ?? 3 },
-        (_, i) => new Runner({ ...base, name: `scheduler-${i + 1}`, kind: "scheduler" }, hooks),
-      ),
-      ...Array.from(
-        { length: options.reconcilers ?? 2 },
-        (_, i) => new Runner({ ...base, name: `reconcile-${i + 1}`, kind: "reconcile" }, hooks),
-      ),
-    ];
-    for (const r of runners) r.start();
+    const { runners, hung } = shared.startRunners(base, { runs, faults, counts, log }, options);
     // The clock plan starts once every runner is up: the first pushes are due
     // firstSendAfterMs after that, whatever start-up cost on a loaded machine.
     await Promise.all(runners.map((r) => r.ready));
@@ -258,14 +202,9 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
             if (n > CONCURRENCY) unknownBound.push(`killed run ${holder} left ${n} rows unknown (> ${CONCURRENCY})`);
           }
         }
-      } else if (roll < 0.75) {
-        const dropped = await admin`
-          select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
-        if (dropped.length) faults.add("db:connectionDropped", dropped.length);
-      } else if (roll < 0.85) {
-        target.send({ type: "stall", forMs: rng.int(500, 3000), delayMs: (LEASE_TTL_SECONDS + rng.int(1, 3)) * 1000 });
-        faults.add("db:stalledBeyondTtl");
-      } else if (roll < 0.93) {
+      } else if (roll < 0.75) await shared.dropConnections(admin, target, faults);
+      else if (roll < 0.85) shared.stallBeyondTtl(target, rng, faults);
+      else if (roll < 0.93) {
         // Counted by the runner when its next renewal actually fails.
         target.send({ type: "failRenewal" });
       } else {
@@ -295,37 +234,17 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
         ] as const,
       );
       switch (kind) {
-        case "latency": {
-          const ms = rng.pick([0, 100, 500, 2_000, 6_000, 9_000]);
-          active.latencyMs = ms;
-          await brazeSim.faults({ latencyMs: ms || null });
-          break;
-        }
         case "throttle":
           // A budget that runs out: the headers say how many are left and when it resets.
           await brazeSim.faults({ rateLimit: { remaining: rng.int(1, 6), resetSeconds: rng.int(1, 4) } });
           faults.add("braze:throttleWindow");
           break;
-        case "rateLimit":
-          await brazeSim.faults({ rateLimit: { next: rng.int(1, 4), resetSeconds: 1 } });
-          break;
-        case "errors5xx":
-          await brazeSim.faults({ errors5xx: { next: rng.int(1, 4), status: rng.pick([500, 502, 503]) } });
-          break;
-        case "errors5xxAfterCommit":
-          await brazeSim.faults({ errors5xx: { next: rng.int(1, 3), afterCommit: true } });
-          break;
-        case "timeoutAfterCommit":
-          await brazeSim.faults({ timeoutAfterCommit: { next: rng.int(1, 2) } });
-          break;
-        case "newIdOnUpdate":
-          active.newId = !active.newId;
-          await brazeSim.faults({ newIdOnUpdate: active.newId || null });
-          break;
         case "clear":
           Object.assign(active, { latencyMs: 0, newId: false });
           await brazeSim.clearFaults();
           break;
+        default:
+          await shared.applyBrazeFault(brazeSim, rng, active, kind);
       }
       for (const r of runners) r.send({ type: "faults", latencyMs: active.latencyMs, lag: 0 });
     };
@@ -367,22 +286,17 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
     for (const r of runners) r.send({ type: "faults", latencyMs: 0, lag: 0 });
     const lastSend = feed.times.lastSendMs;
     while (Date.now() < lastSend + timing.drainMs) await sleep(1000);
-    await Promise.all(runners.map((r) => r.stop(60_000)));
-    // Requests sent by killed runners land before judging (the longest injected latency is 9 s).
-    await sleep(10_000);
-
-    for (const call of (await brazeSim.state()).calls) if (call.fault) faults.add(`braze:${call.fault}`);
+    await shared.stopRunners(runners, brazeSim, faults);
 
     log("settling the ledger with faults off");
-    const settleSql = postgres(options.databaseUrl, { max: 3, onnotice: () => {} });
-    try {
+    return await shared.withSettleSql(options.databaseUrl, async (settleSql) => {
       const football = createFootballDataClient(footballTuning);
       const braze = createBrazeClient(brazeTuning);
       const settled = await settleLedger(settleSql, { braze: { ...braze, listSchedules: undefined }, football }, {
         scheduler,
         reconcile,
       }, 120_000);
-      log(`settled after ${settled.rounds} round(s): ${settled.converged ? "converged" : "NOT converged"}`);
+      const notSettled = shared.settledViolations(settled, log);
       const check = await checkDeliveries({
         sql: settleSql,
         brazeSim,
@@ -394,21 +308,14 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       const violations = [
         ...hung,
         ...unknownBound,
-        ...(settled.converged ? [] : [`did not converge: ${settled.lastRound}`]),
+        ...notSettled,
         ...(unresolvable > 0 ? [`${unresolvable} row(s) needed an operator (unresolvable or left unresolved)`] : []),
         ...check.violations,
       ];
       return {
         mode: "production",
-        seed: options.seed,
-        durationMs: options.durationMs,
-        runs: runs.counts,
-        runnersKilled: faults.counts["runner:killed"] ?? 0,
-        faults: faults.counts,
-        faultsTotal: faults.total,
-        feedChanges: feedTally.counts,
+        ...shared.commonReport({ ...options, runs, faults, feedTally, settled }),
         counts: counts.counts,
-        settled,
         expectedDeliveries: check.expected,
         deliveries: check.delivered,
         aborted: check.aborted,
@@ -416,9 +323,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
         unknownAfterCrash: { max: crash.max, bound: CONCURRENCY, crashes: crash.crashes },
         violations,
       };
-    } finally {
-      await settleSql.end({ timeout: 5 });
-    }
+    });
   } finally {
     await admin.end({ timeout: 5 });
     await stack.close();

@@ -2,10 +2,9 @@
 // simulator's deliveries, each rendered from the campaign's template through
 // the served guard) and what the feed said at each send time.
 import type { Sql } from "postgres";
-import type { ReconcileSettings } from "../../../src/shared/jobs/braze-reconcile/settings.ts";
 import type { SchedulerSettings } from "../../../src/shared/jobs/braze-scheduler/settings.ts";
 import { normalizeTeamName, notificationFor } from "../../../src/shared/jobs/braze-scheduler/signature.ts";
-import { type Braze, type FootballData, type Match } from "../../../src/shared/ports.ts";
+import type { Match } from "../../../src/shared/ports.ts";
 import type { BrazeSimClient } from "../../sim/braze.ts";
 import { type Settle, settleRounds } from "../shared/settle.ts";
 import { isSchedulable, type ProductionFeed } from "./feed.ts";
