@@ -19,10 +19,11 @@ import { runBroadcastAction } from "../../../src/shared/jobs/broadcasts/act.ts";
 import { broadcastsFromEnv } from "../../../src/shared/jobs/broadcasts/env.ts";
 import { runBroadcastResolver } from "../../../src/shared/jobs/broadcasts/resolve.ts";
 import type { BroadcastAction, BroadcastPorts, BroadcastProvider } from "../../../src/shared/jobs/broadcasts/types.ts";
-import type { Db } from "../../../src/shared/ports.ts";
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
-import { chaosMain } from "../cli.ts";
+import { chaosMain, type ChaosRun } from "../cli.ts";
 import { type Prng, prng, sleep, Tally } from "../prng.ts";
+import { type ClientChaosReport, clientChaosTallies, markdownReport } from "../shared/markdown.ts";
+import { answerKind, mortal } from "../shared/mortal.ts";
 
 const AUDIENCE = "seg_chaos";
 const RECIPIENTS = ["ada@example.test", "grace@example.test", "linus@example.test"];
@@ -33,21 +34,11 @@ const EDITORS = 6;
 const GRACE_SECONDS = 8;
 const MAX_ATTEMPTS = 6;
 
-interface Report {
-  seed: number;
-  seconds: number;
-  actions: Record<string, number>;
-  answers: Record<string, number>;
+interface Report extends ClientChaosReport {
   resolverRuns: number;
-  faults: Record<string, number>;
-  faultsTotal: number;
   requeued: number;
-  settleRounds: number;
   emails: number;
-  violations: string[];
 }
-
-class Killed extends Error {}
 
 /**
  * One drive's ports: with killChance, the drive dies the moment the provider
@@ -62,16 +53,12 @@ function dyingPorts(
   tally: Tally,
   afterReads = false,
 ): BroadcastPorts {
-  let dead = false;
-  const guard = <A extends unknown[], R>(f: (...a: A) => Promise<R>, write: boolean) => async (...a: A): Promise<R> => {
-    if (dead) throw new Killed("killed");
-    const r = await f(...a);
-    if ((write || afterReads) && rng.chance(killChance)) {
-      dead = true;
-      tally.add(write ? "killed after the provider answered" : "resolver killed after reading the provider");
-    }
-    return r;
-  };
+  const drive = mortal(rng, killChance, tally);
+  const guard = <A extends unknown[], R>(f: (...a: A) => Promise<R>, write: boolean) =>
+    drive.call(
+      f,
+      write ? "killed after the provider answered" : afterReads ? "resolver killed after reading the provider" : null,
+    );
   const p = base.provider;
   const provider: BroadcastProvider = {
     createBroadcast: guard(p.createBroadcast.bind(p), true),
@@ -80,20 +67,12 @@ function dyingPorts(
     getBroadcast: guard(p.getBroadcast.bind(p), false),
     findBroadcastsByName: guard(p.findBroadcastsByName.bind(p), false),
   };
-  const db: Db = { rpc: (fn, args) => (dead ? Promise.reject(new Killed("killed")) : base.db.rpc(fn, args)) };
-  return { ...base, provider, db };
+  return { ...base, provider, db: drive.db(base.db) };
 }
 
-export async function runBroadcastChaos(
-  seed: number,
-  durationMs: number,
-  databaseUrl: string,
-  log: (l: string) => void,
-): Promise<Report> {
-  const rng = prng(seed);
-  const actions = new Tally();
-  const answers = new Tally();
-  const kills = new Tally();
+export async function runBroadcastChaos(run: ChaosRun): Promise<Report> {
+  const { seed, durationMs, databaseUrl, log } = run;
+  const { rng, actions, answers, kills } = clientChaosTallies(seed);
   const server = await startResendSimulator({ port: 0 });
   const sim = resendSimClient(server.url);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
@@ -157,7 +136,7 @@ export async function runBroadcastChaos(
           });
           answers.add(r.outcome);
         } catch (e) {
-          answers.add(e instanceof Killed ? "killed" : ((e as { kind?: string }).kind ?? "error"));
+          answers.add(answerKind(e));
         }
         await sleep(own.int(5, 60));
       }
@@ -282,30 +261,15 @@ export async function runBroadcastChaos(
 }
 
 function format(r: Report): string {
-  const rows = (o: Record<string, number>) => Object.entries(o).sort().map(([k, v]) => `| ${k} | ${v} |`).join("\n");
-  return [
-    `## broadcasts chaos, seed ${r.seed}, ${r.seconds} s`,
-    "",
-    "| action | count |",
-    "|---|---|",
-    rows(r.actions),
-    "",
-    "| answer | count |",
-    "|---|---|",
-    rows(r.answers),
-    "",
-    "| fault | count |",
-    "|---|---|",
-    rows(r.faults),
-    `| **total** | **${r.faultsTotal}** |`,
-    "",
-    `resolver runs ${r.resolverRuns}; settle rounds ${r.settleRounds}; unresolved rows requeued ${r.requeued}; emails after firing ${r.emails}`,
-    `violations: ${r.violations.length}`,
-    ...r.violations.map((v) => `- ${v}`),
-  ].join("\n");
+  return markdownReport({
+    ...r,
+    title: `broadcasts chaos, seed ${r.seed}, ${r.seconds} s`,
+    summary:
+      `resolver runs ${r.resolverRuns}; settle rounds ${r.settleRounds}; unresolved rows requeued ${r.requeued}; emails after firing ${r.emails}`,
+  });
 }
 
-chaosMain("broadcasts", async ({ seed, durationMs, databaseUrl, log }) => {
-  const report = await runBroadcastChaos(seed, durationMs, databaseUrl, log);
+chaosMain("broadcasts", async (run) => {
+  const report = await runBroadcastChaos(run);
   return { text: format(report), violations: report.violations.length };
 });

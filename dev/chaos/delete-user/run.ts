@@ -29,11 +29,12 @@ import { webhookFromEnv } from "../../../src/shared/jobs/resend-webhook/env.ts";
 import { LOCAL_SECRETS } from "../../local-secrets.ts";
 import { handleResendWebhook } from "../../../src/shared/jobs/resend-webhook/handle.ts";
 import { emailEvent, signedRequest } from "../../../src/shared/jobs/resend-webhook/sign.ts";
-import type { Db } from "../../../src/shared/ports.ts";
 import { DEFAULT_GOTRUE_SERVICE_KEY, goTrueSimClient, startGoTrueSimulator } from "../../sim/gotrue.ts";
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
-import { chaosMain } from "../cli.ts";
+import { chaosMain, type ChaosRun } from "../cli.ts";
 import { type Prng, prng, sleep, Tally } from "../prng.ts";
+import { type ClientChaosReport, clientChaosTallies, markdownReport } from "../shared/markdown.ts";
+import { answerKind, mortal } from "../shared/mortal.ts";
 
 const AUDIENCE = "aud_chaos";
 const USERS = 36;
@@ -48,38 +49,20 @@ interface Member {
   subject: string;
   emails: string[];
 }
-interface Report {
-  seed: number;
-  seconds: number;
+interface Report extends ClientChaosReport {
   users: number;
   requested: number;
   done: number;
-  actions: Record<string, number>;
-  answers: Record<string, number>;
-  faults: Record<string, number>;
-  faultsTotal: number;
   resumerRuns: number;
-  settleRounds: number;
-  violations: string[];
 }
-
-class Killed extends Error {}
 
 /** One run's ports: with killChance the run dies the moment an outside call answers. */
 function dyingPorts(base: DeletionPorts, rng: Prng, killChance: number, kills: Tally): DeletionPorts {
-  let dead = false;
-  const guard = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-    if (dead) throw new Killed("killed");
-    const r = await f(...a);
-    if (rng.chance(killChance)) {
-      dead = true;
-      kills.add(`run killed after ${name} answered`);
-    }
-    return r;
-  };
-  const db: Db = { rpc: (fn, args) => (dead ? Promise.reject(new Killed("killed")) : base.db.rpc(fn, args)) };
+  const drive = mortal(rng, killChance, kills);
+  const guard = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) =>
+    drive.call(f, `run killed after ${name} answered`);
   return {
-    db,
+    db: drive.db(base.db),
     auth: {
       getUser: guard("auth get", base.auth.getUser.bind(base.auth)),
       ban: guard("auth ban", base.auth.ban.bind(base.auth)),
@@ -90,18 +73,9 @@ function dyingPorts(base: DeletionPorts, rng: Prng, killChance: number, kills: T
   };
 }
 
-const kindOf = (e: unknown) => (e instanceof Killed ? "killed" : ((e as { kind?: string }).kind ?? "error"));
-
-export async function runDeleteUserChaos(
-  seed: number,
-  durationMs: number,
-  databaseUrl: string,
-  log: (l: string) => void,
-): Promise<Report> {
-  const rng = prng(seed);
-  const actions = new Tally();
-  const answers = new Tally();
-  const kills = new Tally();
+export async function runDeleteUserChaos(run: ChaosRun): Promise<Report> {
+  const { seed, durationMs, databaseUrl, log } = run;
+  const { rng, actions, answers, kills } = clientChaosTallies(seed);
   const gotrue = await startGoTrueSimulator({ port: 0 });
   const resend = await startResendSimulator({ port: 0 });
   const auth = goTrueSimClient(gotrue.url);
@@ -183,7 +157,7 @@ export async function runDeleteUserChaos(
           const r = await requestDeletion(dyingPorts(ports, own, 0.1, kills), settings, m.id, `self:${m.id}`);
           answers.add(`request: ${r.status}${r.advanced ? "" : " (joined)"}`);
         } catch (e) {
-          answers.add(`request: ${kindOf(e)}`);
+          answers.add(`request: ${answerKind(e)}`);
         }
         await sleep(own.int(100, 600));
       }
@@ -194,7 +168,7 @@ export async function runDeleteUserChaos(
           const r = await resumeDeletions(dyingPorts(ports, rng, 0.05, kills), settings, `chaos:${resumerRuns}`);
           answers.add(`resumer: ${r.claimed ? "advanced" : "nothing due"}`);
         } catch (e) {
-          answers.add(`resumer: ${kindOf(e)}`);
+          answers.add(`resumer: ${answerKind(e)}`);
         }
         resumerRuns++;
         await sleep(rng.int(150, 500));
@@ -210,7 +184,7 @@ export async function runDeleteUserChaos(
           await syncCalendars(ports.db, m.id, { calendars: calendarsFor(own, m) });
           answers.add(requested.has(m.id) ? "sync: 200 (before the request, or after an abort)" : "sync: 200");
         } catch (e) {
-          answers.add(`sync: ${kindOf(e)}`);
+          answers.add(`sync: ${answerKind(e)}`);
         }
         await sleep(own.int(10, 80));
       }
@@ -261,7 +235,7 @@ export async function runDeleteUserChaos(
           const r = await deliver(body);
           answers.add(`webhook: ${r.applied ? "applied" : r.duplicate ? "duplicate" : "stored"}`);
         } catch (e) {
-          answers.add(`webhook: ${kindOf(e)}`);
+          answers.add(`webhook: ${answerKind(e)}`);
         }
         await sleep(own.int(10, 60));
       }
@@ -429,30 +403,15 @@ export async function runDeleteUserChaos(
 }
 
 function format(r: Report): string {
-  const rows = (o: Record<string, number>) => Object.entries(o).sort().map(([k, v]) => `| ${k} | ${v} |`).join("\n");
-  return [
-    `## delete-user chaos, seed ${r.seed}, ${r.seconds} s`,
-    "",
-    "| action | count |",
-    "|---|---|",
-    rows(r.actions),
-    "",
-    "| answer | count |",
-    "|---|---|",
-    rows(r.answers),
-    "",
-    "| fault | count |",
-    "|---|---|",
-    rows(r.faults),
-    `| **total** | **${r.faultsTotal}** |`,
-    "",
-    `users ${r.users}; deletions requested ${r.requested}, done ${r.done}; resumer runs ${r.resumerRuns}; settle rounds ${r.settleRounds}`,
-    `violations: ${r.violations.length}`,
-    ...r.violations.map((v) => `- ${v}`),
-  ].join("\n");
+  return markdownReport({
+    ...r,
+    title: `delete-user chaos, seed ${r.seed}, ${r.seconds} s`,
+    summary:
+      `users ${r.users}; deletions requested ${r.requested}, done ${r.done}; resumer runs ${r.resumerRuns}; settle rounds ${r.settleRounds}`,
+  });
 }
 
-chaosMain("delete-user", async ({ seed, durationMs, databaseUrl, log }) => {
-  const report = await runDeleteUserChaos(seed, durationMs, databaseUrl, log);
+chaosMain("delete-user", async (run) => {
+  const report = await runDeleteUserChaos(run);
   return { text: format(report), violations: report.violations.length };
 });
