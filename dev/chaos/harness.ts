@@ -10,7 +10,7 @@ import { simClient, startBrazeSimulator } from "../sim/braze.ts";
 import { simFootballClient, startFootballDataSimulator } from "../sim/football-data.ts";
 import { ChaosFeed } from "./feed.ts";
 import { checkInvariants, settle } from "./invariants.ts";
-import { prng, sleep, Tally } from "./prng.ts";
+import { sleep } from "./prng.ts";
 import type { Runner } from "./runners.ts";
 import * as shared from "./shared/harness.ts";
 
@@ -27,11 +27,7 @@ export interface ChaosReport extends shared.CommonReport {
 const CAMPAIGN = "chaos-campaign";
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const log = options.log ?? (() => {});
-  const rng = prng(options.seed);
-  const runs = new Tally();
-  const faults = new Tally();
-  const feedTally = new Tally();
+  const { log, rng, runs, faults, feedTally } = shared.chaosTallies(options);
   // Chaos still runs reconcile in listing mode, so the simulator must list
   // API-triggered schedules (the real Braze does not; see dev/sim/braze/server.ts).
   const brazeServer = await startBrazeSimulator({

@@ -21,7 +21,7 @@ import { freePort } from "../../ports.ts";
 import { simClient } from "../../sim/braze.ts";
 import { simFootballClient } from "../../sim/football-data.ts";
 import { DEFAULT_DEEPL_KEY, simTranslatorClient } from "../../sim/translator.ts";
-import { prng, sleep, Tally } from "../prng.ts";
+import { sleep, Tally } from "../prng.ts";
 import type { Runner } from "../runners.ts";
 import * as shared from "../shared/harness.ts";
 import { ProductionFeed } from "./feed.ts";
@@ -88,11 +88,7 @@ const CONCURRENCY = 4;
 const GUARD_TOLERANCE_SECONDS = 60;
 
 export async function runProductionChaos(options: ProductionChaosOptions): Promise<ProductionChaosReport> {
-  const log = options.log ?? (() => {});
-  const rng = prng(options.seed);
-  const runs = new Tally();
-  const faults = new Tally();
-  const feedTally = new Tally();
+  const { log, rng, runs, faults, feedTally } = shared.chaosTallies(options);
   const counts = new Tally();
   let started = Date.now();
   const timing = { ...DEFAULT_TIMING, ...options.timing };

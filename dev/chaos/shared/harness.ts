@@ -8,7 +8,7 @@ import { reconcileSettingsSchema } from "../../../src/shared/jobs/braze-reconcil
 import type { BrazeSimClient } from "../../sim/braze.ts";
 import { DEFAULT_BRAZE_API_KEY } from "../../sim/braze.ts";
 import { DEFAULT_FOOTBALL_TOKEN } from "../../sim/football-data.ts";
-import { type Prng, sleep, type Tally } from "../prng.ts";
+import { type Prng, prng, sleep, Tally } from "../prng.ts";
 import { Runner, type RunnerConfig, type RunnerHooks } from "../runners.ts";
 import type { Settled } from "./settle.ts";
 
@@ -34,6 +34,17 @@ export interface CommonReport {
   faultsTotal: number;
   feedChanges: Record<string, number>;
   settled: Settled;
+}
+
+/** A run's log, seeded PRNG, and the tallies both modes fill: runs by outcome, faults, feed changes. */
+export function chaosTallies(options: ChaosRunOptions) {
+  return {
+    log: options.log ?? (() => {}),
+    rng: prng(options.seed),
+    runs: new Tally(),
+    faults: new Tally(),
+    feedTally: new Tally(),
+  };
 }
 
 /** Short timeouts and back-offs, so a faulty simulator is felt within a run. */
