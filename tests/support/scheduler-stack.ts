@@ -72,6 +72,7 @@ export async function startSchedulerStack(options: {
    * simulators, for faults the served function cannot be given (a database
    * that fails one RPC). `wrapDb` sees every RPC; `countFetch` every Braze request.
    */
+  const listingMode = options.listing === true;
   function core(
     options: {
       wrapDb?: (db: Db) => Db;
@@ -92,6 +93,7 @@ export async function startSchedulerStack(options: {
     const settings = schedulerSettingsSchema.parse({
       campaignId: CAMPAIGN_ID,
       competitions: ["PL", "PD"],
+      listing: listingMode,
       ...options.settings,
     });
     return { ports, settings };

@@ -9,10 +9,6 @@ import type { ReconcilePorts } from "./run.ts";
 import { type ReconcileSettings, reconcileSettingsSchema } from "./settings.ts";
 
 export const reconcileEnvSchema = brazeEnvSchema.extend({
-  // Braze's documented /messages/scheduled_broadcasts may not show
-  // API-triggered schedules; trusting an incomplete listing would re-create
-  // schedules that exist. Off unless the listing is known to show them.
-  BRAZE_LISTING: flag.default(false),
   BRAZE_LIST_LAG_SECONDS: optional(intIn(0, 3600)),
   BRAZE_RECONCILE_GRACE_SECONDS: optional(intIn(0, 86_400)),
   BRAZE_RECONCILE_RECREATE: flag.default(true),

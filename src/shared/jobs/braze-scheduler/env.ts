@@ -47,6 +47,7 @@ const perIsolateConfig = perIsolate(
       translationBudgetSeconds: env.TRANSLATION_BUDGET_SECONDS,
       maxWritesPerRun: env.BRAZE_MAX_WRITES_PER_RUN,
       runDeadlineSeconds: env.BRAZE_RUN_DEADLINE_SECONDS,
+      listing: env.BRAZE_LISTING,
     });
     if (settings.locales.length > 1 && !env.DEEPL_API_KEY) {
       throw new ConfigError("BRAZE_LOCALES lists more than one locale, so DEEPL_API_KEY is required");

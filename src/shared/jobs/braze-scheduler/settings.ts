@@ -42,9 +42,8 @@ export const schedulerSettingsSchema = z.object({
    * scheduler itself cancels it (in the ledger alone) when the feed no longer
    * wants the match, or makes it again with the feed's current target, and
    * the delivery guard keeps a schedule that may exist from a wrong delivery.
-   * Defaults to true until the scheduler's environment maps BRAZE_LISTING here.
    */
-  listing: z.boolean().default(true),
+  listing: z.boolean().default(false),
 });
 
 export type SchedulerSettings = z.infer<typeof schedulerSettingsSchema>;

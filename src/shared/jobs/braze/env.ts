@@ -2,7 +2,7 @@
 // campaign. Bounds live here, next to each variable, so an out-of-range value
 // is refused by name (a SettingsError) before anything is built from it.
 import { z } from "zod";
-import { dbEnv, httpUrl, intIn, leaseTtlSeconds, optional, secret, timeoutMs } from "../../config.ts";
+import { dbEnv, flag, httpUrl, intIn, leaseTtlSeconds, optional, secret, timeoutMs } from "../../config.ts";
 import { type BrazeClient, createBrazeClient } from "../../providers/braze/client.ts";
 
 export const brazeEnvSchema = z.object({
@@ -16,6 +16,12 @@ export const brazeEnvSchema = z.object({
   BRAZE_CAMPAIGN_ID: z.string().min(1).max(200),
   BRAZE_LEASE_TTL_SECONDS: optional(leaseTtlSeconds),
   BRAZE_CONCURRENCY: optional(intIn(1, 64)),
+  // Braze's documented /messages/scheduled_broadcasts may not show
+  // API-triggered schedules; trusting an incomplete listing would re-create
+  // schedules that exist. Off unless the listing is known to show them. Both
+  // jobs read it: reconcile to look creates up, the scheduler to know that
+  // nothing else will resolve an unknown create.
+  BRAZE_LISTING: flag.default(false),
 });
 
 export type BrazeEnv = z.infer<typeof brazeEnvSchema>;
