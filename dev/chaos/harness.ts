@@ -47,6 +47,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       competitions: ["PL", "PD"],
       leaseTtlSeconds: shared.LEASE_TTL_SECONDS,
       concurrency: 4,
+      // Listing mode: an unknown create is left to reconcile, which looks it up by attempt id.
+      listing: true,
     });
     const reconcile = shared.chaosReconcileSettings(CAMPAIGN, 4);
     const brazeTuning = shared.brazeTuning(brazeServer.url);
