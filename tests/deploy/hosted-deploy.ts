@@ -118,7 +118,11 @@ export async function deployAndCall(fn: DeployedFunction, dir: string, denoDir: 
       String(port),
       fn.entrypoint,
     ],
-    { cwd: dir, env: { ...env, ...hostedFunctionEnv() }, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group: node_modules/.bin/deno is npm's Node wrapper, which
+    // runs the real binary as a child, so a signal to the wrapper alone would
+    // leave the server running after the test (seen: one orphaned server per
+    // function after every full run).
+    { cwd: dir, env: { ...env, ...hostedFunctionEnv() }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -152,8 +156,9 @@ export async function deployAndCall(fn: DeployedFunction, dir: string, denoDir: 
     return { stage: "answered", method, status: res.status, body: await res.text(), output };
   } finally {
     if (child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid!, "SIGTERM");
+      await exited;
     }
   }
 }
