@@ -3,7 +3,7 @@
 // simulator refuse a dateFrom..dateTo range over 10 days) and every send time
 // is well past the scheduler's create margin.
 import { fixture, LA_LIGA, PREMIER_LEAGUE, type V4Match } from "../../dev/sim/fixtures.ts";
-import { callJson } from "../../dev/sim/shared.ts";
+import { callJson } from "../../dev/sim/common.ts";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;

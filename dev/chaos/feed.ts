@@ -6,7 +6,7 @@
 import { fixture, type MatchPatch } from "../sim/fixtures.ts";
 import type { FootballSimClient } from "../sim/football-data.ts";
 import type { Prng, Tally } from "./prng.ts";
-import { inPlacePatch, kickoffDaysAhead, randomMatch } from "./shared/feed.ts";
+import { inPlacePatch, kickoffDaysAhead, randomMatch } from "./common/feed.ts";
 
 export const FIRST_MATCH_ID = 900_000;
 

@@ -1,6 +1,6 @@
 // The chaos report as a two-column table, for the CLI and for test failure messages.
 import type { ChaosReport } from "./harness.ts";
-import { ReportTable, settleRow, sumCounts } from "./shared/table.ts";
+import { ReportTable, settleRow, sumCounts } from "./common/table.ts";
 
 export function formatReport(r: ChaosReport): string {
   return new ReportTable()

@@ -12,13 +12,13 @@ import { ChaosFeed } from "./feed.ts";
 import { checkInvariants, settle } from "./invariants.ts";
 import { sleep } from "./prng.ts";
 import type { Runner } from "./runners.ts";
-import * as shared from "./shared/harness.ts";
+import * as common from "./common/harness.ts";
 
-export interface ChaosOptions extends shared.ChaosRunOptions {
+export interface ChaosOptions extends common.ChaosRunOptions {
   matches?: number;
 }
 
-export interface ChaosReport extends shared.CommonReport {
+export interface ChaosReport extends common.CommonReport {
   expectedMatches: number;
   fired: number;
   violations: string[];
@@ -27,7 +27,7 @@ export interface ChaosReport extends shared.CommonReport {
 const CAMPAIGN = "chaos-campaign";
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const { log, rng, runs, faults, feedTally } = shared.chaosTallies(options);
+  const { log, rng, runs, faults, feedTally } = common.chaosTallies(options);
   // Chaos still runs reconcile in listing mode, so the simulator must list
   // API-triggered schedules (the real Braze does not; see dev/sim/braze/server.ts).
   const brazeServer = await startBrazeSimulator({
@@ -45,14 +45,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const scheduler = schedulerSettingsSchema.parse({
       campaignId: CAMPAIGN,
       competitions: ["PL", "PD"],
-      leaseTtlSeconds: shared.LEASE_TTL_SECONDS,
+      leaseTtlSeconds: common.LEASE_TTL_SECONDS,
       concurrency: 4,
       // Listing mode: an unknown create is left to reconcile, which looks it up by attempt id.
       listing: true,
     });
-    const reconcile = shared.chaosReconcileSettings(CAMPAIGN, 4);
-    const brazeTuning = shared.brazeTuning(brazeServer.url);
-    const footballTuning = shared.footballTuning(footballServer.url);
+    const reconcile = common.chaosReconcileSettings(CAMPAIGN, 4);
+    const brazeTuning = common.brazeTuning(brazeServer.url);
+    const footballTuning = common.footballTuning(footballServer.url);
     const football = createFootballDataClient(footballTuning);
 
     const client = createBrazeClient(brazeTuning);
@@ -64,7 +64,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       scheduler,
       reconcile,
     };
-    const { runners, hung } = shared.startRunners(base, { runs, faults, log }, options);
+    const { runners, hung } = common.startRunners(base, { runs, faults, log }, options);
     log(`chaos seed ${options.seed}: ${runners.length} runners for ${Math.round(options.durationMs / 1000)} s`);
 
     const deadline = Date.now() + options.durationMs;
@@ -99,8 +99,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const target = await victim();
       if (roll < 0.8) {
         if (target.kill()) faults.add("runner:killed");
-      } else if (roll < 0.9) await shared.dropConnections(admin, target, faults);
-      else shared.stallBeyondTtl(target, rng, faults);
+      } else if (roll < 0.9) await common.dropConnections(admin, target, faults);
+      else common.stallBeyondTtl(target, rng, faults);
     }
 
     // deno-lint-ignore no-inner-declarations -- hoisted: the fault loop above calls it
@@ -128,19 +128,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           await brazeSim.clearFaults();
           break;
         default:
-          await shared.applyBrazeFault(brazeSim, rng, active, kind);
+          await common.applyBrazeFault(brazeSim, rng, active, kind);
       }
     }
 
     log("stopping runners");
     await brazeSim.clearFaults();
     Object.assign(active, { latencyMs: 0, lag: 0, newId: false });
-    await shared.stopRunners(runners, brazeSim, faults);
+    await common.stopRunners(runners, brazeSim, faults);
 
     log("settling with faults off");
-    return await shared.withSettleSql(options.databaseUrl, async (settleSql) => {
+    return await common.withSettleSql(options.databaseUrl, async (settleSql) => {
       const settled = await settle(settleSql, { braze: client, football }, { scheduler, reconcile }, 120_000);
-      const notSettled = shared.settledViolations(settled, log);
+      const notSettled = common.settledViolations(settled, log);
       const check = await checkInvariants({
         sql: settleSql,
         brazeSim,
@@ -149,7 +149,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         scheduler,
       });
       return {
-        ...shared.commonReport({ ...options, runs, faults, feedTally, settled }),
+        ...common.commonReport({ ...options, runs, faults, feedTally, settled }),
         expectedMatches: check.expected,
         fired: check.fired,
         violations: [...hung, ...notSettled, ...check.violations],

@@ -6,7 +6,7 @@ import type { SchedulerSettings } from "../../src/shared/jobs/braze-scheduler/se
 import { notificationFor } from "../../src/shared/jobs/braze-scheduler/signature.ts";
 import type { Match } from "../../src/shared/ports.ts";
 import type { BrazeSimClient } from "../sim/braze.ts";
-import { type Settle, settleRounds } from "./shared/settle.ts";
+import { type Settle, settleRounds } from "./common/settle.ts";
 import type { V4Match } from "../sim/fixtures.ts";
 
 /** Alternates scheduler and reconcile until one full round does nothing (bounded). */

@@ -18,7 +18,7 @@
 // `dev/mint-token.ts`, and is useless anywhere else.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeProtectedHeader, importJWK, type JWK, jwtVerify } from "jose";
-import { sendJson } from "./shared.ts";
+import { sendJson } from "./common.ts";
 
 export const LOCAL_SIGNING_KID = "local-es256-1";
 

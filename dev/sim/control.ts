@@ -5,7 +5,7 @@
 // under /_sim/ no route claims is 404. The simulated API itself is never routed here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Holds } from "./holds.ts";
-import { isRecord, mergeFaults, readJson, sendJson } from "./shared.ts";
+import { isRecord, mergeFaults, readJson, sendJson } from "./common.ts";
 
 export interface ControlAnswer {
   /** 200 unless given. */

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { controlRouter } from "./control.ts";
-import { callJson, delay, listen, mergeFaults, sendJson } from "./shared.ts";
+import { callJson, delay, listen, mergeFaults, sendJson } from "./common.ts";
 import { fixture, type MatchPatch, mergeMatch, type V4Match, weekOfFixtures } from "./fixtures.ts";
 
 export interface FootballDataSimulatorOptions {

@@ -26,7 +26,7 @@ import { controlRouter, holdRoutes, stateAndFaultRoutes } from "./control.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authTokenRoutes, LOCAL_JWT_SECRET } from "./auth-tokens.ts";
 import { type HeldCall, Holds } from "./holds.ts";
-import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+import { callJson, delay, isRecord, listen, readJson, sendJson } from "./common.ts";
 import { LOCAL_SECRETS } from "../local-secrets.ts";
 
 export const DEFAULT_GOTRUE_SERVICE_KEY: string = LOCAL_SECRETS.serviceRole;

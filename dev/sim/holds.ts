@@ -2,7 +2,7 @@
 // call (Braze, Resend, Auth admin) while another run proceeds, and release it
 // when the interleaving it wants to test is in place. Shared by every simulator.
 
-import { endpointMatches } from "./shared.ts";
+import { endpointMatches } from "./common.ts";
 
 export interface HeldCall {
   id: number;

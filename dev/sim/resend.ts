@@ -22,7 +22,7 @@ import { controlRouter, holdRoutes, stateAndFaultRoutes } from "./control.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { type HeldCall, Holds } from "./holds.ts";
-import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+import { callJson, delay, isRecord, listen, readJson, sendJson } from "./common.ts";
 
 export const DEFAULT_RESEND_API_KEY = "re_local_key";
 

@@ -3,7 +3,7 @@
 // test can prove the cache saves every second-run call.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { controlRouter } from "./control.ts";
-import { callJson, delay, isRecord, listen, readJson, sendJson } from "./shared.ts";
+import { callJson, delay, isRecord, listen, readJson, sendJson } from "./common.ts";
 
 export const DEFAULT_DEEPL_KEY = "local-deepl-key";
 

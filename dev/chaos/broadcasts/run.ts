@@ -22,8 +22,8 @@ import type { BroadcastAction, BroadcastPorts, BroadcastProvider } from "../../.
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
 import { chaosMain, type ChaosRun } from "../cli.ts";
 import { type Prng, prng, sleep, Tally } from "../prng.ts";
-import { type ClientChaosReport, clientChaosTallies, markdownReport } from "../shared/markdown.ts";
-import { answerKind, mortal } from "../shared/mortal.ts";
+import { type ClientChaosReport, clientChaosTallies, markdownReport } from "../common/markdown.ts";
+import { answerKind, mortal } from "../common/mortal.ts";
 
 const AUDIENCE = "seg_chaos";
 const RECIPIENTS = ["ada@example.test", "grace@example.test", "linus@example.test"];

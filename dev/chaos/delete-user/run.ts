@@ -33,8 +33,8 @@ import { DEFAULT_GOTRUE_SERVICE_KEY, goTrueSimClient, startGoTrueSimulator } fro
 import { DEFAULT_RESEND_API_KEY, resendSimClient, startResendSimulator } from "../../sim/resend.ts";
 import { chaosMain, type ChaosRun } from "../cli.ts";
 import { type Prng, prng, sleep, Tally } from "../prng.ts";
-import { type ClientChaosReport, clientChaosTallies, markdownReport } from "../shared/markdown.ts";
-import { answerKind, mortal } from "../shared/mortal.ts";
+import { type ClientChaosReport, clientChaosTallies, markdownReport } from "../common/markdown.ts";
+import { answerKind, mortal } from "../common/mortal.ts";
 
 const AUDIENCE = "aud_chaos";
 const USERS = 36;

@@ -14,7 +14,7 @@ import type { Match } from "../../../src/shared/ports.ts";
 import { fixture, type MatchPatch, type V4Match } from "../../sim/fixtures.ts";
 import type { FootballSimClient } from "../../sim/football-data.ts";
 import type { Prng, Tally } from "../prng.ts";
-import { inPlacePatch, iso, kickoffDaysAhead, randomMatch } from "../shared/feed.ts";
+import { inPlacePatch, iso, kickoffDaysAhead, randomMatch } from "../common/feed.ts";
 
 const MINUTE = 60_000;
 export const FIRST_MATCH_ID = 950_000;

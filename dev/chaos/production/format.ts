@@ -1,5 +1,5 @@
 // The production-mode chaos report as a two-column table.
-import { ReportTable, settleRow, sumCounts } from "../shared/table.ts";
+import { ReportTable, settleRow, sumCounts } from "../common/table.ts";
 import type { ProductionChaosReport } from "./harness.ts";
 
 export function formatProductionReport(r: ProductionChaosReport): string {

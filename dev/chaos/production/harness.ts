@@ -23,11 +23,11 @@ import { simFootballClient } from "../../sim/football-data.ts";
 import { DEFAULT_DEEPL_KEY, simTranslatorClient } from "../../sim/translator.ts";
 import { sleep, Tally } from "../prng.ts";
 import type { Runner } from "../runners.ts";
-import * as shared from "../shared/harness.ts";
+import * as common from "../common/harness.ts";
 import { ProductionFeed } from "./feed.ts";
 import { checkDeliveries, settleLedger } from "./invariants.ts";
 
-export interface ProductionChaosOptions extends shared.ChaosRunOptions {
+export interface ProductionChaosOptions extends common.ChaosRunOptions {
   /** Matches whose push goes out during the run; a few more are days ahead. */
   matches?: number;
   /** When pushes go out and how the feed may change them; absent: DEFAULT_TIMING. */
@@ -67,10 +67,10 @@ export const DEFAULT_TIMING: ProductionTiming = {
   freezeMs: 150_000,
   minMoveMs: 3 * 60_000,
   drainMs: 45_000,
-  leaseFaultGapMs: 2 * shared.LEASE_TTL_SECONDS * 1000,
+  leaseFaultGapMs: 2 * common.LEASE_TTL_SECONDS * 1000,
 };
 
-export interface ProductionChaosReport extends shared.CommonReport {
+export interface ProductionChaosReport extends common.CommonReport {
   mode: "production";
   counts: Record<string, number>;
   expectedDeliveries: number;
@@ -88,7 +88,7 @@ const CONCURRENCY = 4;
 const GUARD_TOLERANCE_SECONDS = 60;
 
 export async function runProductionChaos(options: ProductionChaosOptions): Promise<ProductionChaosReport> {
-  const { log, rng, runs, faults, feedTally } = shared.chaosTallies(options);
+  const { log, rng, runs, faults, feedTally } = common.chaosTallies(options);
   const counts = new Tally();
   let started = Date.now();
   const timing = { ...DEFAULT_TIMING, ...options.timing };
@@ -129,16 +129,16 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
     const scheduler = schedulerSettingsSchema.parse({
       campaignId: CAMPAIGN,
       competitions: ["PL", "PD"],
-      leaseTtlSeconds: shared.LEASE_TTL_SECONDS,
+      leaseTtlSeconds: common.LEASE_TTL_SECONDS,
       concurrency: CONCURRENCY,
       updateBufferMinutes: 1,
       createMarginSeconds: 30,
       locales: ["en", "de"],
       translationBudgetSeconds: 2,
     });
-    const reconcile = shared.chaosReconcileSettings(CAMPAIGN, CONCURRENCY);
-    const brazeTuning = shared.brazeTuning(brazeUrl);
-    const footballTuning = shared.footballTuning(footballUrl);
+    const reconcile = common.chaosReconcileSettings(CAMPAIGN, CONCURRENCY);
+    const brazeTuning = common.brazeTuning(brazeUrl);
+    const footballTuning = common.footballTuning(footballUrl);
     const translatorTuning = { baseUrl: translatorUrl, apiKey: DEFAULT_DEEPL_KEY, timeoutMs: 2_000, baseDelayMs: 50 };
 
     const active = { latencyMs: 0, newId: false };
@@ -153,7 +153,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       reconcile,
       listing: false,
     };
-    const { runners, hung } = shared.startRunners(base, { runs, faults, counts, log }, options);
+    const { runners, hung } = common.startRunners(base, { runs, faults, counts, log }, options);
     // The clock plan starts once every runner is up: the first pushes are due
     // firstSendAfterMs after that, whatever start-up cost on a loaded machine.
     await Promise.all(runners.map((r) => r.ready));
@@ -198,8 +198,8 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
             if (n > CONCURRENCY) unknownBound.push(`killed run ${holder} left ${n} rows unknown (> ${CONCURRENCY})`);
           }
         }
-      } else if (roll < 0.75) await shared.dropConnections(admin, target, faults);
-      else if (roll < 0.85) shared.stallBeyondTtl(target, rng, faults);
+      } else if (roll < 0.75) await common.dropConnections(admin, target, faults);
+      else if (roll < 0.85) common.stallBeyondTtl(target, rng, faults);
       else if (roll < 0.93) {
         // Counted by the runner when its next renewal actually fails.
         target.send({ type: "failRenewal" });
@@ -240,7 +240,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
           await brazeSim.clearFaults();
           break;
         default:
-          await shared.applyBrazeFault(brazeSim, rng, active, kind);
+          await common.applyBrazeFault(brazeSim, rng, active, kind);
       }
       for (const r of runners) r.send({ type: "faults", latencyMs: active.latencyMs, lag: 0 });
     };
@@ -282,17 +282,17 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
     for (const r of runners) r.send({ type: "faults", latencyMs: 0, lag: 0 });
     const lastSend = feed.times.lastSendMs;
     while (Date.now() < lastSend + timing.drainMs) await sleep(1000);
-    await shared.stopRunners(runners, brazeSim, faults);
+    await common.stopRunners(runners, brazeSim, faults);
 
     log("settling the ledger with faults off");
-    return await shared.withSettleSql(options.databaseUrl, async (settleSql) => {
+    return await common.withSettleSql(options.databaseUrl, async (settleSql) => {
       const football = createFootballDataClient(footballTuning);
       const braze = createBrazeClient(brazeTuning);
       const settled = await settleLedger(settleSql, { braze: { ...braze, listSchedules: undefined }, football }, {
         scheduler,
         reconcile,
       }, 120_000);
-      const notSettled = shared.settledViolations(settled, log);
+      const notSettled = common.settledViolations(settled, log);
       const check = await checkDeliveries({
         sql: settleSql,
         brazeSim,
@@ -310,7 +310,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       ];
       return {
         mode: "production",
-        ...shared.commonReport({ ...options, runs, faults, feedTally, settled }),
+        ...common.commonReport({ ...options, runs, faults, feedTally, settled }),
         counts: counts.counts,
         expectedDeliveries: check.expected,
         deliveries: check.delivered,

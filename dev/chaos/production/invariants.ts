@@ -6,7 +6,7 @@ import type { SchedulerSettings } from "../../../src/shared/jobs/braze-scheduler
 import { normalizeTeamName, notificationFor } from "../../../src/shared/jobs/braze-scheduler/signature.ts";
 import type { Match } from "../../../src/shared/ports.ts";
 import type { BrazeSimClient } from "../../sim/braze.ts";
-import { type Settle, settleRounds } from "../shared/settle.ts";
+import { type Settle, settleRounds } from "../common/settle.ts";
 import { isSchedulable, type ProductionFeed } from "./feed.ts";
 
 const MINUTE = 60_000;

@@ -2,7 +2,7 @@
 // modes ("the next n calls") are what tests should use; rates exist for
 // soak runs and take a seed so a failing run replays.
 
-import { endpointMatches, isRecord, mergeFaults, seededRandom } from "../shared.ts";
+import { endpointMatches, isRecord, mergeFaults, seededRandom } from "../common.ts";
 
 export { endpointMatches };
 

@@ -2,7 +2,7 @@
 // and /_sim/* to steer and inspect it.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { delay, isRecord, listen, readJson, sendJson } from "../shared.ts";
+import { delay, isRecord, listen, readJson, sendJson } from "../common.ts";
 import { DefaultRateLimiter, FaultBook, type RateVerdict } from "./faults.ts";
 import { Holds } from "../holds.ts";
 import { type Answer, type BrazeSnapshot, BrazeState, type ClockOptions, type SimCall, SimClock } from "./state.ts";

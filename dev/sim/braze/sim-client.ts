@@ -1,6 +1,6 @@
 // Typed access to the Braze simulator's /_sim/* routes, for tests and the dev stack.
 
-import { callJson, delay } from "../shared.ts";
+import { callJson, delay } from "../common.ts";
 import type { BrazeFaults } from "./faults.ts";
 import type { HeldCall } from "../holds.ts";
 import type { BrazeSnapshot, SimFired } from "./state.ts";

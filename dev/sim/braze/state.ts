@@ -4,7 +4,7 @@
 // clock is read.
 
 import { randomUUID } from "node:crypto";
-import { isRecord } from "../shared.ts";
+import { isRecord } from "../common.ts";
 import { Deliveries } from "./deliveries.ts";
 
 export type ScheduleStatus = "scheduled" | "deleted" | "fired";

@@ -1,7 +1,7 @@
 // The Auth simulator's token endpoints on their own server, with a user list
 // the test controls and a log of the calls, for the verifier's unit tests.
 import { authTokenRoutes, LOCAL_JWT_SECRET } from "../../../dev/sim/auth-tokens.ts";
-import { listen } from "../../../dev/sim/shared.ts";
+import { listen } from "../../../dev/sim/common.ts";
 import { LOCAL_ISSUER } from "../../../dev/mint-token.ts";
 import { userTokenVerifier } from "../../../src/shared/http/user-token.ts";
 
