@@ -156,7 +156,8 @@ as $$
     and (l.send_at > now() or l.status in ('creating', 'updating', 'cancelling', 'uncertain'));
 $$;
 
-create function public.ledger_begin(p_lease text, p_token bigint, p_campaign_id text, p_intents jsonb)
+create function public.ledger_begin(p_lease text, p_token bigint, p_campaign_id text, p_intents jsonb,
+                                    p_outcomes jsonb default '[]'::jsonb)
 returns jsonb
 language plpgsql
 volatile
@@ -167,6 +168,13 @@ as $$
 -- cannot be applied (a stale version, a row that moved on, a second live row
 -- for the match) is reported as {status: 'conflict'} and the rest of the batch
 -- is still written: one bad item must not hold back every other match.
+--
+-- p_outcomes: the previous batch's answered calls (ledger_settle's items),
+-- settled first in the same transaction. The scheduler writes a batch's
+-- intents right before its calls, so settling the batch before in the same
+-- round trip means a crash leaves in an intermediate state only the calls of
+-- the batch in flight (at most the run's Braze concurrency), never answered
+-- calls whose outcomes were still waiting for a separate settle.
 declare
   v_intent jsonb;
   v_action text;
@@ -178,6 +186,10 @@ begin
   if jsonb_typeof(p_intents) is distinct from 'array' then
     raise exception using errcode = 'PT400', hint = 'invalid_input',
       message = 'ledger_begin: p_intents must be a JSON array';
+  end if;
+
+  if p_outcomes is not null and p_outcomes <> '[]'::jsonb then
+    perform public.ledger_settle(p_lease, p_token, p_campaign_id, p_outcomes);
   end if;
 
   -- Rows whose send time passed (database clock) leave the live set: a

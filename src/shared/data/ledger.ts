@@ -7,7 +7,7 @@ import type { Db } from "../ports.ts";
 /** SQL entry points this module calls, with their argument names; tests/db/data-layer checks them against pg_proc. */
 export const procedures = {
   ledger_load: ["p_campaign_id"],
-  ledger_begin: ["p_lease", "p_token", "p_campaign_id", "p_intents"],
+  ledger_begin: ["p_lease", "p_token", "p_campaign_id", "p_intents", "p_outcomes"],
   ledger_settle: ["p_lease", "p_token", "p_campaign_id", "p_results"],
   ledger_load_unresolved: ["p_campaign_id", "p_older_than_seconds"],
   ledger_record_orphans: ["p_lease", "p_token", "p_campaign_id", "p_orphans"],
@@ -122,9 +122,13 @@ export function ledger(db: Db) {
     /** Every live row still ahead of its send time, every unresolved row, and the database's now. */
     load: (campaignId: string) =>
       db.rpc<{ now: string; rows: LedgerRow[] }>("ledger_load", { p_campaign_id: campaignId }),
-    /** Writes intents; one answer per intent, a lost compare-and-set as `conflict`. */
-    begin: (fence: Fence, intents: LedgerIntent[]) =>
-      db.rpc<BegunRow[]>("ledger_begin", { ...fenced(fence), p_intents: intents }),
+    /**
+     * Writes intents; one answer per intent, a lost compare-and-set as
+     * `conflict`. `outcomes` (earlier calls' answers) are settled first, in
+     * the same transaction.
+     */
+    begin: (fence: Fence, intents: LedgerIntent[], outcomes: SettleItem[] = []) =>
+      db.rpc<BegunRow[]>("ledger_begin", { ...fenced(fence), p_intents: intents, p_outcomes: outcomes }),
     /** Settles outcomes by compare-and-set on the version each intent was written with. */
     settle: (fence: Fence, results: SettleItem[]) =>
       db.rpc<SettleResult>("ledger_settle", { ...fenced(fence), p_results: results }),

@@ -133,17 +133,41 @@ async function schedule(
   const mayStart = () => !lease.signal.aborted && !settle.failed && !throttled && !lease.pastDeadline();
 
   // One batch at a time, as wide as the Braze concurrency: its intents are
-  // written (one round trip) right before its calls start, so at any moment
-  // the only rows in an intermediate state are those whose call is in flight.
+  // written right before its calls start, in the same round trip (and
+  // transaction) that settles the previous batch's answers, so at any moment
+  // the only rows in an intermediate state are those of the batch in flight.
   let next = 0;
-  while (next < work.length && mayStart()) {
-    const batch = work.slice(next, next + settings.concurrency);
-    next += batch.length;
-    lease.assertLive();
-    const begun = await ledger(ports.db).begin(
-      { lease: lease.lease, token: lease.token, campaignId: settings.campaignId },
-      batch.map((action) => intentFor(action, ports.newId())),
-    );
+  try {
+    while (next < work.length && mayStart()) {
+      const answered = await settle.take();
+      if (!mayStart()) {
+        settle.restore(answered);
+        break;
+      }
+      const batch = work.slice(next, next + settings.concurrency);
+      next += batch.length;
+      lease.assertLive();
+      const begun = await ledger(ports.db).begin(
+        { lease: lease.lease, token: lease.token, campaignId: settings.campaignId },
+        batch.map((action) => intentFor(action, ports.newId())),
+        answered,
+      ).catch((e) => {
+        settle.restore(answered);
+        throw e;
+      });
+      await runBatch(batch, begun);
+    }
+  } catch (e) {
+    // Answers already in hand are recorded if the database still takes them
+    // (a failed begin or a lost lease leaves them to reconcile otherwise).
+    await settle.drain().catch(() => {});
+    throw e;
+  }
+  counts.deferred += work.length - next;
+  await settle.drain();
+  return counts;
+
+  async function runBatch(batch: Write[], begun: BegunRow[]) {
     await Promise.all(
       batch.map(async (action, i) => {
         const row = begun[i]!;
@@ -175,9 +199,6 @@ async function schedule(
       }),
     );
   }
-  counts.deferred += work.length - next;
-  await settle.drain();
-  return counts;
 }
 
 type Write = Exclude<PlannedAction, { kind: "unchanged" } | { kind: "skip" }>;

@@ -8,6 +8,9 @@
 // length in seconds. An outcome is recorded at most one window plus one round
 // trip after its call finished; a crash inside that window leaves the row in
 // its intermediate state with its attempt id, which is what reconcile repairs.
+// The scheduler does not leave a finished batch's answers to the window: it
+// takes them (take) onto the next batch's ledger_begin, so a crash leaves
+// unknown only the batch in flight.
 import { ledger, type SettleItem } from "../../data/ledger.ts";
 import { LeaseLostError } from "../../errors.ts";
 import type { Db } from "../../ports.ts";
@@ -78,6 +81,25 @@ export class SettleQueue {
       this.failure = e;
       if (e instanceof LeaseLostError) this.lease.lose?.(`a settle was answered lease_lost: ${e.message}`);
     }
+  }
+
+  /**
+   * Hands over the outcomes not yet settled, once any settle in flight has
+   * finished, to a caller that settles them in its own round trip
+   * (ledger_begin's outcomes). Give them back with restore() if that fails.
+   */
+  async take(): Promise<SettleItem[]> {
+    if (this.inFlight) await this.inFlight;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const items = this.pending;
+    this.pending = [];
+    return items;
+  }
+
+  /** Outcomes a caller took and could not settle: the next flush or drain settles them. */
+  restore(items: SettleItem[]): void {
+    this.pending = [...items, ...this.pending];
   }
 
   /** Settles everything pushed so far, now; rethrows the first settle failure. */
