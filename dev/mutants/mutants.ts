@@ -172,6 +172,8 @@ const T = {
     "tests/db/send-guard/a match whose cancel went unanswered is not announced by its old schedule.test.ts",
   guardUncertainCancelRace:
     "tests/db/send-guard/a cancel that goes unanswered while its match's key is being asked is never delivered.test.ts",
+  ledgerHistory:
+    "tests/db/maintenance/ledger rows that are history are pruned past their retention with their guard keys and live or unresolved rows never.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -879,6 +881,16 @@ export const mutants: Mutant[] = [
     replace: "  v_before := now() - p_older_than;",
     banner: "Guard: only the live lease holder prunes; a stale run changes nothing.",
     tests: [T.maintenanceGuards],
+  },
+
+  {
+    id: "maintenance-ledger-history-only",
+    guard: "maintenance prunes only sent or cancelled ledger rows, never one that may own a schedule",
+    file: "supabase/migrations/20261122006000_create_ops_status_view.sql",
+    find: "        where o.status in ('cancelled', 'sent')\n          and o.send_at < v_before",
+    replace: "        where o.send_at < v_before",
+    banner: "Guard: only history is pruned; a row that owns or may own a Braze",
+    tests: [T.ledgerHistory],
   },
 
   // ------------------------------------------------------------------- cron

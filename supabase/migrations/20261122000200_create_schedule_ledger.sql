@@ -82,6 +82,12 @@ create index schedule_ledger_live_by_send_at
   on app_private.schedule_ledger (campaign_id, send_at)
   where status not in ('cancelled', 'sent');
 
+-- History, oldest send time first: what maintenance_prune ('ledger_history')
+-- walks, so pruning never scans the live rows.
+create index schedule_ledger_history_by_send_at
+  on app_private.schedule_ledger (send_at)
+  where status in ('cancelled', 'sent');
+
 -- Every create attempt of a row, by guard key: what the delivery guard
 -- consults at send time. A Braze create cannot be made idempotent and Braze
 -- does not list API-triggered schedules, so a create whose answer was lost is

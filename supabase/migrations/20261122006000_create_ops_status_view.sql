@@ -299,6 +299,13 @@ create index braze_orphan_sightings_last_seen_at on app_private.braze_orphan_sig
 --                       listing-less project's sightings would stay forever;
 --                       an orphan still there is sighted again, and its grace
 --                       period starts over (the cautious side);
+--   ledger_history      schedule_ledger rows whose push went out (sent) or
+--                       that will never send (cancelled), by send time, with
+--                       their guard attempts (on delete cascade); a live or
+--                       unresolved row is never pruned. Nothing writes such
+--                       a row again, and the guard is asked about a key only
+--                       around its send time (minutes), so a key of a pruned
+--                       row, asked at all, is refused as unknown: the safe side;
 --   cron_run_details    cron.job_run_details, where pg_cron exists.
 -- Returns the number of rows removed.
 -- ---------------------------------------------------------------------------
@@ -374,6 +381,17 @@ begin
        select o.campaign_id, o.schedule_id from app_private.braze_orphan_sightings o
         where o.last_seen_at < v_before
         order by o.last_seen_at
+        limit p_limit
+          for update skip locked);
+  elsif p_what = 'ledger_history' then
+    -- Guard: only history is pruned; a row that owns or may own a Braze
+    -- schedule (scheduled, failed, between states) stays whatever its age.
+    delete from app_private.schedule_ledger l
+     where l.id in (
+       select o.id from app_private.schedule_ledger o
+        where o.status in ('cancelled', 'sent')
+          and o.send_at < v_before
+        order by o.send_at
         limit p_limit
           for update skip locked);
   elsif p_what = 'cron_run_details' then

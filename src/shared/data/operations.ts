@@ -16,6 +16,7 @@ export const PRUNE_KINDS = [
   "webhook_deliveries",
   "counter_hours",
   "orphan_sightings",
+  "ledger_history",
   "cron_run_details",
 ] as const;
 export type PruneKind = (typeof PRUNE_KINDS)[number];

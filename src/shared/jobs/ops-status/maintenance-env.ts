@@ -19,6 +19,9 @@ export const maintenanceEnvSchema = commonEnvSchema.extend({
   // that is retired. One still there is sighted afresh and waits its grace
   // period again.
   MAINTENANCE_ORPHAN_SIGHTINGS_RETENTION_DAYS: intIn(1, 3650).default(7),
+  // Braze ledger rows that are history (sent or cancelled), by send time: a
+  // month keeps what the team may look back on when a push is questioned.
+  MAINTENANCE_LEDGER_HISTORY_RETENTION_DAYS: intIn(1, 3650).default(30),
   MAINTENANCE_BATCH_SIZE: intIn(1, 10_000).default(1000),
   // Per kind and run.
   MAINTENANCE_MAX_BATCHES: intIn(1, 100_000).default(50),
@@ -38,6 +41,7 @@ export const maintenanceFromEnv: (
       // The page reads 25 hour buckets at most (runs per hour, deliveries in the last 24 h).
       counter_hours: 48 * 3600,
       orphan_sightings: env.MAINTENANCE_ORPHAN_SIGHTINGS_RETENTION_DAYS * 86_400,
+      ledger_history: env.MAINTENANCE_LEDGER_HISTORY_RETENTION_DAYS * 86_400,
       cron_run_details: env.MAINTENANCE_CRON_RUN_DETAILS_RETENTION_DAYS * 86_400,
     },
     batchSize: env.MAINTENANCE_BATCH_SIZE,
