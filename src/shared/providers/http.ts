@@ -91,6 +91,16 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
 
   const budget = spec.waitBudgetMs ?? (() => Infinity);
   const backoff = (attempt: number) => Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+  /**
+   * Waits before a retry, and gives up instead of retrying when the caller's
+   * budget ran out during the wait: the caller may have lost its lease
+   * meanwhile (its budget then answers 0), and a retry sent after that would
+   * be a call no lease covers.
+   */
+  const waitThenRecheck = async (ms: number, fail: () => UpstreamError) => {
+    await sleep(ms);
+    if (budget() <= 0) throw fail();
+  };
 
   for (let attempt = 1;; attempt++) {
     const isLast = attempt >= maxAttempts;
@@ -122,16 +132,16 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
         );
       }
       const delay = backoff(attempt);
-      if (isLast || delay >= budget()) {
-        throw new UpstreamError(
+      const fail = () =>
+        new UpstreamError(
           `${where} ${reason} (attempt ${attempt}/${maxAttempts})`,
           spec.service,
           neverSent ? "rejected" : failureOutcome,
           undefined,
           { cause: error },
         );
-      }
-      await sleep(delay);
+      if (isLast || delay >= budget()) throw fail();
+      await waitThenRecheck(delay, fail);
       continue;
     }
 
@@ -171,7 +181,10 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
           status,
         );
       }
-      await sleep(wait);
+      await waitThenRecheck(
+        wait,
+        () => new UpstreamError(`${where} rate limited; the caller stopped waiting`, spec.service, "rejected", status),
+      );
       continue;
     }
 
@@ -185,15 +198,15 @@ export async function requestWithRetry(spec: RequestSpec): Promise<HttpResult> {
         );
       }
       const delay = backoff(attempt);
-      if (isLast || delay >= budget()) {
-        throw new UpstreamError(
+      const fail = () =>
+        new UpstreamError(
           `${where} answered ${status} (attempt ${attempt}/${maxAttempts}): ${summarize(body)}`,
           spec.service,
           failureOutcome,
           status,
         );
-      }
-      await sleep(delay);
+      if (isLast || delay >= budget()) throw fail();
+      await waitThenRecheck(delay, fail);
       continue;
     }
 

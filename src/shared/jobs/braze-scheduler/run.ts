@@ -127,8 +127,13 @@ async function schedule(
     lose: lease.lose,
   });
   // A 429 whose reset lies past the run's deadline (or any wait that would
-  // cross it) is not waited out: the call is refused before it is sent.
-  const braze = withWaitBudget(ports.braze, () => lease.msToDeadline());
+  // cross it) is not waited out: the call is refused before it is sent. Once
+  // the run cannot prove it holds the lease, the budget is 0: a call waiting
+  // for a pacing slot or a retry gives up instead of going out.
+  const braze = withWaitBudget(
+    ports.braze,
+    () => (lease.signal.aborted || settle.failed ? 0 : lease.msToDeadline()),
+  );
   let throttled = false;
   const mayStart = () => !lease.signal.aborted && !settle.failed && !throttled && !lease.pastDeadline();
 
@@ -139,6 +144,7 @@ async function schedule(
   let next = 0;
   try {
     while (next < work.length && mayStart()) {
+      lease.assertLive();
       const answered = await settle.take();
       if (!mayStart()) {
         settle.restore(answered);
@@ -146,7 +152,6 @@ async function schedule(
       }
       const batch = work.slice(next, next + settings.concurrency);
       next += batch.length;
-      lease.assertLive();
       const begun = await ledger(ports.db).begin(
         { lease: lease.lease, token: lease.token, campaignId: settings.campaignId },
         batch.map((action) => intentFor(action, ports.newId())),

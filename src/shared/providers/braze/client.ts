@@ -93,12 +93,18 @@ function clientWith(options: Omit<BrazeClientOptions, "createsPerMinute">, pacer
     },
 
     async createSchedule(input) {
+      const budget = tuning.waitBudgetMs ?? (() => Infinity);
       try {
-        await pacer?.take(tuning.waitBudgetMs?.() ?? Infinity);
+        await pacer?.take(budget());
       } catch (e) {
         if (!(e instanceof PacerWaitTooLong)) throw e;
         // Not sent: as good as a 429, the caller defers it.
         throw new UpstreamError(`create not sent: ${e.message}, past the caller's deadline`, SERVICE, "rejected", 429);
+      }
+      // The caller may have lost its lease while this create waited for its
+      // slot (its budget then answers 0): a create sent now no lease covers.
+      if (pacer && budget() <= 0) {
+        throw new UpstreamError("create not sent: the caller stopped waiting for its slot", SERVICE, "rejected", 429);
       }
       const result = await post("/campaigns/trigger/schedule/create", {
         campaign_id: input.campaignId,
