@@ -21,7 +21,7 @@ export function formatProductionReport(r: ProductionChaosReport): string {
       ["unresolvable", r.unresolvable],
       [
         "unknown rows after a crash",
-        `max ${r.unknownAfterCrash.max} over ${r.unknownAfterCrash.crashes} killed scheduler runs (bound ${r.unknownAfterCrash.bound})`,
+        `max ${r.unknownAfterCrash.max} over ${r.unknownAfterCrash.crashes} killed scheduler runs (bound ${r.unknownAfterCrash.bound}; ${r.unknownAfterCrash.inexact} counted late, a lower bound)`,
       ],
       ["invariant violations", r.violations.length],
     )

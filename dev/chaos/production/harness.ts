@@ -13,6 +13,7 @@
 // run's duration; the runners go on until the last push of the window has
 // gone out; then the ledger is settled and every delivery is checked.
 import postgres from "postgres";
+import { leaseNameFor } from "../../../src/shared/jobs/braze/campaign.ts";
 import { schedulerSettingsSchema } from "../../../src/shared/jobs/braze-scheduler/settings.ts";
 import { createBrazeClient } from "../../../src/shared/providers/braze/client.ts";
 import { createFootballDataClient } from "../../../src/shared/providers/football-data/client.ts";
@@ -78,8 +79,12 @@ export interface ProductionChaosReport extends common.CommonReport {
   aborted: number;
   /** Rows needing an operator: reported unresolvable by reconcile, or left unresolved after settling. */
   unresolvable: number;
-  /** The most rows of unknown outcome one killed scheduler left, and the bound (its Braze concurrency). */
-  unknownAfterCrash: { max: number; bound: number; crashes: number };
+  /**
+   * The most rows of unknown outcome one killed scheduler run left, and the
+   * bound (its Braze concurrency); `inexact`: kills whose count is only a
+   * lower bound (a session outlived the wait, or the lease passed on first).
+   */
+  unknownAfterCrash: { max: number; bound: number; crashes: number; inexact: number };
   violations: string[];
 }
 
@@ -143,7 +148,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
 
     const active = { latencyMs: 0, newId: false };
     const unknownBound: string[] = [];
-    const crash = { max: 0, crashes: 0 };
+    const crash = { max: 0, crashes: 0, inexact: 0 };
     const base = {
       databaseUrl: options.databaseUrl,
       braze: brazeTuning,
@@ -173,28 +178,78 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       return holder && rng.chance(0.7) ? holder : rng.pick(runners);
     };
 
-    /** Rows a killed scheduler left with an unknown outcome: intents under its fencing token. */
-    const countUnknown = async (holder: string) => {
-      const [row] = await admin<{ n: number }[]>`
-        select count(*)::int as n
-        from app_private.schedule_ledger l
-        join app_private.job_leases j on j.token = l.fencing_token
-        where j.holder = ${holder} and l.status in ('creating', 'updating', 'cancelling')`;
-      return row?.n ?? 0;
+    /**
+     * What a SIGKILL about to hit `target` may leave unknown, recorded before
+     * the kill: the fencing token of its run's lease row and the backends of
+     * its database sessions. After the kill the token may be gone from
+     * job_leases (a rival takes the lease once it expires), so it is read now;
+     * a run that holds no lease row can write no intent, so it leaves nothing
+     * to bound. An expired row still counts: intents written under its token
+     * are stranded just the same.
+     */
+    const beforeKill = async (target: Runner) => {
+      const [lease] = target.holder
+        ? await admin<{ token: string }[]>`
+          select token::text from app_private.job_leases where holder = ${target.holder}`
+        : [];
+      const pids = await admin<{ pid: number }[]>`
+        select pid from pg_stat_activity where application_name = ${`chaos-${target.name}`}`;
+      return { token: lease ? BigInt(lease.token) : null, pids: pids.map((p) => p.pid) };
+    };
+
+    /**
+     * Rows a killed run left with an unknown outcome: intents under its
+     * fencing token. Counted only once its database sessions are gone:
+     * SIGKILL ends the client, not a statement Postgres is running, which
+     * commits on its own and notices the lost client only when it next
+     * touches the socket (client_connection_check_interval defaults to 0, "which
+     * disables connection checks":
+     * https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-CLIENT-CONNECTION-CHECK-INTERVAL).
+     * So an in-flight ledger_begin may still add intents after the kill.
+     * The wait is bounded (two lease TTLs); `exact` is false when a session
+     * outlived it, or when a later lease was granted on the campaign before
+     * the count (a rival may have begun the rows again under its own token).
+     */
+    const unknownAfterKill = async (before: { token: bigint; pids: number[] }) => {
+      const until = Date.now() + 2 * common.LEASE_TTL_SECONDS * 1000;
+      let alive = before.pids.length;
+      while (alive > 0 && Date.now() < until) {
+        await sleep(20);
+        const [row] = await admin<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity where pid = any(${before.pids}::int[])`;
+        alive = row?.n ?? 0;
+      }
+      const [row] = await admin<{ n: number; passed_on: boolean }[]>`
+        select
+          (select count(*)::int from app_private.schedule_ledger
+            where campaign_id = ${CAMPAIGN} and fencing_token = ${before.token.toString()}::bigint
+              and status in ('creating', 'updating', 'cancelling')) as n,
+          exists (select 1 from app_private.job_runs
+            where lease = ${
+        leaseNameFor(CAMPAIGN)
+      } and fencing_token > ${before.token.toString()}::bigint) as passed_on`;
+      return { n: row?.n ?? 0, exact: alive === 0 && !row?.passed_on, sessionsLeft: alive };
     };
 
     const hitRunner = async (roll: number) => {
       const target = await victim();
       if (roll < 0.6) {
         const holder = target.holder;
-        const wasScheduler = target.config.kind === "scheduler" && target.busy;
+        const before = await beforeKill(target);
         if (target.kill()) {
           faults.add("runner:killed");
-          if (wasScheduler) {
-            await sleep(50);
-            const n = await countUnknown(holder);
+          if (before.token !== null && target.config.kind === "scheduler") {
+            const { n, exact, sessionsLeft } = await unknownAfterKill({ token: before.token, pids: before.pids });
             crash.crashes++;
             crash.max = Math.max(crash.max, n);
+            if (!exact) {
+              crash.inexact++;
+              log(
+                `killed run ${holder}: ${n} rows unknown, a lower bound (${
+                  sessionsLeft ? `${sessionsLeft} session(s) still running` : "the lease passed on before the count"
+                })`,
+              );
+            }
             if (n > CONCURRENCY) unknownBound.push(`killed run ${holder} left ${n} rows unknown (> ${CONCURRENCY})`);
           }
         }
@@ -316,7 +371,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
         deliveries: check.delivered,
         aborted: check.aborted,
         unresolvable,
-        unknownAfterCrash: { max: crash.max, bound: CONCURRENCY, crashes: crash.crashes },
+        unknownAfterCrash: { max: crash.max, bound: CONCURRENCY, crashes: crash.crashes, inexact: crash.inexact },
         violations,
       };
     });
