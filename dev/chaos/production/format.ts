@@ -21,7 +21,11 @@ export function formatProductionReport(r: ProductionChaosReport): string {
       ["unresolvable", r.unresolvable],
       [
         "unknown rows after a crash",
-        `max ${r.unknownAfterCrash.max} over ${r.unknownAfterCrash.crashes} killed scheduler runs (bound ${r.unknownAfterCrash.bound}; ${r.unknownAfterCrash.inexact} counted late, a lower bound)`,
+        Object.entries(r.unknownAfterCrash).map(([job, c]) =>
+          `${job}: max ${c.max} over ${c.crashes} killed runs (bound ${c.bound}${
+            c.inexact ? `; ${c.inexact} counted late, a lower bound` : ""
+          })`
+        ).join("; "),
       ],
       ["invariant violations", r.violations.length],
     )

@@ -80,12 +80,20 @@ export interface ProductionChaosReport extends common.CommonReport {
   /** Rows needing an operator: reported unresolvable by reconcile, or left unresolved after settling. */
   unresolvable: number;
   /**
-   * The most rows of unknown outcome one killed scheduler run left, and the
-   * bound (its Braze concurrency); `inexact`: kills whose count is only a
-   * lower bound (a session outlived the wait, or the lease passed on first).
+   * Per job, over its killed runs: the most rows of unknown outcome one left,
+   * and the bound (the job's Braze concurrency: both write intents per batch
+   * as wide as it); `inexact`: kills whose count is only a lower bound (a
+   * session outlived the wait, or the lease passed on first).
    */
-  unknownAfterCrash: { max: number; bound: number; crashes: number; inexact: number };
+  unknownAfterCrash: Record<Runner["config"]["kind"], CrashBound>;
   violations: string[];
+}
+
+export interface CrashBound {
+  max: number;
+  bound: number;
+  crashes: number;
+  inexact: number;
 }
 
 const CAMPAIGN = "chaos-campaign";
@@ -142,13 +150,16 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       translationBudgetSeconds: 2,
     });
     const reconcile = common.chaosReconcileSettings(CAMPAIGN, CONCURRENCY);
+    const crashes: Record<Runner["config"]["kind"], CrashBound> = {
+      scheduler: { max: 0, bound: scheduler.concurrency, crashes: 0, inexact: 0 },
+      reconcile: { max: 0, bound: reconcile.concurrency, crashes: 0, inexact: 0 },
+    };
     const brazeTuning = common.brazeTuning(brazeUrl);
     const footballTuning = common.footballTuning(footballUrl);
     const translatorTuning = { baseUrl: translatorUrl, apiKey: DEFAULT_DEEPL_KEY, timeoutMs: 2_000, baseDelayMs: 50 };
 
     const active = { latencyMs: 0, newId: false };
     const unknownBound: string[] = [];
-    const crash = { max: 0, crashes: 0, inexact: 0 };
     const base = {
       databaseUrl: options.databaseUrl,
       braze: brazeTuning,
@@ -238,7 +249,8 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
         const before = await beforeKill(target);
         if (target.kill()) {
           faults.add("runner:killed");
-          if (before.token !== null && target.config.kind === "scheduler") {
+          if (before.token !== null) {
+            const crash = crashes[target.config.kind];
             const { n, exact, sessionsLeft } = await unknownAfterKill({ token: before.token, pids: before.pids });
             crash.crashes++;
             crash.max = Math.max(crash.max, n);
@@ -250,7 +262,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
                 })`,
               );
             }
-            if (n > CONCURRENCY) unknownBound.push(`killed run ${holder} left ${n} rows unknown (> ${CONCURRENCY})`);
+            if (n > crash.bound) unknownBound.push(`killed run ${holder} left ${n} rows unknown (> ${crash.bound})`);
           }
         }
       } else if (roll < 0.75) await common.dropConnections(admin, target, faults);
@@ -371,7 +383,7 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
         deliveries: check.delivered,
         aborted: check.aborted,
         unresolvable,
-        unknownAfterCrash: { max: crash.max, bound: CONCURRENCY, crashes: crash.crashes, inexact: crash.inexact },
+        unknownAfterCrash: crashes,
         violations,
       };
     });
