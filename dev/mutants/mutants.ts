@@ -174,6 +174,8 @@ const T = {
     "tests/db/send-guard/a cancel that goes unanswered while its match's key is being asked is never delivered.test.ts",
   ledgerHistory:
     "tests/db/maintenance/ledger rows that are history are pruned past their retention with their guard keys and live or unresolved rows never.test.ts",
+  refusedCancel:
+    "tests/db/send-guard/a match whose cancel was refused or never sent is not announced by its old schedule.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -863,6 +865,15 @@ export const mutants: Mutant[] = [
     tests: [T.delPastPivot, T.delFailureAfterBlock],
   },
 
+  {
+    id: "ledger-refused-cancel-keeps-intent",
+    guard: "a cancel Braze refused or that was never sent keeps the match undeliverable",
+    file: LEDGER,
+    find: "      v_row.status := 'cancelling';\n    else",
+    replace: "      v_row.status := 'scheduled';\n    else",
+    banner: "Guard: a cancel Braze refused (a 429) or that was never sent keeps",
+    tests: [T.refusedCancel],
+  },
   {
     id: "maintenance-bounded",
     guard: "maintenance_prune refuses unbounded batches and retention under an hour",

@@ -381,9 +381,10 @@ as $$
 -- (from reconcile). Outcomes:
 --   ok        the operation took effect: creating/updating -> scheduled (with
 --             the schedule id Braze answered), cancelling -> cancelled
---   failed    Braze certainly did not apply it: a create -> failed (a later run
---             revives it); a rejected update or cancel leaves the last
---             confirmed schedule -> scheduled
+--   failed    Braze certainly did not apply it (or the call was never
+--             started): a create -> failed (a later run revives it); a
+--             rejected update leaves the last confirmed schedule ->
+--             scheduled; a cancel stays cancelling (see below)
 --   uncertain the outcome is unknown (timeout after sending) -> uncertain
 --   lost      Braze no longer has the row's schedule (deleted outside, or an
 --             update answered "not found") -> failed with no schedule id, so
@@ -452,6 +453,14 @@ begin
       v_row.message    := v_row.previous -> 'message';
     elsif v_from = 'creating' then
       v_row.status := 'failed';
+    elsif v_from = 'cancelling' then
+      -- Guard: a cancel Braze refused (a 429) or that was never sent keeps
+      -- its intent. Back to scheduled, the match's key would be deliverable
+      -- again, and a run may not come before its send time to cancel it once
+      -- more (a postponed match would be announced). Cancelling, the guard
+      -- refuses every key of the match and reconcile repeats the delete
+      -- ("not found" counts as done).
+      v_row.status := 'cancelling';
     else
       v_row.status := 'scheduled';
       if v_from = 'updating' and v_row.previous is not null then
