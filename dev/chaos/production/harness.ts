@@ -77,7 +77,13 @@ export interface ProductionChaosReport extends common.CommonReport {
   expectedDeliveries: number;
   deliveries: number;
   aborted: number;
-  /** Rows needing an operator: reported unresolvable by reconcile, or left unresolved after settling. */
+  /**
+   * Rows needing an operator: rows of the campaign still between states
+   * (creating, updating, cancelling, uncertain) after the ledger was settled
+   * with faults off. No job reports an outcome "unresolvable" any more
+   * (ledger-only reconcile makes an unknown create again, waits for the guard,
+   * or expires it), so this is read from the ledger, not from run counts.
+   */
   unresolvable: number;
   /**
    * Per job, over its killed runs: the most rows of unknown outcome one left,
@@ -367,12 +373,12 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
         scheduler,
         observedUntilMs: lastSend + 30_000,
       });
-      const unresolvable = (counts.counts["reconcile:unresolvable"] ?? 0) + check.unresolvedRows;
+      const unresolvable = check.unresolvedRows;
       const violations = [
         ...hung,
         ...unknownBound,
         ...notSettled,
-        ...(unresolvable > 0 ? [`${unresolvable} row(s) needed an operator (unresolvable or left unresolved)`] : []),
+        ...(unresolvable > 0 ? [`${unresolvable} row(s) left between states after settling`] : []),
         ...check.violations,
       ];
       return {

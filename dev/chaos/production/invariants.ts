@@ -23,7 +23,6 @@ const WORK = [
   "recreated",
   "reset",
   "retried",
-  "unresolvable",
   "lost_reported",
   "orphans_waiting",
 ];
