@@ -1,7 +1,6 @@
 // braze-reconcile's core: under the same lease as the scheduler (so the two
 // never interleave), resolve rows a crash or an unknown outcome left between
 // states, cancel schedules nobody owns, and re-create schedules Braze lost.
-import pLimit from "p-limit";
 import { type BegunRow, ledger, type LedgerIntent } from "../../data/ledger.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db } from "../../ports.ts";
@@ -30,6 +29,8 @@ export interface ReconcileCounts extends Record<string, unknown> {
   waiting: number;
   /** Creates of unknown outcome past any delivery, settled as failed. */
   expired: number;
+  /** Creates begun but not started because the run stopped first, settled failed for the scheduler. */
+  not_sent: number;
   unchanged: number;
   lost_reported: number;
   orphans_waiting: number;
@@ -83,6 +84,7 @@ async function reconcile(
     retried: 0,
     waiting: 0,
     expired: 0,
+    not_sent: 0,
     unchanged,
     lost_reported: 0,
     orphans_waiting: 0,
@@ -95,7 +97,6 @@ async function reconcile(
     campaignId: settings.campaignId,
     lose: lease.lose,
   });
-  const limit = pLimit(settings.concurrency);
 
   const orphans = decisions.filter((d): d is Extract<Decision, { kind: "orphan" }> => d.kind === "orphan");
   const sightings = orphans.length || listing
@@ -105,39 +106,82 @@ async function reconcile(
     )
     : [];
   const seenFor = new Map(sightings.map((s) => [s.schedule_id, Number(s.seen_for_seconds)]));
+  const mayStart = () => !lease.signal.aborted && !settle.failed;
 
-  // Both write a fresh attempt (a new guard key) before their create call.
-  const creates = decisions.filter((d): d is Extract<Decision, { kind: "recreate" | "retry_create" }> =>
-    (d.kind === "recreate" && settings.recreateLost) || d.kind === "retry_create"
-  );
-  const begun = creates.length
-    ? await rows.begin(
-      fence,
-      creates.map((d): LedgerIntent => ({
-        action: d.kind,
-        match_id: d.row.match_id,
-        id: d.row.id,
-        version: d.row.version,
-        attempt_id: ports.newId(),
-      })),
-    )
-    : [];
-  // A conflict (the row moved on since the snapshot) is left for the next reconcile.
-  const begunById = new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
-
-  await Promise.all(
-    decisions.map((decision) =>
-      limit(async () => {
-        if (lease.signal.aborted || settle.failed) return;
+  // One batch at a time, as wide as the Braze concurrency (the scheduler's
+  // shape): a batch's creates get their intents (a fresh attempt, a new
+  // guard key) right before their calls start, in the same round trip and
+  // transaction that settles the previous batch's answers. So at any moment
+  // the only rows reconcile holds between states are those of the batch in
+  // flight; a crash or a lost lease never leaves planned-but-unstarted
+  // creates with an unknown outcome.
+  let next = 0;
+  try {
+    while (next < decisions.length && mayStart()) {
+      const answered = await settle.take();
+      if (!mayStart()) {
+        settle.restore(answered);
+        break;
+      }
+      const batch = decisions.slice(next, next + settings.concurrency);
+      next += batch.length;
+      const creates = batch.filter(writesAttempt(settings));
+      let begunById = new Map<number, BegunRow>();
+      if (creates.length || answered.length) {
+        lease.assertLive();
+        const begun = await rows.begin(
+          fence,
+          creates.map((d): LedgerIntent => ({
+            action: d.kind,
+            match_id: d.row.match_id,
+            id: d.row.id,
+            version: d.row.version,
+            attempt_id: ports.newId(),
+          })),
+          answered,
+        ).catch((e) => {
+          settle.restore(answered);
+          throw e;
+        });
+        // A conflict (the row moved on since the snapshot) is left for the next reconcile.
+        begunById = new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
+      }
+      await Promise.all(batch.map(async (decision) => {
+        if (!mayStart()) {
+          const begun = "row" in decision ? begunById.get(decision.row.id) : undefined;
+          if (begun && writesAttempt(settings)(decision)) {
+            // Never sent: back to "needs work" by compare-and-set (a create
+            // becomes failed, which the scheduler revives), not left unknown.
+            counts.not_sent++;
+            settle.push({
+              id: begun.id,
+              version: begun.version,
+              outcome: "failed",
+              error: "not sent: the run stopped first",
+            });
+          }
+          return;
+        }
         const item = await act(ports.braze, settings, decision, begunById, seenFor, counts);
         if (item) settle.push(item);
-      })
-    ),
-  );
+      }));
+    }
+  } catch (e) {
+    // Answers already in hand are recorded if the database still takes them
+    // (a failed begin or a lost lease leaves them to the next reconcile).
+    await settle.drain().catch(() => {});
+    throw e;
+  }
   await settle.drain();
   lease.assertLive();
   return counts;
 }
+
+type CreateDecision = Extract<Decision, { kind: "recreate" | "retry_create" }>;
+
+/** Decisions that write a fresh attempt (a new guard key) before their create call. */
+const writesAttempt = (settings: ReconcileSettings) => (d: Decision): d is CreateDecision =>
+  (d.kind === "recreate" && settings.recreateLost) || d.kind === "retry_create";
 
 async function act(
   braze: Braze,
@@ -254,7 +298,18 @@ async function act(
           return { ...base, outcome: "lost", error: "reconcile: the schedule is gone from Braze" };
         }
         counts.failed++;
-        return null; // still unresolved; the next reconcile tries again
+        // Unknown (a timeout, a 5xx): Braze may have applied it; the row
+        // stays unresolved and the next reconcile repeats the call. So does a
+        // refused cancel: ledger_settle keeps a failed cancel's intent
+        // (cancelling, the guard refuses the match's key) for reconcile to
+        // repeat, so settling it would change nothing but its version.
+        if (isUnknown(e) || decision.kind === "retry_cancel") return null;
+        // A refused update: Braze certainly did not apply it, so its schedule
+        // still has the last confirmed time. ledger_settle turns a failed
+        // update back into scheduled with its previous target, and the
+        // scheduler decides again; repeating the refused call every reconcile
+        // would leave the row unresolved for good.
+        return { ...base, outcome: "failed", error: `reconcile: Braze refused the call: ${(e as Error).message}` };
       }
     }
   }
