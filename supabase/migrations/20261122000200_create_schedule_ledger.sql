@@ -655,8 +655,10 @@ begin
   end if;
 
   -- Guard: the schedule fires when the ledger says, on the database's clock.
-  -- A schedule whose move never reached Braze fires at its old time, at
-  -- least the update buffer away, and is refused.
+  -- A schedule whose move never reached Braze fires at its old time and is
+  -- refused: the scheduler moves a schedule by update only when the move
+  -- exceeds the tolerance by a minute; a smaller move is a new schedule
+  -- under a new key, which supersedes the old key.
   if abs(extract(epoch from now() - v_send_at)) > p_tolerance_seconds then
     return jsonb_build_object('send', false, 'reason', 'not the send time');
   end if;

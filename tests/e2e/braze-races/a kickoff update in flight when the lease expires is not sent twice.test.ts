@@ -12,7 +12,8 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 it("sends one update, and the ledger ends at the new time", async () => {
-  const moved = { id: matches[0]!.id, utcDate: new Date(Date.parse(matches[0]!.utcDate) + 5 * 60_000).toISOString() };
+  // Thirty minutes: more than the guard can confuse with the old time, so an update, not a new schedule.
+  const moved = { id: matches[0]!.id, utcDate: new Date(Date.parse(matches[0]!.utcDate) + 30 * 60_000).toISOString() };
   await stack.footballSim.patchMatch(moved.id, { utcDate: moved.utcDate });
   await stack.brazeSim.hold("update", 1);
   const runA = stack.runScheduler();

@@ -9,6 +9,7 @@ import { createDeepLClient } from "../../providers/deepl/client.ts";
 import { createFootballDataClient } from "../../providers/football-data/client.ts";
 import { systemClock } from "../../ports.ts";
 import { brazeEnvSchema, withRunBrazeClient } from "../braze/env.ts";
+import { guardToleranceSeconds } from "../braze-send-guard/env.ts";
 import type { SchedulerPorts } from "./run.ts";
 import { type SchedulerSettings, schedulerSettingsSchema } from "./settings.ts";
 
@@ -21,6 +22,7 @@ export const schedulerEnvSchema = brazeEnvSchema.extend({
   FOOTBALL_COMPETITIONS: csv.default(["PL", "PD"]),
   BRAZE_LEAD_MINUTES: optional(intIn(0, 24 * 60)),
   BRAZE_UPDATE_BUFFER_MINUTES: optional(intIn(0, 24 * 60)),
+  BRAZE_GUARD_TOLERANCE_SECONDS: guardToleranceSeconds,
   BRAZE_WINDOW_DAYS: optional(intIn(1, 60)),
   BRAZE_TEMPLATE_VERSION: optional(z.string().min(1).max(50)),
   BRAZE_LOCALES: csv.default(["en"]),
@@ -39,6 +41,7 @@ const perIsolateConfig = perIsolate(
       competitions: env.FOOTBALL_COMPETITIONS,
       leadMinutes: env.BRAZE_LEAD_MINUTES,
       updateBufferMinutes: env.BRAZE_UPDATE_BUFFER_MINUTES,
+      guardToleranceSeconds: env.BRAZE_GUARD_TOLERANCE_SECONDS,
       windowDays: env.BRAZE_WINDOW_DAYS,
       concurrency: env.BRAZE_CONCURRENCY,
       leaseTtlSeconds: env.BRAZE_LEASE_TTL_SECONDS,

@@ -27,7 +27,7 @@ export type PlannedAction =
      */
     retry?: LedgerRow;
   }
-  /** Only the send time changed: Braze's update moves the schedule. */
+  /** Only the send time changed, by more than the guard's tolerance and a minute: Braze's update moves it. */
   | { kind: "update"; notification: MatchNotification; row: LedgerRow }
   /**
    * What the push says changed (team names, template version, locales).
@@ -36,7 +36,8 @@ export type PlannedAction =
    * (https://www.braze.com/docs/api/endpoints/messaging/schedule_messages/post_update_scheduled_triggered_campaigns/),
    * so an update may keep the old trigger_properties: a new schedule is made
    * under a new guard key and the old one deleted (and refused by the guard
-   * once the new one is confirmed).
+   * once the new one is confirmed). A move of the time too small for the
+   * guard to tell the old time from the new goes the same way.
    */
   | { kind: "replace"; notification: MatchNotification; row: LedgerRow }
   | { kind: "cancel"; row: LedgerRow; reason: "left_feed" | "not_schedulable" | "out_of_window" }
@@ -61,6 +62,15 @@ export function isUnknownCreate(row: LedgerRow): boolean {
     (row.status === "creating" || (row.status === "uncertain" && row.uncertain_op === "create"));
 }
 
+/**
+ * The least move an update may carry: the guard's tolerance plus a minute
+ * (Braze may ask a little after the schedule's time). A schedule left at its
+ * old time by an update that never reached Braze is then refused at send.
+ */
+function distinguishableMoveMs(settings: { guardToleranceSeconds?: number }): number {
+  return ((settings.guardToleranceSeconds ?? 600) + 60) * 1000;
+}
+
 export function planSchedules(
   matches: Match[],
   rows: LedgerRow[],
@@ -70,6 +80,7 @@ export function planSchedules(
       SchedulerSettings,
       "leadMinutes" | "updateBufferMinutes" | "windowDays" | "templateVersion" | "createMarginSeconds"
     >
+    & Partial<Pick<SchedulerSettings, "guardToleranceSeconds">>
     & {
       locales?: string[];
       /** Absent or true: unknown creates are left to reconcile (SchedulerSettings.listing says why). */
@@ -135,9 +146,17 @@ export function planSchedules(
       // Braze may already be preparing the send: changing it now could send
       // the old and the new message, or neither.
       actions.push({ kind: "skip", matchId: match.id, reason: "inside_update_buffer" });
-    } else if (contentOf(row.signature) === contentOf(notification.signature)) {
+    } else if (
+      contentOf(row.signature) === contentOf(notification.signature) &&
+      Math.abs(sendAt - Date.parse(row.send_at)) > distinguishableMoveMs(settings)
+    ) {
       actions.push({ kind: "update", notification, row });
     } else {
+      // What the push says changed, or the time moved by less than the guard
+      // can tell apart: an update keeps the schedule's guard key, so if its
+      // answer were lost the old schedule would fire at its old time, within
+      // the guard's tolerance of the new one, and deliver early. A new
+      // schedule under a new key supersedes the old key when it begins.
       actions.push({ kind: "replace", notification, row });
     }
   }

@@ -30,6 +30,13 @@ export const schedulerSettingsSchema = z.object({
    * the calls in flight (BRAZE_TIMEOUT_MS, 10 s) and the last settle.
    */
   runDeadlineSeconds: z.number().int().min(5).max(3600).default(110),
+  /**
+   * braze-send-guard's BRAZE_GUARD_TOLERANCE_SECONDS: how far from its row's
+   * send time a schedule may claim the delivery. A move of the kickoff the
+   * guard could not tell from the old time is made as a new schedule (plan.ts
+   * says why), so the scheduler must know it.
+   */
+  guardToleranceSeconds: z.number().int().min(0).max(1199).default(600),
   /** A schedule must start at least this far ahead for Braze to accept and send it. */
   createMarginSeconds: z.number().int().min(0).max(3600).default(60),
   /**

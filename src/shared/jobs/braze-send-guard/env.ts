@@ -6,15 +6,19 @@ import { dbEnv, intIn, perIsolate } from "../../config.ts";
 import { dbFromEnv } from "../../db/from-env.ts";
 import type { Db } from "../../ports.ts";
 
+/**
+ * How far from the row's send time (database clock) a first ask may claim the
+ * delivery (later asks by the claiming key need no time). The scheduler reads
+ * it too: a kickoff moved by less than this plus a minute is made as a new
+ * schedule under a new key rather than an update, since a schedule whose
+ * update never reached Braze fires at its old time and the guard, judging by
+ * time alone, could not refuse it.
+ */
+export const guardToleranceSeconds = intIn(60, 1199).default(600);
+
 export const sendGuardEnvSchema = z.object({
   ...dbEnv,
-  /**
-   * How far from the row's send time (database clock) a first ask may claim
-   * the delivery. Below BRAZE_UPDATE_BUFFER_MINUTES (20 min): a schedule whose
-   * time-only update never reached Braze fires at its old time, at least the
-   * buffer away from the row's, and must abort.
-   */
-  BRAZE_GUARD_TOLERANCE_SECONDS: intIn(60, 1199).default(600),
+  BRAZE_GUARD_TOLERANCE_SECONDS: guardToleranceSeconds,
 });
 
 export interface SendGuardConfig {
