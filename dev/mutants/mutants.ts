@@ -176,6 +176,8 @@ const T = {
     "tests/db/maintenance/ledger rows that are history are pruned past their retention with their guard keys and live or unresolved rows never.test.ts",
   refusedCancel:
     "tests/db/send-guard/a match whose cancel was refused or never sent is not announced by its old schedule.test.ts",
+  failedRowRetiredLate:
+    "tests/db/send-guard/a failed row's earlier unknown schedule can still deliver after its send time passes.test.ts",
   maintenanceGuards:
     "tests/db/maintenance/pruning refuses a stale lease holder and unbounded or too-short retention.test.ts",
   cronWithout: "tests/cron/without pg_cron the cron migration schedules nothing and says why.test.ts",
@@ -865,6 +867,15 @@ export const mutants: Mutant[] = [
     tests: [T.delPastPivot, T.delFailureAfterBlock],
   },
 
+  {
+    id: "ledger-failed-row-retired-after-tolerance",
+    guard: "a failed row whose earlier unknown schedule may still deliver is not retired at its send time",
+    file: LEDGER,
+    find: "          or (status = 'failed' and send_at <= now() - interval '20 minutes'));",
+    replace: "          or (status = 'failed' and send_at <= now()));",
+    banner: "Guard: a failed row is retired only once the guard's largest tolerance",
+    tests: [T.failedRowRetiredLate],
+  },
   {
     id: "ledger-refused-cancel-keeps-intent",
     guard: "a cancel Braze refused or that was never sent keeps the match undeliverable",

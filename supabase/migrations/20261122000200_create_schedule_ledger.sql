@@ -199,14 +199,21 @@ begin
   end if;
 
   -- Rows whose send time passed (database clock) leave the live set: a
-  -- scheduled row's push went out (sent); a failed row never owned a
-  -- schedule and its time is gone (cancelled). ledger_load no longer returns
-  -- them, so without this a re-dated match could never get a live row again.
+  -- scheduled row's push went out (sent); a failed row's time is gone
+  -- (cancelled). ledger_load no longer returns them, so without this a
+  -- re-dated match could never get a live row again.
+  -- Guard: a failed row is retired only once the guard's largest tolerance
+  -- (1,199 s) has passed. A sent row still lets its schedule claim the
+  -- delivery; a cancelled one does not, and a failed row may still have a
+  -- schedule: an earlier create of unknown outcome, made again and then
+  -- refused, leaves its key pending, and its schedule, if Braze made it,
+  -- asks the guard at the send time.
   update app_private.schedule_ledger
      set status = case when status = 'scheduled' then 'sent' else 'cancelled' end,
          version = version + 1, updated_at = now()
-   where campaign_id = p_campaign_id and status in ('scheduled', 'failed')
-     and send_at <= now() and fencing_token <= p_token;
+   where campaign_id = p_campaign_id and fencing_token <= p_token
+     and ((status = 'scheduled' and send_at <= now())
+          or (status = 'failed' and send_at <= now() - interval '20 minutes'));
 
   for v_intent in select value from jsonb_array_elements(p_intents) loop
     v_action := v_intent ->> 'action';
