@@ -53,6 +53,17 @@ export async function checkDeliveries(input: {
   const state = await brazeSim.state();
   const ours = state.deliveries.filter((d) => d.campaign_id === scheduler.campaignId);
   const reached = ours.filter((d) => d.outcome === "delivered" || d.outcome === "partial");
+  // Only the per-match checks below judge a delivery, so one they would never
+  // look at (another campaign, no match id, a match the feed never had) is
+  // itself a finding rather than a push nobody checked.
+  for (const d of state.deliveries) {
+    if (d.outcome !== "delivered" && d.outcome !== "partial") continue;
+    if (d.campaign_id !== scheduler.campaignId || d.match_id === null || !feed.everSeen.has(Number(d.match_id))) {
+      v.push(
+        `schedule ${d.schedule_id} (campaign ${d.campaign_id}, match ${d.match_id}) delivered at ${d.fired_at}: not a match of the feed`,
+      );
+    }
+  }
   for (const d of ours) {
     if (d.outcome === "partial" || d.outcome === "error") {
       v.push(
@@ -106,10 +117,15 @@ export async function checkDeliveries(input: {
       if (Math.floor(Date.parse(d.fired_at) / MINUTE) * MINUTE !== s) {
         v.push(`match ${id}: push due ${when} delivered at ${d.fired_at}`);
       }
+      // The simulator runs with the send guard, so every delivery is rendered
+      // from the template (and English is one of its default recipients): an
+      // unrendered one went out without asking the guard, and a missing text
+      // is a wrong push, not one to skip.
       const text = d.recipients.find((r) => r.language === "en")?.text;
       const want = `${names.home} v ${names.away}: kick-off in one hour.`;
-      if (d.rendered && text !== undefined && text !== want) {
-        v.push(`match ${id}: push at ${when} said "${text}", the feed said "${want}"`);
+      if (!d.rendered) v.push(`match ${id}: push at ${when} went out unrendered (the guard was not asked)`);
+      else if (text !== want) {
+        v.push(`match ${id}: push at ${when} said ${JSON.stringify(text ?? null)} in English, the feed said "${want}"`);
       }
     }
     for (const d of mine) {
@@ -142,11 +158,13 @@ export async function checkDeliveries(input: {
       : null;
     const row = rows.filter((r) => Number(r.match_id) === id);
     if (!n || n.sendAt.getTime() <= now + MINUTE || n.kickoffAt.getTime() > windowEnd) {
-      // Nothing owed ahead: a live row would send a push the feed no longer has.
+      // Nothing owed ahead: a live row would send a push the feed no longer
+      // has. That includes a match whose push is already past: the guard
+      // judges a row's own send time, so a row left at a later time would
+      // deliver a second push then (the feed never moves a push to within
+      // freezeMs of now, so the scheduler had time to move the row).
       const ahead = row.filter((r) => new Date(r.send_at).getTime() > now + MINUTE);
-      if (ahead.length && (!n || n.sendAt.getTime() > now + MINUTE)) {
-        v.push(`match ${id}: live ledger row(s) ${JSON.stringify(ahead)} though nothing is to be sent`);
-      }
+      if (ahead.length) v.push(`match ${id}: live ledger row(s) ${JSON.stringify(ahead)} though nothing is to be sent`);
       continue;
     }
     if (row.length !== 1 || row[0]!.status !== "scheduled") {
