@@ -4,6 +4,7 @@
 import { type BegunRow, ledger, type LedgerIntent } from "../../data/ledger.ts";
 import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db } from "../../ports.ts";
+import { withWaitBudget } from "../../providers/braze/client.ts";
 import { leaseNameFor, scheduleProperties } from "../braze/campaign.ts";
 import { type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
@@ -107,6 +108,9 @@ async function reconcile(
     : [];
   const seenFor = new Map(sightings.map((s) => [s.schedule_id, Number(s.seen_for_seconds)]));
   const mayStart = () => !lease.signal.aborted && !settle.failed;
+  // Once the run cannot prove it holds the lease, a call waiting for a retry
+  // or a 429's reset gives up instead of going out (the budget answers 0).
+  const braze = withWaitBudget(ports.braze, () => (mayStart() ? Infinity : 0));
 
   // One batch at a time, as wide as the Braze concurrency (the scheduler's
   // shape): a batch's creates get their intents (a fresh attempt, a new
@@ -118,6 +122,7 @@ async function reconcile(
   let next = 0;
   try {
     while (next < decisions.length && mayStart()) {
+      lease.assertLive();
       const answered = await settle.take();
       if (!mayStart()) {
         settle.restore(answered);
@@ -128,7 +133,6 @@ async function reconcile(
       const creates = batch.filter(writesAttempt(settings));
       let begunById = new Map<number, BegunRow>();
       if (creates.length || answered.length) {
-        lease.assertLive();
         const begun = await rows.begin(
           fence,
           creates.map((d): LedgerIntent => ({
@@ -162,7 +166,7 @@ async function reconcile(
           }
           return;
         }
-        const item = await act(ports.braze, settings, decision, begunById, seenFor, counts);
+        const item = await act(braze, settings, decision, begunById, seenFor, counts);
         if (item) settle.push(item);
       }));
     }
