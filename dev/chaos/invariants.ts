@@ -13,7 +13,7 @@ import type { V4Match } from "../sim/fixtures.ts";
 export const settle: Settle = (sql, ports, settings, maxMs) =>
   settleRounds(sql, ports, settings, maxMs, (s, r) => {
     const busy = s.created + s.updated + s.cancelled + s.failed + s.uncertain + s.skipped +
-      r.adopted + r.cancelled + r.recreated + r.reset + ((r as { unresolvable?: number }).unresolvable ?? 0) +
+      r.adopted + r.cancelled + r.recreated + r.reset +
       r.lost_reported + r.orphans_waiting +
       r.failed;
     return busy === 0;

@@ -35,7 +35,7 @@ export type ParentMessage =
 
 export interface RunnerHooks {
   runs: Tally;
-  /** Each completed run's counts, summed by name and job kind ("reconcile:unresolvable"). */
+  /** Each completed run's counts, summed by name and job kind ("reconcile:retried"). */
   counts?: Tally;
   faults: Tally;
   log: (line: string) => void;

@@ -8,7 +8,9 @@
 // correct push only for what the feed said in time for it to act (the planner
 // also refuses to update inside the update buffer, which is shorter). A moved
 // send time differs from the old one by at least `minMoveMs`, more than the
-// guard's tolerance, so a schedule whose update was lost fires outside it.
+// guard's tolerance, so a schedule whose update was lost fires outside it;
+// except a nudge (one or two minutes), a move the guard cannot tell from the
+// old time, which the scheduler must make as a new schedule under a new key.
 import { notificationFor } from "../../../src/shared/jobs/braze-scheduler/signature.ts";
 import type { Match } from "../../../src/shared/ports.ts";
 import { fixture, type MatchPatch, type V4Match } from "../../sim/fixtures.ts";
@@ -107,6 +109,7 @@ export class ProductionFeed {
       [
         "move",
         "move",
+        "nudge",
         "wobble",
         "postpone",
         "cancel",
@@ -162,6 +165,13 @@ export class ProductionFeed {
         const date = this.kickoffSendingBetween(horizon, oldSend);
         const to = date ?? this.kickoffDaysAhead();
         await this.sim.patchMatch(id, { utcDate: to, ...(kind === "redate_after_push" ? { status: "TIMED" } : {}) });
+        break;
+      }
+      case "nudge": {
+        if (!schedulable || oldSend === undefined) return "none";
+        const by = this.rng.pick([-2, -1, 1, 2]) * MINUTE;
+        if (oldSend + by < horizon) return "none";
+        await this.sim.patchMatch(id, { utcDate: iso(Date.parse(m.utcDate) + by) });
         break;
       }
       case "restore": {

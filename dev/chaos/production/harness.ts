@@ -152,6 +152,8 @@ export async function runProductionChaos(options: ProductionChaosOptions): Promi
       concurrency: CONCURRENCY,
       updateBufferMinutes: 1,
       createMarginSeconds: 30,
+      // The guard's own tolerance: moves larger than it plus a minute are updates, smaller ones new schedules.
+      guardToleranceSeconds: GUARD_TOLERANCE_SECONDS,
       locales: ["en", "de"],
       translationBudgetSeconds: 2,
     });
