@@ -8,7 +8,8 @@ import { simTranslatorClient } from "../../dev/sim/translator.ts";
 import { createFootballDataClient } from "../../src/shared/providers/football-data/client.ts";
 import { type SchedulerPorts } from "../../src/shared/jobs/braze-scheduler/run.ts";
 import { type SchedulerSettings, schedulerSettingsSchema } from "../../src/shared/jobs/braze-scheduler/settings.ts";
-import { type Db, systemClock } from "../../src/shared/ports.ts";
+import type { Sql } from "postgres";
+import { type Braze, type Db, systemClock } from "../../src/shared/ports.ts";
 import { brazeClientOver } from "./braze.ts";
 import { CRON_SECRET, SERVICE_ROLE_KEY, startTestStack } from "./stack.ts";
 
@@ -167,3 +168,25 @@ export async function startSchedulerStack(options: {
 }
 
 export type SchedulerStack = Awaited<ReturnType<typeof startSchedulerStack>>;
+
+/**
+ * A Braze port that records, as each create starts, how many ledger rows are
+ * between states: what a crash at that moment would leave with an unknown
+ * outcome. Built from the port's write methods only (no listing, no
+ * wait-budget hook), so a run calls it as production's port.
+ */
+export function unsettledAtEachCreate(inner: Braze, sql: Sql): { braze: Braze; unsettled: number[] } {
+  const unsettled: number[] = [];
+  const braze: Braze = {
+    updateSchedule: (input) => inner.updateSchedule(input),
+    deleteSchedule: (input) => inner.deleteSchedule(input),
+    createSchedule: async (input) => {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from app_private.schedule_ledger
+        where status in ('creating', 'updating', 'cancelling')`;
+      unsettled.push(row!.n);
+      return inner.createSchedule(input);
+    },
+  };
+  return { braze, unsettled };
+}

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runBrazeReconcile } from "../../../src/shared/jobs/braze-reconcile/run.ts";
 import { reconcileSettingsSchema } from "../../../src/shared/jobs/braze-reconcile/settings.ts";
-import type { Braze } from "../../../src/shared/ports.ts";
 import {
   CAMPAIGN_ID,
   type SchedulerStack,
   startSchedulerStack,
+  unsettledAtEachCreate,
   upcomingMatches,
 } from "../../support/scheduler-stack.ts";
 
@@ -29,20 +29,8 @@ it("keeps at most its concurrency of rows between states while its creates are i
   expect((await stack.runScheduler()).body).toMatchObject({ outcome: "completed", uncertain: UNCERTAIN });
 
   const { ports } = stack.core();
-  const inner = ports.braze;
-  const unsettled: number[] = [];
-  // Built from the port's write methods only: no listing, as in production mode.
-  const braze: Braze = {
-    updateSchedule: (input) => inner.updateSchedule(input),
-    deleteSchedule: (input) => inner.deleteSchedule(input),
-    createSchedule: async (input) => {
-      const [row] = await stack.database.sql<{ n: number }[]>`
-        select count(*)::int as n from app_private.schedule_ledger
-        where status in ('creating', 'updating', 'cancelling')`;
-      unsettled.push(row!.n);
-      return inner.createSchedule(input);
-    },
-  };
+  // No listing, as in production mode.
+  const { braze, unsettled } = unsettledAtEachCreate(ports.braze, stack.database.sql);
   const settings = reconcileSettingsSchema.parse({
     campaignId: CAMPAIGN_ID,
     graceSeconds: 0,

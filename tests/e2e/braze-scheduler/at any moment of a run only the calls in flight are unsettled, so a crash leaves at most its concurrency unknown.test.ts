@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runBrazeScheduler } from "../../../src/shared/jobs/braze-scheduler/run.ts";
-import type { Braze } from "../../../src/shared/ports.ts";
-import { type SchedulerStack, startSchedulerStack, upcomingMatches } from "../../support/scheduler-stack.ts";
+import {
+  type SchedulerStack,
+  startSchedulerStack,
+  unsettledAtEachCreate,
+  upcomingMatches,
+} from "../../support/scheduler-stack.ts";
 
 let stack: SchedulerStack;
 const matches = upcomingMatches(10);
@@ -17,20 +21,7 @@ afterAll(() => stack.close());
 // timer that a crash would never let fire).
 it("keeps at most the run's concurrency of rows between states while its creates are in flight", async () => {
   const { ports, settings } = stack.core({ settings: { concurrency: 2 } });
-  const unsettled: number[] = [];
-  const inner = ports.braze;
-  // Built from the port's methods only (no wait-budget hook), so the run calls this wrapper.
-  const braze: Braze = {
-    updateSchedule: (input) => inner.updateSchedule(input),
-    deleteSchedule: (input) => inner.deleteSchedule(input),
-    createSchedule: async (input) => {
-      const [row] = await stack.database.sql<{ n: number }[]>`
-        select count(*)::int as n from app_private.schedule_ledger
-        where status in ('creating', 'updating', 'cancelling')`;
-      unsettled.push(row!.n);
-      return inner.createSchedule(input);
-    },
-  };
+  const { braze, unsettled } = unsettledAtEachCreate(ports.braze, stack.database.sql);
 
   const outcome = await runBrazeScheduler({ ...ports, braze }, settings, "holder-a");
 

@@ -6,7 +6,7 @@ import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db } from "../../ports.ts";
 import { withWaitBudget } from "../../providers/braze/client.ts";
 import { leaseNameFor, scheduleProperties } from "../braze/campaign.ts";
-import { type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
+import { inBatches, type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
 import { type Decision, planReconcile } from "./plan.ts";
 import type { ReconcileSettings } from "./settings.ts";
@@ -112,45 +112,33 @@ async function reconcile(
   // or a 429's reset gives up instead of going out (the budget answers 0).
   const braze = withWaitBudget(ports.braze, () => (mayStart() ? Infinity : 0));
 
-  // One batch at a time, as wide as the Braze concurrency (the scheduler's
-  // shape): a batch's creates get their intents (a fresh attempt, a new
-  // guard key) right before their calls start, in the same round trip and
-  // transaction that settles the previous batch's answers. So at any moment
-  // the only rows reconcile holds between states are those of the batch in
-  // flight; a crash or a lost lease never leaves planned-but-unstarted
-  // creates with an unknown outcome.
-  let next = 0;
-  try {
-    while (next < decisions.length && mayStart()) {
-      lease.assertLive();
-      const answered = await settle.take();
-      if (!mayStart()) {
-        settle.restore(answered);
-        break;
-      }
-      const batch = decisions.slice(next, next + settings.concurrency);
-      next += batch.length;
+  // Creates get their intents (a fresh attempt, a new guard key) per batch,
+  // right before their calls, with the answers of the batch before
+  // (inBatches says why): a crash or a lost lease never leaves
+  // planned-but-unstarted creates with an unknown outcome.
+  await inBatches(settle, decisions, {
+    width: settings.concurrency,
+    mayStart,
+    assertLive: () => lease.assertLive(),
+    begin: async (batch, answered) => {
       const creates = batch.filter(writesAttempt(settings));
-      let begunById = new Map<number, BegunRow>();
-      if (creates.length || answered.length) {
-        const begun = await rows.begin(
-          fence,
-          creates.map((d): LedgerIntent => ({
-            action: d.kind,
-            match_id: d.row.match_id,
-            id: d.row.id,
-            version: d.row.version,
-            attempt_id: ports.newId(),
-          })),
-          answered,
-        ).catch((e) => {
-          settle.restore(answered);
-          throw e;
-        });
-        // A conflict (the row moved on since the snapshot) is left for the next reconcile.
-        begunById = new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
-      }
-      await Promise.all(batch.map(async (decision) => {
+      if (!creates.length && !answered.length) return new Map<number, BegunRow>();
+      const begun = await rows.begin(
+        fence,
+        creates.map((d): LedgerIntent => ({
+          action: d.kind,
+          match_id: d.row.match_id,
+          id: d.row.id,
+          version: d.row.version,
+          attempt_id: ports.newId(),
+        })),
+        answered,
+      );
+      // A conflict (the row moved on since the snapshot) is left for the next reconcile.
+      return new Map(begun.filter((b) => b.status !== "conflict").map((b) => [b.id, b]));
+    },
+    calls: (batch, begunById) =>
+      Promise.all(batch.map(async (decision) => {
         if (!mayStart()) {
           const begun = "row" in decision ? begunById.get(decision.row.id) : undefined;
           if (begun && writesAttempt(settings)(decision)) {
@@ -168,15 +156,8 @@ async function reconcile(
         }
         const item = await act(braze, settings, decision, begunById, seenFor, counts);
         if (item) settle.push(item);
-      }));
-    }
-  } catch (e) {
-    // Answers already in hand are recorded if the database still takes them
-    // (a failed begin or a lost lease leaves them to the next reconcile).
-    await settle.drain().catch(() => {});
-    throw e;
-  }
-  await settle.drain();
+      })).then(() => {}),
+  });
   lease.assertLive();
   return counts;
 }

@@ -63,9 +63,11 @@ export function isUnknownCreate(row: LedgerRow): boolean {
 }
 
 /**
- * The least move an update may carry: the guard's tolerance plus a minute
- * (Braze may ask a little after the schedule's time). A schedule left at its
- * old time by an update that never reached Braze is then refused at send.
+ * The least move an update may carry: the guard's tolerance plus a minute. A
+ * schedule left at its old time by an update that never reached Braze is then
+ * refused at send. The minute is our margin, not a Braze figure: Braze
+ * documents no bound on how late a scheduled send starts rendering (and so
+ * asks the guard), and an ask late by more than the margin would pass.
  */
 function distinguishableMoveMs(settings: { guardToleranceSeconds?: number }): number {
   return ((settings.guardToleranceSeconds ?? 600) + 60) * 1000;

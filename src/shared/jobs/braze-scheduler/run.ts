@@ -8,7 +8,7 @@ import { UpstreamError } from "../../errors.ts";
 import type { Braze, Clock, Db, FootballData, Translator } from "../../ports.ts";
 import { withWaitBudget } from "../../providers/braze/client.ts";
 import { leaseNameFor, scheduleProperties } from "../braze/campaign.ts";
-import { type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
+import { inBatches, type SettleItem, SettleQueue } from "../braze/settle-queue.ts";
 import { type LeaseContext, withLease } from "../lease.ts";
 import { type PlannedAction, planSchedules } from "./plan.ts";
 import type { SchedulerSettings } from "./settings.ts";
@@ -137,39 +137,21 @@ async function schedule(
   let throttled = false;
   const mayStart = () => !lease.signal.aborted && !settle.failed && !throttled && !lease.pastDeadline();
 
-  // One batch at a time, as wide as the Braze concurrency: its intents are
-  // written right before its calls start, in the same round trip (and
-  // transaction) that settles the previous batch's answers, so at any moment
-  // the only rows in an intermediate state are those of the batch in flight.
-  let next = 0;
-  try {
-    while (next < work.length && mayStart()) {
-      lease.assertLive();
-      const answered = await settle.take();
-      if (!mayStart()) {
-        settle.restore(answered);
-        break;
-      }
-      const batch = work.slice(next, next + settings.concurrency);
-      next += batch.length;
-      const begun = await ledger(ports.db).begin(
+  // Intents are written per batch, right before its calls, with the answers
+  // of the batch before (inBatches says why).
+  const started = await inBatches(settle, work, {
+    width: settings.concurrency,
+    mayStart,
+    assertLive: () => lease.assertLive(),
+    begin: (batch, answered) =>
+      ledger(ports.db).begin(
         { lease: lease.lease, token: lease.token, campaignId: settings.campaignId },
         batch.map((action) => intentFor(action, ports.newId())),
         answered,
-      ).catch((e) => {
-        settle.restore(answered);
-        throw e;
-      });
-      await runBatch(batch, begun);
-    }
-  } catch (e) {
-    // Answers already in hand are recorded if the database still takes them
-    // (a failed begin or a lost lease leaves them to reconcile otherwise).
-    await settle.drain().catch(() => {});
-    throw e;
-  }
-  counts.deferred += work.length - next;
-  await settle.drain();
+      ),
+    calls: runBatch,
+  });
+  counts.deferred += work.length - started;
   return counts;
 
   async function runBatch(batch: Write[], begun: BegunRow[]) {

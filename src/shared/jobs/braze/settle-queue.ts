@@ -114,3 +114,54 @@ export class SettleQueue {
     if (this.failure !== null) throw this.failure;
   }
 }
+
+/**
+ * Works through `items` one batch at a time, as wide as `width`, the way both
+ * Braze jobs write to Braze: before each batch the answers of the one before
+ * are taken from the queue and handed to `begin`, which writes the batch's
+ * intents and settles those answers in one round trip (ledger_begin's
+ * outcomes); then `run` makes the batch's calls and pushes their answers. So
+ * at any moment only the batch in flight is between states. Answers taken
+ * for a begin that fails go back to the queue; on any failure the queue is
+ * drained best-effort before the error is rethrown. Returns how many items
+ * were begun (the rest were never started).
+ */
+export async function inBatches<T, B>(
+  settle: SettleQueue,
+  items: T[],
+  run: {
+    width: number;
+    /** Checked before each batch: false stops the loop (the rest is never begun). */
+    mayStart: () => boolean;
+    /** Throws when the run can no longer prove it holds its lease. */
+    assertLive: () => void;
+    begin: (batch: T[], answered: SettleItem[]) => Promise<B>;
+    calls: (batch: T[], begun: B) => Promise<void>;
+  },
+): Promise<number> {
+  let next = 0;
+  try {
+    while (next < items.length && run.mayStart()) {
+      run.assertLive();
+      const answered = await settle.take();
+      if (!run.mayStart()) {
+        settle.restore(answered);
+        break;
+      }
+      const batch = items.slice(next, next + run.width);
+      next += batch.length;
+      const begun = await run.begin(batch, answered).catch((e) => {
+        settle.restore(answered);
+        throw e;
+      });
+      await run.calls(batch, begun);
+    }
+  } catch (e) {
+    // Answers already in hand are recorded if the database still takes them
+    // (a failed begin or a lost lease leaves them to reconcile otherwise).
+    await settle.drain().catch(() => {});
+    throw e;
+  }
+  await settle.drain();
+  return next;
+}
